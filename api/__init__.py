@@ -1,0 +1,1 @@
+"""stancewire: the service, the pipeline and the engines."""

@@ -1,0 +1,96 @@
+"""One Settings class. Every field is listed in .env.example (tests/test_config.py checks it)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BUILTIN_MODEL = "builtin/rules-en"
+BUNDLED_LOCAL_MODEL = "local/smollm2-135m"
+_PLACEHOLDER_SECRETS = {"changeme", "your-key-here", "sk-...", "xxx"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STANCEWIRE_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
+
+    # Models
+    default_model: str = Field(
+        default=BUILTIN_MODEL,
+        description="Model used when a request names none. builtin/rules-en needs no key.",
+    )
+    models: list[str] = Field(
+        default_factory=list,
+        description="Allow-list of litellm model names callers may choose (the default is added).",
+    )
+    api_key: SecretStr | None = Field(
+        default=None, description="Key for the provider of the LLM models (else provider env vars)."
+    )
+    api_base: str | None = Field(default=None, description="Base URL of an OpenAI-compatible server.")
+    fallback_models: list[str] = Field(
+        default_factory=list, description="Models tried in order when the chosen one is down."
+    )
+    local_models: dict[str, Path] = Field(
+        default_factory=dict,
+        description="Extra GGUF files served as local/<name>, as a JSON object name -> path.",
+    )
+    local_load: str = Field(default="lazy", description="'lazy' or 'startup': when GGUFs load.")
+    local_threads: int = Field(default=2, ge=1, description="CPU threads for llama.cpp.")
+    local_context: int = Field(default=4096, ge=512, description="llama.cpp context length.")
+
+    # Model calls
+    llm_timeout_s: float = Field(default=60.0, gt=0, description="Timeout of one model call.")
+    llm_max_tokens: int = Field(default=2048, ge=64, description="Max output tokens per call.")
+    llm_temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
+    retry_attempts: int = Field(default=4, ge=1, description="Tries per call on transient errors.")
+    retry_max_wait_s: float = Field(default=20.0, gt=0, description="Longest wait between tries.")
+    retry_total_s: float = Field(default=90.0, gt=0, description="Time budget for all tries.")
+    repair_attempts: int = Field(default=2, ge=0, description="Re-asks on invalid model output.")
+
+    # Limits
+    max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Largest request body.")
+    max_text_chars: int = Field(default=100_000, ge=100, description="Longest accepted article.")
+    max_llm_sentences: int = Field(
+        default=200, ge=5, description="Sentences sent to a model per article (rest: coverage)."
+    )
+    max_concurrency: int = Field(default=64, ge=1, description="Analyses in flight per process.")
+
+    # Cache
+    cache_size: int = Field(default=512, ge=0, description="Analyses kept in memory (0 = off).")
+    cache_ttl_s: int = Field(default=3600, ge=0, description="Seconds a cached analysis lives.")
+
+    # Service
+    host: str = Field(default="127.0.0.1", description="Address `stancewire serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `stancewire serve` binds.")
+    log_level: str = Field(default="info", description="Log level.")
+
+    @field_validator("api_key")
+    @classmethod
+    def _reject_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS:
+            raise ValueError("STANCEWIRE_API_KEY is a placeholder; set a real key or unset it")
+        return value
+
+    @field_validator("local_load")
+    @classmethod
+    def _known_load_mode(cls, value: str) -> str:
+        if value not in {"lazy", "startup"}:
+            raise ValueError("STANCEWIRE_LOCAL_LOAD must be 'lazy' or 'startup'")
+        return value
+
+    @model_validator(mode="after")
+    def _default_is_allowed(self) -> Settings:
+        self.models = list(dict.fromkeys([self.default_model, BUILTIN_MODEL, *self.models]))
+        return self
+
+    def is_allowed(self, model: str) -> bool:
+        return model in self.models
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

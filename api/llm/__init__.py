@@ -1,0 +1,1 @@
+"""Model transport. Only api/llm/client.py imports litellm."""

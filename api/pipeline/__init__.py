@@ -1,0 +1,1 @@
+"""The analysis pipeline: prepare → engine → validate/repair → build. Never imports FastAPI."""

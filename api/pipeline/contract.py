@@ -1,0 +1,171 @@
+"""Semantic checks on a filled contract, after pydantic: what a schema cannot say.
+
+Every message is written for the model: on failure it is sent back to it to fix
+(api/pipeline/repair.py), so each one names the item and says what would be valid.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from api.pipeline.article import PreparedArticle
+from api.pipeline.engine import AnalysisJob
+from schemas.llm import AnalysisContract, ContractActor
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its", "our", "my"}
+_STOP = {
+    "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "was", "are", "were",
+    "be", "been", "by", "with", "that", "this", "as", "at", "from", "its", "it", "has", "have",
+    "had", "will", "would", "not", "no", "but", "said", "says",
+}  # fmt: skip
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accents and possessives stripped: for matching names against text."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return plain.replace("’", "'").replace("'s ", " ")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text))
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in words(text) if w not in _STOP and len(w) > 2}
+
+
+def actor_names(actor: ContractActor) -> list[str]:
+    return [actor.name, *actor.aliases]
+
+
+def _mentions(sentence: str, phrase: str) -> bool:
+    wanted = words(phrase)
+    if not wanted:
+        return False
+    have = words(sentence)
+    n = len(wanted)
+    return any(have[i : i + n] == wanted for i in range(len(have) - n + 1))
+
+
+def mentions_actor(sentence: str, actor: ContractActor) -> bool:
+    """Name, alias, role or the name's last word (surnames: "Kim", "Zelenskyy")."""
+    phrases = [*actor_names(actor)]
+    if actor.role:
+        phrases.append(actor.role)
+    phrases += [name.split()[-1] for name in actor_names(actor) if len(name.split()) > 1]
+    return any(_mentions(sentence, p) for p in phrases if p.strip())
+
+
+def _refers_back(article: PreparedArticle, number: int, actor: ContractActor) -> bool:
+    """A pronoun or a quote in this sentence, and the actor named in one of the two before."""
+    sentence = article.sentence(number).text
+    has_pronoun = bool(_PRONOUNS & set(words(sentence)))
+    has_quote = any(q in sentence for q in ('"', "“", "”"))
+    if not (has_pronoun or has_quote):
+        return False
+    earlier = range(max(1, number - 2), number)
+    return any(mentions_actor(article.sentence(n).text, actor) for n in earlier)
+
+
+def _check_evidence(label: str, evidence: list[int], article: PreparedArticle) -> list[str]:
+    if not evidence:
+        return [f"{label}: evidence is empty; cite at least one sentence number."]
+    bad = [n for n in evidence if not 1 <= n <= len(article)]
+    if bad:
+        return [f"{label}: sentence numbers {bad} do not exist; use 1 to {len(article)}."]
+    return []
+
+
+def _check_actors(contract: AnalysisContract, article: PreparedArticle) -> list[str]:
+    errors, seen_ids, seen_names = [], set(), {}
+    text = article.text
+    for actor in contract.actors:
+        if actor.id in seen_ids:
+            errors.append(f"Actor id {actor.id} is used twice; give each actor its own id.")
+        seen_ids.add(actor.id)
+        for name in actor_names(actor):
+            key = " ".join(words(name))
+            if key in seen_names and seen_names[key] != actor.id:
+                errors.append(
+                    f"Actors {seen_names[key]} and {actor.id} are the same ({name!r}); merge them."
+                )
+            seen_names.setdefault(key, actor.id)
+        if not any(_mentions(text, n) for n in actor_names(actor)):
+            errors.append(
+                f"Actor {actor.id} ({actor.name!r}) is not named in the article; "
+                "list only actors the article names, with the name as written."
+            )
+    return errors
+
+
+def _check_claims(contract: AnalysisContract, article: PreparedArticle) -> list[str]:
+    errors, actor_ids, seen = [], {a.id for a in contract.actors}, set()
+    for claim in contract.claims:
+        label = f"Claim {claim.id}"
+        if claim.id in seen:
+            errors.append(f"{label}: id used twice; give each claim its own id.")
+        seen.add(claim.id)
+        for ref in [*claim.asserted_by, *claim.denied_by]:
+            if ref not in actor_ids:
+                errors.append(f"{label}: actor {ref} is not in actors.")
+        ev_errors = _check_evidence(label, claim.evidence, article)
+        errors += ev_errors
+        if not ev_errors:
+            cited = " ".join(article.sentence(n).text for n in claim.evidence)
+            if not content_words(claim.text) & content_words(cited):
+                errors.append(f"{label}: none of its evidence sentences is about {claim.text!r}.")
+    return errors
+
+
+def _check_stances(contract: AnalysisContract, article: PreparedArticle) -> list[str]:
+    errors = []
+    actors = {a.id: a for a in contract.actors}
+    claim_ids = {c.id for c in contract.claims}
+    for i, stance in enumerate(contract.stances, start=1):
+        label = f"Stance {i} ({stance.actor} on {stance.target!r})"
+        actor = actors.get(stance.actor)
+        if actor is None:
+            errors.append(f"{label}: actor {stance.actor} is not in actors.")
+        if re.fullmatch(r"C[0-9]+", stance.target) and stance.target not in claim_ids:
+            errors.append(f"{label}: claim {stance.target} is not in claims.")
+        ev_errors = _check_evidence(label, stance.evidence, article)
+        errors += ev_errors
+        if actor and not ev_errors and not any(
+            mentions_actor(article.sentence(n).text, actor) or _refers_back(article, n, actor)
+            for n in stance.evidence
+        ):
+            errors.append(f"{label}: no evidence sentence mentions {actor.name!r}.")
+    return errors
+
+
+def _check_caller_claims(contract: AnalysisContract, job: AnalysisJob) -> list[str]:
+    if not job.caller_claims:
+        return []
+    errors, actor_ids = [], {a.id for a in contract.actors}
+    indexes = [c.index for c in contract.caller_claims]
+    expected = list(range(1, len(job.caller_claims) + 1))
+    if sorted(indexes) != expected:
+        errors.append(f"caller_claims must assess each listed claim once: indexes {expected}.")
+    for item in contract.caller_claims:
+        label = f"Caller claim {item.index}"
+        for ref in [*item.asserted_by, *item.denied_by]:
+            if ref not in actor_ids:
+                errors.append(f"{label}: actor {ref} is not in actors.")
+        if item.status == "not_mentioned":
+            continue
+        errors += _check_evidence(label, item.evidence, job.article)
+    return errors
+
+
+def semantic_errors(contract: AnalysisContract, job: AnalysisJob) -> list[str]:
+    """All problems a model should fix; empty when the contract is sound."""
+    article = job.article
+    return [
+        *_check_actors(contract, article),
+        *_check_claims(contract, article),
+        *_check_stances(contract, article),
+        *_check_caller_claims(contract, job),
+    ]

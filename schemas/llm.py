@@ -1,0 +1,132 @@
+"""The contract an engine fills: small on purpose, so small models can fill it.
+
+The model never writes quotes or offsets. It cites sentence numbers from the
+numbered article and the server resolves them (see api/pipeline/grounding.py).
+Field descriptions are part of the prompt: the JSON schema sent to the model
+carries them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+ActorKind = Literal["person", "organization", "government", "country", "group", "other"]
+ClaimStatus = Literal["confirmed", "unconfirmed", "disputed", "denied"]
+CallerClaimStatus = Literal["confirmed", "unconfirmed", "disputed", "denied", "not_mentioned"]
+StanceLabel = Literal["support", "oppose", "neutral", "mixed"]
+Task = Literal["summary", "actors", "stances", "claims"]
+ALL_TASKS: tuple[Task, ...] = ("summary", "actors", "stances", "claims")
+
+ActorId = Annotated[str, Field(pattern=r"^A[1-9][0-9]*$", description="Actor id such as A1.")]
+ClaimId = Annotated[str, Field(pattern=r"^C[1-9][0-9]*$", description="Claim id such as C1.")]
+SentenceNumber = Annotated[int, Field(ge=1, description="Number of a sentence in the article.")]
+Evidence = Annotated[
+    list[SentenceNumber],
+    Field(description="Numbers of the article sentences that show this. At least one."),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ContractActor(_Strict):
+    id: ActorId
+    name: str = Field(min_length=1, description="Fullest name the article uses for the actor.")
+    kind: ActorKind = Field(description="What kind of actor this is.")
+    role: str | None = Field(
+        default=None, description="Title or affiliation exactly as the article gives it, or null."
+    )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="Other ways the article names this actor (surname, acronym, 'the agency').",
+    )
+
+
+class ContractClaim(_Strict):
+    id: ClaimId
+    text: str = Field(min_length=1, description="The claim as one short declarative sentence.")
+    status: ClaimStatus = Field(
+        description=(
+            "As the article reports it: confirmed (stated as fact, nobody denies it), "
+            "unconfirmed (reported or alleged, not confirmed), disputed (asserted by some, "
+            "denied by others), denied (denied, asserted by no one with standing)."
+        )
+    )
+    asserted_by: list[ActorId] = Field(default_factory=list, description="Actors who assert it.")
+    denied_by: list[ActorId] = Field(default_factory=list, description="Actors who deny it.")
+    evidence: Evidence
+
+
+class ContractStance(_Strict):
+    actor: ActorId = Field(description="The actor who takes the stance.")
+    target: str = Field(
+        min_length=1,
+        description="A claim id (C1) or a short topic phrase the actor takes a position on.",
+    )
+    stance: StanceLabel = Field(
+        description=(
+            "support (endorses, defends, asserts), oppose (condemns, rejects, denies), "
+            "neutral (comments without taking a side), mixed (both)."
+        )
+    )
+    evidence: Evidence
+
+
+class CallerClaimAssessment(_Strict):
+    index: int = Field(ge=1, description="Number of the caller's claim being assessed (1-based).")
+    status: CallerClaimStatus = Field(
+        description="As the article reports it; not_mentioned when the article is silent on it."
+    )
+    asserted_by: list[ActorId] = Field(default_factory=list, description="Actors who assert it.")
+    denied_by: list[ActorId] = Field(default_factory=list, description="Actors who deny it.")
+    evidence: list[SentenceNumber] = Field(
+        default_factory=list,
+        description="Sentences about the claim; empty only when not_mentioned.",
+    )
+
+
+class AnalysisContract(_Strict):
+    """Everything an engine can return. Per-request models keep only the asked-for parts."""
+
+    headline: str = Field(default="", description="One line, no more than about 15 words.")
+    summary: str = Field(default="", description="2-4 sentences, only facts stated in the article.")
+    key_points: list[str] = Field(default_factory=list, description="3-6 short bullet points.")
+    actors: list[ContractActor] = Field(default_factory=list, description="People and bodies.")
+    claims: list[ContractClaim] = Field(default_factory=list, description="Claims the article reports.")
+    stances: list[ContractStance] = Field(default_factory=list, description="Actor positions.")
+    caller_claims: list[CallerClaimAssessment] = Field(
+        default_factory=list, description="One assessment per claim the caller listed."
+    )
+
+
+_TASK_FIELDS: dict[Task, tuple[str, ...]] = {
+    "summary": ("headline", "summary", "key_points"),
+    "actors": ("actors",),
+    "stances": ("actors", "stances"),
+    "claims": ("actors", "claims"),
+}
+
+
+def contract_fields(tasks: tuple[Task, ...] | list[Task], with_caller_claims: bool) -> list[str]:
+    """Contract fields needed for these tasks, in contract order (stances/claims need actors)."""
+    wanted = {name for task in tasks for name in _TASK_FIELDS[task]}
+    if with_caller_claims:
+        wanted |= {"actors", "caller_claims"}
+    return [name for name in AnalysisContract.model_fields if name in wanted]
+
+
+def contract_model_for(
+    tasks: tuple[Task, ...] | list[Task], with_caller_claims: bool
+) -> type[BaseModel]:
+    """A contract with only the asked-for fields, all required: what the model must return."""
+    fields: dict[str, object] = {}
+    for name in contract_fields(tasks, with_caller_claims):
+        info = AnalysisContract.model_fields[name]
+        fields[name] = (info.annotation, Field(description=info.description))
+    model: type[BaseModel] = create_model(  # type: ignore[call-overload]
+        "AnalysisContract", __config__=ConfigDict(extra="forbid"), **fields
+    )
+    return model

@@ -1,0 +1,44 @@
+"""Test doubles. Fakes live here only, never in the service."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from api.llm.types import ChatRequest, Completion
+from schemas.analysis import Usage
+
+Reply = str | dict[str, Any] | Exception | Callable[[ChatRequest], str]
+
+
+class ScriptedClient:
+    """An LLMClient that answers from a queue of scripted replies and records every request.
+
+    A dict reply is sent as JSON, a str as-is, an Exception is raised, a callable is called
+    with the request. The last reply repeats when the queue runs dry.
+    """
+
+    def __init__(self, *replies: Reply, model_provider: str = "scripted") -> None:
+        if not replies:
+            raise ValueError("ScriptedClient needs at least one reply")
+        self.replies = list(replies)
+        self.requests: list[ChatRequest] = []
+        self.provider = model_provider
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        self.requests.append(request)
+        reply = self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+        if isinstance(reply, Exception):
+            raise reply
+        if callable(reply):
+            reply = reply(request)
+        content = reply if isinstance(reply, str) else json.dumps(reply)
+        return Completion(
+            content=content,
+            finish_reason="stop",
+            model=request.model,
+            provider=self.provider,
+            usage=Usage(prompt_tokens=100, completion_tokens=50, total_tokens=150),
+            cost_usd=None,
+        )
