@@ -1,0 +1,1 @@
+"""Evaluation suite: golden cases, scorers, runs and dataset adapters."""
