@@ -118,3 +118,7 @@ class ModelOutputInvalid(UpstreamError):
 
 class Overloaded(StancewireError):
     status, code, title = 503, "overloaded", "Service busy"
+
+
+class NothingToAnalyse(StancewireError):
+    status, code, title = 422, "nothing_to_analyse", "No sentences to analyse"

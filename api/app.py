@@ -1,0 +1,62 @@
+"""create_app(): routers, error handlers, the demo page."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from api.config import Settings, get_settings
+from api.errors import StancewireError
+from api.http import (
+    RequestContextMiddleware,
+    handle_http_error,
+    handle_stancewire_error,
+    handle_unexpected,
+    handle_validation_error,
+)
+from api.pipeline.analyze import Analyzer
+from api.routes import analyze, health, models
+
+STATIC_DIR = Path(__file__).parent / "static"
+DESCRIPTION = """Reads a news article and returns, as validated JSON, a summary, the actors,
+each actor's stance toward the article's claims and topics, and the confirmation status of
+every claim, each tied to the exact sentences (with character offsets) that support it.
+Errors are RFC 9457 problem+json with a stable `code`."""
+
+
+def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
+    settings = settings or (analyzer.settings if analyzer else get_settings())
+    analyzer = analyzer or Analyzer(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.local_load == "startup" and any(m.startswith("local/") for m in settings.models):
+            analyzer.warm_up_local_models()
+        yield
+
+    app = FastAPI(
+        title="stancewire",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.analyzer = analyzer
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_exception_handler(StancewireError, handle_stancewire_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(HTTPException, handle_http_error)
+    app.add_exception_handler(Exception, handle_unexpected)
+    for router in (analyze.router, models.router, health.router):
+        app.include_router(router)
+    if STATIC_DIR.is_dir():
+        app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="demo")
+    logging.basicConfig(level=settings.log_level.upper())
+    return app

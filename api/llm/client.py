@@ -1,0 +1,250 @@
+"""The only module that imports litellm.
+
+`LiteLLMClient.complete` sends one structured-output request and owns the transient-failure
+loop (tenacity: exponential backoff with jitter, Retry-After honoured, bounded in attempts
+and total time) and the fallback models. Invalid *content* is not its business: that loop
+lives in api/pipeline/repair.py.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+from tenacity import stop_after_delay, wait_exponential_jitter
+
+from api.config import Settings
+from api.errors import (
+    ContextWindowExceeded,
+    StancewireError,
+    UpstreamAuthError,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+from api.llm.capabilities import ModelCapabilities, known_capabilities
+from api.llm.types import ChatRequest, Completion
+from schemas.analysis import Usage
+
+log = logging.getLogger(__name__)
+_import_lock = threading.Lock()
+_litellm: ModuleType | None = None
+
+
+def load_litellm() -> ModuleType:
+    """Import litellm once, lazily (~5 s), offline: local cost map, httpx transport."""
+    global _litellm
+    with _import_lock:
+        if _litellm is None:
+            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            import litellm
+
+            # The aiohttp transport bypasses httpx (and so respx in tests); one transport
+            # for sync and async keeps behaviour identical everywhere.
+            litellm.disable_aiohttp_transport = True
+            litellm.suppress_debug_info = True
+            litellm.drop_params = True
+            _litellm = litellm
+    return _litellm
+
+
+def _retry_after_seconds(exc: BaseException) -> float | None:
+    headers: Any = getattr(exc, "litellm_response_headers", None)
+    response = getattr(exc, "response", None)
+    if headers is None and response is not None:
+        headers = getattr(response, "headers", None)
+    value = headers.get("retry-after") if headers is not None else None
+    try:
+        return max(0.0, float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _upstream_status(exc: BaseException) -> int | None:
+    status = getattr(exc, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Timeouts, connection errors, 429 and 5xx: worth another try."""
+    lm = load_litellm()
+    transient = (
+        lm.Timeout,
+        lm.APIConnectionError,
+        lm.RateLimitError,
+        lm.InternalServerError,
+        lm.ServiceUnavailableError,
+        lm.BadGatewayError,
+    )
+    if isinstance(exc, transient):
+        return True
+    status = _upstream_status(exc)
+    return isinstance(exc, lm.APIError) and status is not None and status >= 500
+
+
+def to_stancewire_error(exc: BaseException, model: str) -> StancewireError:
+    """Map a provider exception (after retries) to the service's typed errors."""
+    lm = load_litellm()
+    retry_after = _retry_after_seconds(exc)
+    wait = int(retry_after + 0.999) if retry_after is not None else None
+    where = f"model {model!r}"
+    if isinstance(exc, lm.RateLimitError):
+        return UpstreamRateLimited(f"The provider of {where} is rate limiting.", retry_after=wait or 30)
+    if isinstance(exc, lm.Timeout):
+        return UpstreamTimeout(f"{where} did not answer in time.", retry_after=wait or 10)
+    if isinstance(exc, lm.ContextWindowExceededError):
+        return ContextWindowExceeded(f"The article is too long for {where}; send a shorter text.")
+    if isinstance(exc, lm.AuthenticationError | lm.PermissionDeniedError):
+        return UpstreamAuthError(
+            f"The provider of {where} rejected the credentials: set STANCEWIRE_API_KEY "
+            "or the provider's key variable (e.g. OPENAI_API_KEY)."
+        )
+    if is_transient(exc):
+        return UpstreamUnavailable(f"The provider of {where} is unavailable.", retry_after=wait or 15)
+    return UpstreamError(f"The provider of {where} refused the request: {_short(exc)}")
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+
+
+class LiteLLMClient:
+    """LLMClient over litellm.acompletion, for any provider litellm knows."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._providers_registered = False
+
+    def capabilities(self, model: str) -> ModelCapabilities:
+        known = known_capabilities(model)
+        if known is not None:
+            return known
+        lm = load_litellm()
+        try:
+            schema = bool(lm.supports_response_schema(model=model))
+        except Exception:  # unknown to the model map: assume the least
+            schema = False
+        return ModelCapabilities(json_schema=schema, json_mode=True)
+
+    def response_format(self, request: ChatRequest) -> dict[str, Any] | None:
+        if request.json_schema is None:
+            return None
+        if self.capabilities(request.model).json_schema:
+            return {
+                "type": "json_schema",
+                "json_schema": {
+                    "name": request.schema_name,
+                    "schema": request.json_schema,
+                    "strict": True,
+                },
+            }
+        return {"type": "json_object"}
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        models = [request.model, *self.settings.fallback_models]
+        last_error: StancewireError | None = None
+        for model in dict.fromkeys(models):
+            try:
+                return await self._complete_with_retries(request, model)
+            except (UpstreamUnavailable, UpstreamTimeout, UpstreamRateLimited) as error:
+                log.warning("model %s failed (%s); trying the next fallback", model, error.code)
+                last_error = error
+        assert last_error is not None
+        raise last_error
+
+    async def _complete_with_retries(self, request: ChatRequest, model: str) -> Completion:
+        retrying = AsyncRetrying(
+            retry=retry_if_exception(is_transient),
+            stop=stop_after_attempt(self.settings.retry_attempts)
+            | stop_after_delay(self.settings.retry_total_s),
+            wait=self._wait_strategy(),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._call_once(request, model)
+        except StancewireError:
+            raise
+        except Exception as exc:
+            raise to_stancewire_error(exc, model) from exc
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def _wait_strategy(self) -> Callable[[RetryCallState], float]:
+        backoff = wait_exponential_jitter(initial=0.5, max=self.settings.retry_max_wait_s)
+
+        def wait(state: RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            retry_after = _retry_after_seconds(exc) if exc else None
+            if retry_after is not None:
+                return min(retry_after, self.settings.retry_max_wait_s)
+            return float(backoff(state))
+
+        return wait
+
+    async def _call_once(self, request: ChatRequest, model: str) -> Completion:
+        lm = load_litellm()
+        self._register_local_provider(lm)
+        response = await lm.acompletion(**self._call_kwargs(request, model))
+        return self._to_completion(lm, response, model)
+
+    def _call_kwargs(self, request: ChatRequest, model: str) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "model": model,
+            "messages": [dict(m) for m in request.messages],
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "timeout": self.settings.llm_timeout_s,
+            "num_retries": 0,  # retries are ours (tenacity), never litellm's as well
+        }
+        if request.seed is not None:
+            kwargs["seed"] = request.seed
+        response_format = self.response_format(request)
+        if response_format is not None:
+            kwargs["response_format"] = response_format
+        if self.settings.api_key is not None and not model.startswith("local/"):
+            kwargs["api_key"] = self.settings.api_key.get_secret_value()
+        if self.settings.api_base and not model.startswith("local/"):
+            kwargs["api_base"] = self.settings.api_base
+        return kwargs
+
+    @staticmethod
+    def _to_completion(lm: ModuleType, response: Any, model: str) -> Completion:
+        choice = response.choices[0]
+        usage = getattr(response, "usage", None)
+        prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
+        completion = int(getattr(usage, "completion_tokens", 0) or 0)
+        try:
+            cost: float | None = float(lm.completion_cost(completion_response=response))
+        except Exception:  # litellm does not know this model's price
+            cost = None
+        _, provider, _, _ = lm.get_llm_provider(model)
+        return Completion(
+            content=choice.message.content,
+            finish_reason=choice.finish_reason,
+            model=model,
+            provider=str(provider),
+            usage=Usage(
+                prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+            ),
+            cost_usd=cost,
+        )
+
+    def _register_local_provider(self, lm: ModuleType) -> None:
+        """Make `local/<name>` GGUF models litellm models (api/llm/local.py), once."""
+        if self._providers_registered:
+            return
+        self._providers_registered = True
+        try:
+            from api.llm import local
+        except ImportError:  # pragma: no cover - local.py is part of the package
+            return
+        register = getattr(local, "register_with_litellm", None)
+        if register is not None:
+            register(lm, self.settings)

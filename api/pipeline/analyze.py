@@ -1,0 +1,202 @@
+"""Orchestration: one code path for the API, the CLI and the evals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from api.config import Settings
+from api.errors import NothingToAnalyse, StancewireError, TextTooLong, UnknownModel
+from api.llm.cache import AnalysisCache, cache_key
+from api.llm.types import LLMClient
+from api.pipeline.article import PreparedArticle, prepare_article
+from api.pipeline.contract import normalise, semantic_errors
+from api.pipeline.engine import AnalysisJob, Engine, EngineResult
+from api.pipeline.grounding import build_analysis
+from api.pipeline.llm_engine import LLMEngine
+from schemas import SCHEMA_VERSION
+from schemas.analysis import Analysis, AnalysisWarning, Meta
+from schemas.request import AnalyzeRequest
+
+log = logging.getLogger(__name__)
+BUILTIN_PREFIX = "builtin/"
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    id: str
+    engine: Literal["llm", "builtin"]
+    label: str
+
+
+def engine_kind(model: str) -> Literal["llm", "builtin"]:
+    return "builtin" if model.startswith(BUILTIN_PREFIX) else "llm"
+
+
+class Analyzer:
+    """Validates the request against the configuration, runs an engine, builds the answer."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: LLMClient | None = None,
+        builtin: Engine | None = None,
+        cache: AnalysisCache | None = None,
+    ) -> None:
+        self.settings = settings
+        self._client = client
+        self._builtin = builtin
+        self._llm: LLMEngine | None = None
+        self.cache = cache or AnalysisCache(settings.cache_size, settings.cache_ttl_s)
+        self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+    @property
+    def client(self) -> LLMClient:
+        if self._client is None:
+            from api.llm.client import LiteLLMClient  # imports litellm (~5 s): only when needed
+
+            self._client = LiteLLMClient(self.settings)
+        return self._client
+
+    def engine_for(self, model: str) -> Engine:
+        if engine_kind(model) == "builtin":
+            if self._builtin is None:
+                from api.builtin.engine import BuiltinEngine
+
+                self._builtin = BuiltinEngine()
+            return self._builtin
+        if self._llm is None:
+            self._llm = LLMEngine(self.client, self.settings)
+        return self._llm
+
+    def local_model_status(self) -> dict[str, str]:
+        """State of each in-process GGUF model, once the LLM client exists."""
+        status = getattr(self._client, "local_status", None)
+        return dict(status()) if callable(status) else {}
+
+    def warm_up_local_models(self) -> None:
+        """Load configured GGUF models now (STANCEWIRE_LOCAL_LOAD=startup)."""
+        warm_up = getattr(self.client, "warm_up_local_models", None)
+        if callable(warm_up):
+            warm_up()
+
+    def models(self) -> list[ModelInfo]:
+        return [ModelInfo(m, engine_kind(m), _label(m)) for m in self.settings.models]
+
+    def resolve_model(self, requested: str | None) -> str:
+        model = requested or self.settings.default_model
+        if not self.settings.is_allowed(model):
+            allowed = ", ".join(self.settings.models)
+            raise UnknownModel(f"Model {model!r} is not configured. Choose one of: {allowed}.")
+        return model
+
+    async def analyze(self, request: AnalyzeRequest, request_id: str | None = None) -> Analysis:
+        started = time.perf_counter()
+        model = self.resolve_model(request.model)
+        if len(request.text) > self.settings.max_text_chars:
+            raise TextTooLong(
+                f"The text has {len(request.text):,} characters; the limit is "
+                f"{self.settings.max_text_chars:,}. Send a shorter article or split it."
+            )
+        key = cache_key(request, model)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return _as_cache_hit(cached, started)
+        async with self._slot():
+            analysis = await self._compute(request, model, request_id, started)
+        self.cache.put(key, analysis)
+        return analysis
+
+    async def _compute(
+        self, request: AnalyzeRequest, model: str, request_id: str | None, started: float
+    ) -> Analysis:
+        full = prepare_article(request.text, request.title)
+        if not full.sentences:
+            raise NothingToAnalyse("The text has no sentences to analyse (only credit lines).")
+        job = AnalysisJob(
+            article=self._analysed_part(full, model),
+            model=model,
+            tasks=tuple(request.tasks),
+            caller_claims=tuple(request.claims),
+            caller_actors=tuple(request.actors),
+            language=request.language,
+        )
+        result = await self.engine_for(model).run(job)
+        _ensure_sound(result, job)
+        result.warnings += _coverage_warnings(full, job.article) + _actor_warnings(result, job)
+        meta = Meta(
+            engine=result.engine,
+            model=result.model,
+            provider=result.provider,
+            prompt_version=result.prompt_version,
+            schema_version=SCHEMA_VERSION,
+            usage=result.usage,
+            cost_usd=result.cost_usd,
+            latency_ms=round((time.perf_counter() - started) * 1000, 2),
+            attempts=result.attempts,
+            cache_hit=False,
+            request_id=request_id,
+        )
+        return build_analysis(result, job, full, meta)
+
+    def _analysed_part(self, full: PreparedArticle, model: str) -> PreparedArticle:
+        """Models see at most max_llm_sentences; the rest is reported in coverage."""
+        limit = self.settings.max_llm_sentences
+        if engine_kind(model) == "builtin" or len(full) <= limit:
+            return full
+        return replace(full, sentences=full.sentences[:limit])
+
+    def _slot(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if loop not in self._slots:
+            self._slots = {loop: asyncio.Semaphore(self.settings.max_concurrency)}
+        return self._slots[loop]
+
+
+def _ensure_sound(result: EngineResult, job: AnalysisJob) -> None:
+    """Both engines share this gate: nothing unchecked reaches a client."""
+    errors = semantic_errors(result.contract, job)
+    if errors:
+        log.error("engine %s returned an inconsistent contract: %s", result.model, errors)
+        raise StancewireError(f"The {result.engine} engine produced an inconsistent analysis.")
+
+
+def _coverage_warnings(full: PreparedArticle, analysed: PreparedArticle) -> list[AnalysisWarning]:
+    if len(analysed) == len(full):
+        return []
+    return [
+        AnalysisWarning(
+            code="partial_coverage",
+            message=f"Only sentences 1-{len(analysed)} of {len(full)} were analysed "
+            "(model input limit); see coverage.",
+        )
+    ]
+
+
+def _actor_warnings(result: EngineResult, job: AnalysisJob) -> list[AnalysisWarning]:
+    names = " | ".join(
+        normalise(n) for a in result.contract.actors for n in [a.name, *a.aliases]
+    )
+    return [
+        AnalysisWarning(code="actor_not_found", message=f"{wanted!r} is not among the actors found.")
+        for wanted in job.caller_actors
+        if normalise(wanted) not in names
+    ]
+
+
+def _as_cache_hit(cached: Analysis, started: float) -> Analysis:
+    meta = cached.meta.model_copy(
+        update={"cache_hit": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+    )
+    return cached.model_copy(update={"meta": meta})
+
+
+def _label(model: str) -> str:
+    if model.startswith(BUILTIN_PREFIX):
+        return "Built-in (rules, offline)"
+    if model.startswith("local/"):
+        return f"Local: {model.removeprefix('local/')}"
+    return model

@@ -1,0 +1,81 @@
+"""Turn a job into the messages and JSON schema sent to a model."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import prompts
+from api.pipeline.engine import AnalysisJob
+from schemas.llm import contract_fields, contract_model_for
+
+_LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian"}
+
+
+def contract_schema(job: AnalysisJob) -> dict[str, Any]:
+    """The per-request contract as JSON schema, made article-specific and strict.
+
+    Sentence numbers become an enum of the article's numbers: llama.cpp's grammar ignores
+    integer bounds, and an enum keeps every model inside the article. Every property is
+    required and defaults are dropped, as OpenAI's strict mode demands.
+    """
+    model = contract_model_for(job.tasks, bool(job.caller_claims))
+    schema = model.model_json_schema()
+    numbers = [s.number for s in job.article.sentences]
+    return _strictify(schema, numbers)
+
+
+def _strictify(schema: dict[str, Any], sentence_numbers: list[int]) -> dict[str, Any]:
+    schema = copy.deepcopy(schema)
+
+    def visit(node: Any, key: str | None = None) -> None:
+        if isinstance(node, dict):
+            node.pop("default", None)
+            if node.get("type") == "object" and "properties" in node:
+                node["required"] = list(node["properties"])
+                node["additionalProperties"] = False
+            if key in {"evidence"} and node.get("type") == "array":
+                node["items"] = {"type": "integer", "enum": sentence_numbers}
+            for child_key, child in node.items():
+                visit(child, child_key if child_key not in {"properties", "$defs"} else None)
+                if child_key in {"properties", "$defs"} and isinstance(child, dict):
+                    for name, sub in child.items():
+                        visit(sub, name)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    visit(schema)
+    return schema
+
+
+def language_name(job: AnalysisJob) -> str:
+    if job.language is None:
+        return "the language of the article"
+    return _LANGUAGE_NAMES.get(job.language.split("-")[0], job.language)
+
+
+def initial_messages(job: AnalysisJob, schema: dict[str, Any], schema_in_prompt: bool) -> list[dict[str, str]]:
+    """System, then the numbered article, then the task: a prefix shared by every call."""
+    user = prompts.render(
+        "analyze",
+        "user",
+        title=job.article.title,
+        sentences=[{"number": s.number, "text": s.clean} for s in job.article.sentences],
+        fields=contract_fields(job.tasks, bool(job.caller_claims)),
+        caller_claims=list(job.caller_claims),
+        caller_actors=list(job.caller_actors),
+        language=language_name(job),
+        schema_in_prompt=schema_in_prompt,
+        schema_json=json.dumps(schema, ensure_ascii=False) if schema_in_prompt else "",
+    )
+    return [
+        {"role": "system", "content": prompts.render("analyze", "system")},
+        {"role": "user", "content": user},
+    ]
+
+
+def repair_message(errors: list[str], sentence_count: int) -> dict[str, str]:
+    content = prompts.render("analyze", "repair", errors=errors, sentence_count=sentence_count)
+    return {"role": "user", "content": content}

@@ -1,0 +1,126 @@
+"""Validate-or-reask: parse the model's answer, check it, and on failure ask again with the
+errors appended (the model's failed answer stays in the conversation). Usage is summed over
+every attempt. When attempts run out, ModelOutputInvalid carries the attempts, the errors and
+the last raw answer. Nothing unvalidated leaves this module."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from api.errors import ModelOutputInvalid
+from api.llm.types import ChatRequest, Completion, LLMClient
+from api.pipeline.contract import semantic_errors
+from api.pipeline.engine import AnalysisJob
+from api.pipeline.prompting import repair_message
+from schemas.analysis import Usage
+from schemas.llm import AnalysisContract
+
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+_MAX_ECHOED_ANSWER = 12_000  # characters of a failed answer sent back to the model
+
+
+@dataclass
+class RepairOutcome:
+    contract: AnalysisContract
+    attempts: int
+    usage: Usage
+    cost_usd: float | None
+    model: str
+    provider: str
+
+
+@dataclass
+class _Tally:
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, completion: Completion) -> None:
+        self.attempts += 1
+        self.usage = self.usage + completion.usage
+        if completion.cost_usd is not None:
+            self.cost_usd = (self.cost_usd or 0.0) + completion.cost_usd
+
+
+def _load_json(content: str) -> Any:
+    fenced = _FENCE.match(content)
+    return json.loads(fenced.group(1) if fenced else content)
+
+
+def _pydantic_messages(error: ValidationError) -> list[str]:
+    messages = []
+    for item in error.errors()[:20]:
+        where = ".".join(str(p) for p in item["loc"]) or "(root)"
+        messages.append(f"{where}: {item['msg']}")
+    return messages
+
+
+def check_answer(
+    completion: Completion, contract_model: type[BaseModel], job: AnalysisJob
+) -> tuple[AnalysisContract | None, list[str]]:
+    """The contract if the answer is sound, else the errors to send back to the model."""
+    if completion.finish_reason == "length":
+        return None, ["Your answer was cut off before the end: give a shorter, complete answer."]
+    if not completion.content or not completion.content.strip():
+        return None, ["Your answer was empty: return the JSON object."]
+    try:
+        data = _load_json(completion.content)
+    except json.JSONDecodeError as exc:
+        return None, [f"Your answer is not valid JSON ({exc.msg} at position {exc.pos})."]
+    try:
+        contract_model.model_validate(data)
+        contract = AnalysisContract.model_validate(data)
+    except ValidationError as exc:
+        return None, _pydantic_messages(exc)
+    errors = semantic_errors(contract, job)
+    return (None, errors) if errors else (contract, [])
+
+
+async def generate_contract(
+    client: LLMClient,
+    request: ChatRequest,
+    contract_model: type[BaseModel],
+    job: AnalysisJob,
+    repair_attempts: int,
+) -> RepairOutcome:
+    tally = _Tally()
+    messages = list(request.messages)
+    last: Completion | None = None
+    for _ in range(1 + repair_attempts):
+        last = await client.complete(_with_messages(request, messages))
+        tally.add(last)
+        contract, errors = check_answer(last, contract_model, job)
+        if contract is not None:
+            return RepairOutcome(
+                contract, tally.attempts, tally.usage, tally.cost_usd, last.model, last.provider
+            )
+        tally.errors.append("; ".join(errors))
+        messages += [
+            {"role": "assistant", "content": (last.content or "")[:_MAX_ECHOED_ANSWER]},
+            repair_message(errors, len(job.article)),
+        ]
+    raise ModelOutputInvalid(
+        f"The model's answer was still invalid after {tally.attempts} attempts.",
+        attempts=tally.attempts,
+        errors=tally.errors,
+        last_raw=last.content if last else None,
+        usage=tally.usage.model_dump(),
+    )
+
+
+def _with_messages(request: ChatRequest, messages: list[dict[str, str]]) -> ChatRequest:
+    return ChatRequest(
+        model=request.model,
+        messages=tuple(messages),
+        json_schema=request.json_schema,
+        schema_name=request.schema_name,
+        max_tokens=request.max_tokens,
+        temperature=request.temperature,
+        seed=request.seed,
+    )

@@ -1,0 +1,1 @@
+"""Thin routers: parse, call the pipeline, return. Errors are raised, never built here."""
