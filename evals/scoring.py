@@ -1,0 +1,273 @@
+"""Score one analysis against one golden case: pure functions, no model, no I/O.
+
+Matching rules (see evals/matching.py): an output actor is an expected one when any of
+its names equals or contains, as words, one of the expected names; an output claim is an
+expected one when its text contains a phrase of every keyword group; an output stance is
+an expected one when its actor is the expected actor and its target (or the text of the
+claim it targets) contains one of the target keywords. When several outputs match, the
+one with an acceptable label is taken: expectations are tolerant by design.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from evals.case_model import Expectations, ExpectedClaim, GoldenCase, SummaryExpectations
+from evals.faithfulness import unfaithful_spans
+from evals.matching import (
+    actor_matches,
+    find_expected_actor,
+    ids_matching,
+    max_matching,
+    names_match,
+    output_names,
+    phrase_in,
+)
+from evals.scores import (
+    NONE_LABEL,
+    ActorScores,
+    CallerClaimResult,
+    CaseScores,
+    ClaimResult,
+    GroundingScores,
+    StanceResult,
+    SummaryScores,
+    UsageScores,
+)
+from schemas.analysis import Actor, Analysis, Claim, EvidenceSpan
+from schemas.request import AnalyzeRequest
+
+_MAX_PROBLEMS = 10
+
+
+def score_case(case: GoldenCase, analysis: Analysis) -> CaseScores:
+    request = case.analyze_request()
+    text = request.text
+    expect = case.expect
+    return CaseScores(
+        schema_valid=not (problems := schema_problems(analysis, request)),
+        schema_problems=problems,
+        actors=score_actors(expect, analysis.actors),
+        claims=score_claims(expect, analysis),
+        caller_claims=score_caller_claims(expect, analysis),
+        stances=score_stances(expect, analysis),
+        grounding=score_grounding(text, analysis),
+        summary=score_summary(expect.summary, text, analysis)
+        if "summary" in request.tasks
+        else None,
+        usage=usage_of(analysis),
+    )
+
+
+def schema_problems(analysis: Analysis, request: AnalyzeRequest) -> list[str]:
+    """What pydantic alone does not catch: dangling ids, missing caller claims or summary."""
+    try:
+        Analysis.model_validate_json(analysis.model_dump_json())
+    except ValidationError as exc:
+        return [f"does not round-trip through JSON: {exc.error_count()} errors"]
+    problems: list[str] = []
+    actor_ids = [a.id for a in analysis.actors]
+    claim_ids = [c.id for c in analysis.claims]
+    sentence_numbers = {s.number for s in analysis.sentences}
+    for kind, ids in (("actor", actor_ids), ("claim", claim_ids)):
+        problems += [f"duplicate {kind} id {i}" for i in sorted(set(ids)) if ids.count(i) > 1]
+    for claim in analysis.claims:
+        for ref in [*claim.asserted_by, *claim.denied_by]:
+            if ref not in actor_ids:
+                problems.append(f"claim {claim.id} cites unknown actor {ref}")
+    for stance in analysis.stances:
+        if stance.actor not in actor_ids:
+            problems.append(f"stance cites unknown actor {stance.actor}")
+        if stance.target_claim is not None and stance.target_claim not in claim_ids:
+            problems.append(f"stance targets unknown claim {stance.target_claim}")
+    for span in _evidence(analysis):
+        if span.sentence not in sentence_numbers:
+            problems.append(f"evidence cites unknown sentence {span.sentence}")
+    n_caller = sum(c.source == "caller" for c in analysis.claims)
+    if n_caller != len(request.claims):
+        problems.append(f"{len(request.claims)} caller claims sent, {n_caller} returned")
+    if "summary" in request.tasks and not (analysis.summary or "").strip():
+        problems.append("summary task requested, no summary returned")
+    return problems[:_MAX_PROBLEMS]
+
+
+def score_actors(expect: Expectations, actors: Sequence[Actor]) -> ActorScores | None:
+    """Scored when the case lists actors (`actors: []` means "expects none") or forbids some."""
+    if not (expect.actors or expect.forbidden_actors or "actors" in expect.model_fields_set):
+        return None
+    pairs = max_matching(
+        len(expect.actors), len(actors), lambda e, o: actor_matches(actors[o], expect.actors[e])
+    )
+    matched_outputs = set(pairs.values())
+    return ActorScores(
+        expected=len(expect.actors),
+        predicted=len(actors),
+        matched=len(pairs),
+        missing=[e.name for i, e in enumerate(expect.actors) if i not in pairs],
+        extra=[a.name for i, a in enumerate(actors) if i not in matched_outputs],
+        forbidden=[
+            a.name
+            for a in actors
+            if any(names_match(output_names(a), [f]) for f in expect.forbidden_actors)
+        ],
+    )
+
+
+def score_claims(expect: Expectations, analysis: Analysis) -> list[ClaimResult]:
+    candidates = [c for c in analysis.claims if c.source == "article"]
+    used: set[str] = set()
+    results = []
+    for wanted in expect.claims:
+        matching = [c for c in candidates if c.id not in used and _claim_matches(c, wanted)]
+        chosen = next((c for c in matching if c.status in wanted.status), None)
+        chosen = chosen or (matching[0] if matching else None)
+        if chosen is not None:
+            used.add(chosen.id)
+        results.append(_claim_result(expect, analysis.actors, wanted, chosen))
+    return results
+
+
+def _claim_matches(claim: Claim, wanted: ExpectedClaim) -> bool:
+    return all(any(phrase_in(claim.text, p) for p in group) for group in wanted.keywords)
+
+
+def _claim_result(
+    expect: Expectations, actors: Sequence[Actor], wanted: ExpectedClaim, claim: Claim | None
+) -> ClaimResult:
+    def missing(names: list[str], cited: list[str]) -> list[str]:
+        return [n for n in names if not (_ids_for(expect, actors, n) & set(cited))]
+
+    return ClaimResult(
+        keywords=wanted.keywords,
+        expected=list(wanted.status),
+        predicted=claim.status if claim else NONE_LABEL,
+        claim_id=claim.id if claim else None,
+        missing_asserters=missing(wanted.asserted_by, claim.asserted_by if claim else []),
+        missing_deniers=missing(wanted.denied_by, claim.denied_by if claim else []),
+        attributions=len(wanted.asserted_by) + len(wanted.denied_by),
+    )
+
+
+def _ids_for(expect: Expectations, actors: Sequence[Actor], name: str) -> set[str]:
+    expected = find_expected_actor(name, expect.actors)
+    return ids_matching(actors, expected) if expected else set()
+
+
+def score_caller_claims(expect: Expectations, analysis: Analysis) -> list[CallerClaimResult]:
+    """Caller claim k is the output claim Q<k>, else the k-th claim with source `caller`."""
+    by_id = {c.id: c for c in analysis.claims if c.source == "caller"}
+    in_order = [c for c in analysis.claims if c.source == "caller"]
+    results = []
+    for wanted in expect.caller_claims:
+        claim = by_id.get(f"Q{wanted.index}")
+        if claim is None and wanted.index <= len(in_order):
+            claim = in_order[wanted.index - 1]
+        results.append(
+            CallerClaimResult(
+                index=wanted.index,
+                expected=list(wanted.status),
+                predicted=claim.status if claim else NONE_LABEL,
+            )
+        )
+    return results
+
+
+def score_stances(expect: Expectations, analysis: Analysis) -> list[StanceResult]:
+    claim_text = {c.id: c.text for c in analysis.claims}
+    results = []
+    for wanted in expect.stances:
+        ids = _ids_for(expect, analysis.actors, wanted.actor)
+        matching = [
+            s
+            for s in analysis.stances
+            if s.actor in ids
+            and any(
+                phrase_in(s.target, k) or phrase_in(claim_text.get(s.target_claim or "", ""), k)
+                for k in wanted.target
+            )
+        ]
+        chosen = next((s for s in matching if s.stance in wanted.stance), None)
+        chosen = chosen or (matching[0] if matching else None)
+        results.append(
+            StanceResult(
+                actor=wanted.actor,
+                target=wanted.target,
+                expected=list(wanted.stance),
+                predicted=chosen.stance if chosen else NONE_LABEL,
+                output_target=chosen.target if chosen else None,
+            )
+        )
+    return results
+
+
+def _evidence(analysis: Analysis) -> list[EvidenceSpan]:
+    spans = [e for claim in analysis.claims for e in claim.evidence]
+    return spans + [e for stance in analysis.stances for e in stance.evidence]
+
+
+def score_grounding(text: str, analysis: Analysis) -> GroundingScores:
+    """Each span must equal text[start:end], lie in its sentence and in the analysed coverage."""
+    sentences = {s.number: s for s in analysis.sentences}
+    analysed = [(r.start, r.end) for r in analysis.coverage.analysed]
+    problems: list[str] = []
+    grounded = 0
+    spans = _evidence(analysis)
+    for span in spans:
+        sentence = sentences.get(span.sentence)
+        if (
+            not (0 <= span.start < span.end <= len(text))
+            or text[span.start : span.end] != span.quote
+        ):
+            problems.append(f"sentence {span.sentence}: quote is not text[{span.start}:{span.end}]")
+        elif sentence is None or not (sentence.start <= span.start and span.end <= sentence.end):
+            problems.append(f"sentence {span.sentence}: span outside its sentence")
+        elif not any(a <= span.start and span.end <= b for a, b in analysed):
+            problems.append(f"sentence {span.sentence}: span outside the analysed coverage")
+        else:
+            grounded += 1
+    unsupported = [c.id for c in analysis.claims if not c.evidence and c.status != "not_mentioned"]
+    unsupported += [f"stance {s.actor}->{s.target}" for s in analysis.stances if not s.evidence]
+    problems += [f"{item}: no evidence" for item in unsupported]
+    return GroundingScores(
+        spans=len(spans),
+        grounded=grounded,
+        unsupported_items=len(unsupported),
+        problems=problems[:_MAX_PROBLEMS],
+    )
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+def score_summary(expect: SummaryExpectations, text: str, analysis: Analysis) -> SummaryScores:
+    headline, summary = analysis.headline or "", analysis.summary or ""
+    both = f"{headline}\n{summary}"
+    offenders = unfaithful_spans(text, headline, [summary, *analysis.key_points])
+    summary_words, headline_words = _word_count(summary), _word_count(headline)
+    return SummaryScores(
+        offenders=[f"{o.kind}: {o.text}" for o in offenders],
+        include_groups=len(expect.must_include),
+        missing_groups=[g for g in expect.must_include if not any(phrase_in(both, p) for p in g)],
+        forbidden_found=[p for p in expect.must_not_include if phrase_in(both, p)],
+        summary_words=summary_words,
+        headline_words=headline_words,
+        within_limits=summary_words <= expect.max_words
+        and headline_words <= expect.headline_max_words,
+    )
+
+
+def usage_of(analysis: Analysis) -> UsageScores:
+    meta = analysis.meta
+    return UsageScores(
+        latency_ms=meta.latency_ms,
+        prompt_tokens=meta.usage.prompt_tokens,
+        completion_tokens=meta.usage.completion_tokens,
+        total_tokens=meta.usage.total_tokens,
+        cost_usd=meta.cost_usd,
+        attempts=meta.attempts,
+        cache_hit=meta.cache_hit,
+    )

@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+import pytest
+
+from evals.faithfulness import unfaithful_spans
+from evals.matching import fold, name_words, names_match
+from evals.scores import NONE_LABEL, PassRule, macro_f1
+from evals.scoring import score_case
+from schemas.analysis import Actor, Claim, Coverage, EvidenceSpan, Span, Stance
+from tests.evals.builders import ARTICLE, analysis, evidence, golden_case, perfect
+
+
+def test_perfect_output_scores_full_marks_and_passes() -> None:
+    scores = score_case(golden_case(), perfect())
+    metrics = scores.metrics()
+    for name in (
+        "schema_valid",
+        "actor_precision",
+        "actor_recall",
+        "actor_f1",
+        "claim_status_accuracy",
+        "claim_attribution",
+        "caller_claim_accuracy",
+        "stance_accuracy",
+        "stance_macro_f1",
+        "grounding_rate",
+        "summary_faithful",
+        "summary_facts",
+        "summary_clean",
+        "within_limits",
+    ):
+        assert metrics[name] == 1.0, name
+    assert metrics["total_tokens"] == 150
+    assert all(PassRule().checks(scores).values())
+
+
+def test_empty_output_scores_zero_and_fails() -> None:
+    scores = score_case(golden_case(), analysis())
+    metrics = scores.metrics()
+    assert metrics["actor_recall"] == 0.0
+    assert metrics["actor_f1"] == 0.0
+    assert metrics["claim_status_accuracy"] == 0.0
+    assert metrics["stance_accuracy"] == 0.0
+    assert [s.predicted for s in scores.stances] == [NONE_LABEL, NONE_LABEL]
+    assert metrics["grounding_rate"] is None  # nothing cited, nothing to ground
+    assert "1 caller claims sent, 0 returned" in scores.schema_problems
+    assert "summary task requested, no summary returned" in scores.schema_problems
+    checks = PassRule().checks(scores)
+    assert not checks["schema_valid"] and not checks["actor_recall"]
+
+
+def test_half_right_output() -> None:
+    output = perfect()
+    output.actors = output.actors[:2]  # the union is missing
+    output.claims[0].status = "denied"
+    output.stances = output.stances[1:]
+    scores = score_case(golden_case(), output)
+    metrics = scores.metrics()
+    assert metrics["actor_precision"] == 1.0
+    assert metrics["actor_recall"] == pytest.approx(2 / 3)
+    assert scores.actors is not None and scores.actors.missing == ["Harbour Workers Union"]
+    assert metrics["claim_status_accuracy"] == 0.5
+    assert metrics["stance_accuracy"] == 0.5
+    assert scores.stance_confusion() == {"oppose": {"none": 1}, "support": {"support": 1}}
+    assert metrics["stance_macro_f1"] == pytest.approx(0.5)  # oppose 0, support 1
+    assert scores.status_confusion()["confirmed"] == {"denied": 1}
+
+
+def test_wrong_ids_are_schema_problems_and_match_nothing() -> None:
+    output = perfect()
+    output.claims[0].asserted_by = ["A9"]
+    output.stances[0].actor = "A7"
+    output.stances[1].target_claim = "C9"
+    scores = score_case(golden_case(), output)
+    assert not scores.schema_valid
+    assert set(scores.schema_problems) == {
+        "claim C1 cites unknown actor A9",
+        "stance cites unknown actor A7",
+        "stance targets unknown claim C9",
+    }
+    assert scores.claims[0].missing_asserters == ["City council"]
+    assert scores.stances[0].predicted == NONE_LABEL
+
+
+@pytest.mark.parametrize(
+    ("output", "expected", "matches"),
+    [
+        (["Kremlin"], ["The Kremlin"], True),
+        (["the Kremlin"], ["Kremlin"], True),
+        (["South Korea’s spy agency"], ["spy agency"], True),
+        (["President Volodymyr Zelenskyy"], ["Volodymyr Zelenskyy"], True),
+        (["Zelenskyy's office"], ["Zelenskyy"], True),
+        (["Kim Hong-Kyun"], ["Kim Hong-kyun"], True),
+        (["Gérard Müller"], ["Gerard Muller"], True),
+        (["Koreans"], ["Korea"], False),
+        (["Kim"], ["Kim Hong-Kyun"], False),  # a bare surname is not the full name
+        (["NATO", "Mark Rutte"], ["Rutte"], True),  # any output alias
+    ],
+)
+def test_alias_aware_name_matching(output: list[str], expected: list[str], matches: bool) -> None:
+    assert names_match(output, expected) is matches
+
+
+def test_alias_match_counts_for_actors_and_attribution() -> None:
+    output = perfect()
+    output.actors[1] = Actor(id="A2", name="Mayor Schmidt", kind="person")
+    output.actors[2] = Actor(id="A3", name="the union", kind="group")
+    scores = score_case(golden_case(), output)
+    assert scores.metrics()["actor_f1"] == 1.0
+    assert scores.metrics()["stance_accuracy"] == 1.0
+
+
+def test_duplicate_actor_counts_once() -> None:
+    output = perfect()
+    output.actors.append(Actor(id="A4", name="Schmidt", kind="person"))
+    scores = score_case(golden_case(), output)
+    assert scores.actors is not None
+    assert scores.actors.matched == 3 and scores.actors.extra == ["Schmidt"]
+    assert scores.metrics()["actor_precision"] == 0.75
+
+
+def test_forbidden_actor_fails_the_case() -> None:
+    output = perfect()
+    output.actors.append(Actor(id="A4", name="Reuters news agency", kind="organization"))
+    scores = score_case(golden_case(), output)
+    assert scores.actors is not None and scores.actors.forbidden == ["Reuters news agency"]
+    assert not PassRule().checks(scores)["no_forbidden_actors"]
+
+
+def test_explicit_empty_actor_list_punishes_any_actor() -> None:
+    case = golden_case(expect={"actors": []})
+    assert score_case(case, analysis()).metrics()["actor_f1"] == 1.0
+    output = analysis(actors=[Actor(id="A1", name="Ferry", kind="other")])
+    assert score_case(case, output).metrics()["actor_precision"] == 0.0
+    assert score_case(golden_case(expect={}), output).metrics()["actor_f1"] is None
+
+
+def test_caller_claim_found_by_order_when_ids_differ() -> None:
+    output = perfect()
+    output.claims[2].id = "C3"
+    assert score_case(golden_case(), output).metrics()["caller_claim_accuracy"] == 1.0
+
+
+def test_unfaithful_summary_numbers_are_listed() -> None:
+    output = perfect()
+    output.summary = "The ferry ends on March 30, saving 3 million euros for 12,000 riders."
+    scores = score_case(golden_case(), output)
+    assert scores.summary is not None
+    assert scores.summary.offenders == ["date: March 30", "number: 3", "number: 12,000"]
+    assert not PassRule().checks(scores)["summary_faithful"]
+
+
+def test_faithfulness_rules() -> None:
+    article = "On October 23, 2024, Kim Hong-Kyun met three officials in Seoul. 12,000 came."
+    ok = "Kim Hong-Kyun met 3 officials in Seoul on Oct. 23. About 12000 came."
+    assert unfaithful_spans(article, "", [ok]) == []
+    bad = unfaithful_spans(article, "", ["Officials said Joe Biden met Kim in Busan in 2023."])
+    assert [o.text for o in bad] == ["2023", "Joe Biden", "Busan"]
+    # A title-case headline is checked for numbers only.
+    assert unfaithful_spans(article, "Kim Meets Officials In Seoul", []) == []
+
+
+def test_summary_limits_and_phrases() -> None:
+    output = perfect()
+    output.summary = "Bus service confirmed. " + "word " * 50
+    scores = score_case(golden_case(), output)
+    assert scores.summary is not None
+    assert scores.summary.forbidden_found == ["bus service confirmed"]
+    assert not scores.summary.within_limits
+    assert scores.summary.missing_groups == []  # the headline still names ferry and March
+
+
+def test_grounding_catches_bad_offsets_and_coverage() -> None:
+    output = perfect()
+    output.claims[0].evidence = [EvidenceSpan(sentence=2, quote="made up", start=60, end=67)]
+    output.stances[0].evidence = []
+    scores = score_case(golden_case(), output)
+    assert scores.grounding.spans == 4 and scores.grounding.grounded == 3
+    assert scores.grounding.unsupported_items == 1
+    assert scores.metrics()["grounding_rate"] == pytest.approx(3 / 5)
+
+    half = perfect()
+    half.coverage = Coverage(analysed=[Span(start=0, end=100)], complete=False)
+    assert score_case(golden_case(), half).grounding.grounded == 0
+
+
+def test_claim_with_acceptable_status_preferred_among_matches() -> None:
+    output = perfect()
+    extra = Claim(
+        id="C4",
+        text="The ferry stops in March.",
+        source="article",
+        status="denied",
+        evidence=[evidence("Officials say the ferry will stop running in March.")],
+    )
+    output.claims.insert(0, extra)
+    assert score_case(golden_case(), output).claims[0].claim_id == "C1"
+
+
+def test_stance_matched_through_target_claim_text() -> None:
+    output = perfect()
+    output.stances[1] = Stance(
+        actor="A2",
+        target="C2",
+        target_claim="C2",
+        stance="mixed",
+        evidence=[evidence("Mayor Anna Schmidt said")],
+    )
+    result = score_case(golden_case(), output).stances[1]
+    assert (result.predicted, result.ok) == ("mixed", False)
+
+
+def test_macro_f1_ignores_none_as_a_class() -> None:
+    assert macro_f1({"support": {"support": 2}, "oppose": {NONE_LABEL: 2}}) == 0.5
+    assert macro_f1({}) is None
+
+
+def test_fold_and_name_words() -> None:
+    assert fold("Zelenskyy’s") == "zelenskyy"
+    assert name_words("The Kremlin's spokesman") == ("kremlin", "spokesman")
+    assert ARTICLE  # the builders article is what the cases above cite
