@@ -37,7 +37,9 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.local_load == "startup" and any(m.startswith("local/") for m in settings.models):
+        if settings.local_load == "startup" and any(
+            m.startswith("local/") for m in settings.models
+        ):
             analyzer.warm_up_local_models()
         yield
 

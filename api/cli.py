@@ -30,7 +30,9 @@ def _read_text(source: str) -> str:
 @app.command()
 def analyze(
     source: Annotated[str, typer.Argument(help="Article file, or - for standard input.")],
-    model: Annotated[str | None, typer.Option(help="Configured model; default from settings.")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Configured model; default from settings.")
+    ] = None,
     claim: Annotated[list[str] | None, typer.Option(help="Claim to assess (repeatable).")] = None,
     actor: Annotated[list[str] | None, typer.Option(help="Actor to look for (repeatable).")] = None,
     task: Annotated[

@@ -35,7 +35,9 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
             )
         console.print(table)
     if analysis.stances:
-        table = Table("Actor", "Stance", "Target", "Evidence", title="Stances", title_justify="left")
+        table = Table(
+            "Actor", "Stance", "Target", "Evidence", title="Stances", title_justify="left"
+        )
         for s in analysis.stances:
             evidence = _evidence([e.sentence for e in s.evidence])
             table.add_row(names.get(s.actor, s.actor), s.stance, s.target, evidence)

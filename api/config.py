@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="Key for the provider of the LLM models (else provider env vars)."
     )
-    api_base: str | None = Field(default=None, description="Base URL of an OpenAI-compatible server.")
+    api_base: str | None = Field(
+        default=None, description="Base URL of an OpenAI-compatible server."
+    )
     fallback_models: list[str] = Field(
         default_factory=list, description="Models tried in order when the chosen one is down."
     )

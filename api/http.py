@@ -71,7 +71,11 @@ async def handle_stancewire_error(request: Request, exc: Exception) -> JSONRespo
 
 def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:
     return [
-        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": e.get("type")}
+        {
+            "loc": [str(p) for p in e.get("loc", ())],
+            "msg": str(e.get("msg", "")),
+            "type": e.get("type"),
+        }
         for e in errors
     ]
 

@@ -1,3 +1,4 @@
-"""Pydantic models: the contract the model fills (llm.py) and what the API speaks (request, analysis, errors)."""
+"""Pydantic models: the contract a model fills (llm.py) and what the API speaks
+(request.py, analysis.py, errors.py)."""
 
 SCHEMA_VERSION = "1.0"

@@ -37,7 +37,7 @@ class Claim(BaseModel):
         description="`article`: found in the article; `caller`: listed in the request's claims."
     )
     status: ClaimStatus | CallerClaimStatus = Field(
-        description="Confirmation status as the article reports it (`not_mentioned`: caller claims)."
+        description="Status as the article reports it (`not_mentioned`: caller claims only)."
     )
     asserted_by: list[str] = Field(default_factory=list, description="Ids of asserting actors.")
     denied_by: list[str] = Field(default_factory=list, description="Ids of denying actors.")
@@ -47,7 +47,9 @@ class Claim(BaseModel):
 class Stance(BaseModel):
     actor: str = Field(description="Id of the actor taking the stance.")
     target: str = Field(description="What the stance is about: claim text or a topic phrase.")
-    target_claim: str | None = Field(default=None, description="Claim id when the target is a claim.")
+    target_claim: str | None = Field(
+        default=None, description="Claim id when the target is a claim."
+    )
     stance: StanceLabel = Field(description="support, oppose, neutral or mixed.")
     evidence: list[EvidenceSpan] = Field(description="Sentences that show the stance.")
 
@@ -80,7 +82,9 @@ class Coverage(BaseModel):
 
 class Meta(BaseModel):
     engine: Literal["llm", "builtin"] = Field(description="Which engine produced the analysis.")
-    model: str = Field(description="Model name as configured (e.g. builtin/rules-en, openai/gpt-4o).")
+    model: str = Field(
+        description="Model name as configured (e.g. builtin/rules-en, openai/gpt-4o)."
+    )
     provider: str = Field(description="Provider that served the model.")
     prompt_version: str | None = Field(description="Prompt version; null for the built-in engine.")
     schema_version: str = Field(description="Version of the contract and of this response.")

@@ -95,7 +95,9 @@ class AnalysisContract(_Strict):
     summary: str = Field(default="", description="2-4 sentences, only facts stated in the article.")
     key_points: list[str] = Field(default_factory=list, description="3-6 short bullet points.")
     actors: list[ContractActor] = Field(default_factory=list, description="People and bodies.")
-    claims: list[ContractClaim] = Field(default_factory=list, description="Claims the article reports.")
+    claims: list[ContractClaim] = Field(
+        default_factory=list, description="Claims the article reports."
+    )
     stances: list[ContractStance] = Field(default_factory=list, description="Actor positions.")
     caller_claims: list[CallerClaimAssessment] = Field(
         default_factory=list, description="One assessment per claim the caller listed."

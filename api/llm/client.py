@@ -15,8 +15,14 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
-from tenacity import stop_after_delay, wait_exponential_jitter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
 
 from api.config import Settings
 from api.errors import (
@@ -95,7 +101,9 @@ def to_stancewire_error(exc: BaseException, model: str) -> StancewireError:
     wait = int(retry_after + 0.999) if retry_after is not None else None
     where = f"model {model!r}"
     if isinstance(exc, lm.RateLimitError):
-        return UpstreamRateLimited(f"The provider of {where} is rate limiting.", retry_after=wait or 30)
+        return UpstreamRateLimited(
+            f"The provider of {where} is rate limiting.", retry_after=wait or 30
+        )
     if isinstance(exc, lm.Timeout):
         return UpstreamTimeout(f"{where} did not answer in time.", retry_after=wait or 10)
     if isinstance(exc, lm.ContextWindowExceededError):
@@ -106,7 +114,9 @@ def to_stancewire_error(exc: BaseException, model: str) -> StancewireError:
             "or the provider's key variable (e.g. OPENAI_API_KEY)."
         )
     if is_transient(exc):
-        return UpstreamUnavailable(f"The provider of {where} is unavailable.", retry_after=wait or 15)
+        return UpstreamUnavailable(
+            f"The provider of {where} is unavailable.", retry_after=wait or 15
+        )
     return UpstreamError(f"The provider of {where} refused the request: {_short(exc)}")
 
 

@@ -177,11 +177,11 @@ def _coverage_warnings(full: PreparedArticle, analysed: PreparedArticle) -> list
 
 
 def _actor_warnings(result: EngineResult, job: AnalysisJob) -> list[AnalysisWarning]:
-    names = " | ".join(
-        normalise(n) for a in result.contract.actors for n in [a.name, *a.aliases]
-    )
+    names = " | ".join(normalise(n) for a in result.contract.actors for n in [a.name, *a.aliases])
     return [
-        AnalysisWarning(code="actor_not_found", message=f"{wanted!r} is not among the actors found.")
+        AnalysisWarning(
+            code="actor_not_found", message=f"{wanted!r} is not among the actors found."
+        )
         for wanted in job.caller_actors
         if normalise(wanted) not in names
     ]

@@ -10,7 +10,13 @@ import prompts
 from api.pipeline.engine import AnalysisJob
 from schemas.llm import contract_fields, contract_model_for
 
-_LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian"}
+_LANGUAGE_NAMES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+}
 
 
 def contract_schema(job: AnalysisJob) -> dict[str, Any]:
@@ -56,7 +62,9 @@ def language_name(job: AnalysisJob) -> str:
     return _LANGUAGE_NAMES.get(job.language.split("-")[0], job.language)
 
 
-def initial_messages(job: AnalysisJob, schema: dict[str, Any], schema_in_prompt: bool) -> list[dict[str, str]]:
+def initial_messages(
+    job: AnalysisJob, schema: dict[str, Any], schema_in_prompt: bool
+) -> list[dict[str, str]]:
     """System, then the numbered article, then the task: a prefix shared by every call."""
     user = prompts.render(
         "analyze",

@@ -27,7 +27,9 @@ def _body_doc(model: type[AnalyzeRequest] | type[BatchRequest], example: Any) ->
     return {
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": model.model_json_schema(), "example": example}},
+            "content": {
+                "application/json": {"schema": model.model_json_schema(), "example": example}
+            },
         }
     }
 

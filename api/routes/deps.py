@@ -54,4 +54,6 @@ async def read_json_body(request: Request, model: type[Model], settings: Setting
             {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
             for e in exc.errors()
         ]
-        raise RequestValidationFailed("Some fields are missing or invalid; see errors.", errors) from exc
+        raise RequestValidationFailed(
+            "Some fields are missing or invalid; see errors.", errors
+        ) from exc

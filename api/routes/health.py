@@ -24,4 +24,6 @@ async def readyz(analyzer: AnalyzerDep) -> JSONResponse:
     if local:
         checks["local_models"] = local
     failed = any(str(state).startswith("error") for state in local.values())
-    return JSONResponse({"status": "error" if failed else "ok", **checks}, status_code=503 if failed else 200)
+    return JSONResponse(
+        {"status": "error" if failed else "ok", **checks}, status_code=503 if failed else 200
+    )

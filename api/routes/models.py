@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel
 
 from api.errors import BadRequest
 from api.routes.deps import AnalyzerDep
@@ -15,7 +16,11 @@ from schemas.request import AnalyzeRequest
 
 router = APIRouter(prefix="/v1", tags=["models"])
 
-SCHEMAS = {"contract": AnalysisContract, "analysis": Analysis, "request": AnalyzeRequest}
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "contract": AnalysisContract,
+    "analysis": Analysis,
+    "request": AnalyzeRequest,
+}
 
 
 @router.get("/models", summary="Models callers may choose")

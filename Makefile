@@ -1,0 +1,55 @@
+# One entry point for people and CI. `make run` serves on the built-in engine (no keys);
+# `make test` installs everything the tests need and runs lint, types and the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# llama-cpp-python compiles from source: a portable AVX2 build without the vision tools
+# (~7 min on 2 cores the first time; pip's wheel cache makes later installs seconds).
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
+export LITELLM_LOCAL_MODEL_COST_MAP := True
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run install install-dev browser lint typecheck test test-fast bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev,local]"
+	touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+run: install  ## Serve the API and the demo page on http://127.0.0.1:8000 (built-in engine)
+	$(BIN)/stancewire serve
+
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "chromium could not be installed: browser tests will be skipped"; \
+	  else echo "no /usr/bin/chromium and not root: browser tests will be skipped"; fi; \
+	fi
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+test: install-dev browser lint typecheck  ## Everything CI runs
+	$(BIN)/pytest -q -m "not slow"
+
+test-fast: install-dev  ## Unit tests only: no GGUF model, no browser
+	$(BIN)/pytest -q -m "not integration and not browser and not slow"
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

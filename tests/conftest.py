@@ -1,0 +1,37 @@
+"""Shared fixtures. No test touches the network: model HTTP is mocked with respx."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_TEXT = (ROOT / "api" / "static" / "examples" / "seed_article.txt").read_text()
+SEED_CONTRACT: dict[str, Any] = json.loads(
+    (ROOT / "tests" / "data" / "seed_contract.json").read_text()
+)
+SCRIPTED_MODEL = "openai/scripted"
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED_TEXT
+
+
+@pytest.fixture
+def seed_contract() -> dict[str, Any]:
+    return copy.deepcopy(SEED_CONTRACT)
+
+
+@pytest.fixture
+def llm_settings() -> Settings:
+    """Settings with one scripted LLM as the default and no cache between calls."""
+    return Settings(
+        default_model=SCRIPTED_MODEL, models=[SCRIPTED_MODEL], cache_size=0, _env_file=None
+    )

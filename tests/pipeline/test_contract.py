@@ -1,0 +1,81 @@
+from typing import Any
+
+from api.pipeline.article import prepare_article
+from api.pipeline.contract import semantic_errors
+from api.pipeline.engine import AnalysisJob
+from schemas.llm import ALL_TASKS, AnalysisContract
+
+
+def _errors(seed_text: str, contract: dict[str, Any], claims: tuple[str, ...] = ()) -> list[str]:
+    job = AnalysisJob(prepare_article(seed_text), "m", ALL_TASKS, caller_claims=claims)
+    return semantic_errors(AnalysisContract.model_validate(contract), job)
+
+
+def test_the_reference_answer_is_sound(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    assert _errors(seed_text, seed_contract) == []
+
+
+def test_unknown_actor_and_claim_ids(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    seed_contract["claims"][0]["asserted_by"].append("A99")
+    seed_contract["stances"][0]["target"] = "C42"
+    errors = _errors(seed_text, seed_contract)
+    assert any("actor A99 is not in actors" in e for e in errors)
+    assert any("claim C42 is not in claims" in e for e in errors)
+
+
+def test_sentence_numbers_out_of_range(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    seed_contract["stances"][0]["evidence"] = [19, 40]
+    assert any("[19, 40] do not exist; use 1 to 18" in e for e in _errors(seed_text, seed_contract))
+
+
+def test_duplicate_actor_by_alias(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    seed_contract["actors"].append(
+        {"id": "A9", "name": "Kim", "kind": "person", "role": None, "aliases": []}
+    )
+    assert any("A2 and A9 are the same" in e for e in _errors(seed_text, seed_contract))
+
+
+def test_invented_actor_is_rejected(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    seed_contract["actors"].append(
+        {"id": "A9", "name": "Xi Jinping", "kind": "person", "role": None, "aliases": []}
+    )
+    assert any(
+        "('Xi Jinping') is not named in the article" in e for e in _errors(seed_text, seed_contract)
+    )
+
+
+def test_missing_evidence(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    seed_contract["claims"][1]["evidence"] = []
+    assert any("Claim C2: evidence is empty" in e for e in _errors(seed_text, seed_contract))
+
+
+def test_stance_evidence_must_mention_the_actor(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    seed_contract["stances"][2]["evidence"] = [2]  # Kremlin stance cited on the Putin letter
+    assert any(
+        "no evidence sentence mentions 'Kremlin'" in e for e in _errors(seed_text, seed_contract)
+    )
+
+
+def test_pronoun_refers_back_to_a_named_actor(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    # Sentence 18 says "he wrote"; Mark Rutte is named in sentence 17.
+    seed_contract["stances"][6]["evidence"] = [18]
+    assert _errors(seed_text, seed_contract) == []
+
+
+def test_claim_evidence_must_be_about_the_claim(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    seed_contract["claims"][1]["evidence"] = [1]
+    assert any("Claim C2: none of its evidence" in e for e in _errors(seed_text, seed_contract))
+
+
+def test_caller_claims_each_assessed_once(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    seed_contract["caller_claims"] = [
+        {"index": 1, "status": "not_mentioned", "asserted_by": [], "denied_by": [], "evidence": []}
+    ]
+    errors = _errors(seed_text, seed_contract, claims=("a", "b"))
+    assert any("indexes [1, 2]" in e for e in errors)
