@@ -124,6 +124,7 @@ class GroundingScores(BaseModel):
 
 
 class SummaryScores(BaseModel):
+    produced: bool = Field(default=True, description="A non-empty summary came back.")
     offenders: list[str] = Field(default_factory=list, description="`kind: text` not in article.")
     include_groups: int = Field(default=0, description="must_include groups.")
     missing_groups: list[list[str]] = Field(default_factory=list)
@@ -134,7 +135,7 @@ class SummaryScores(BaseModel):
 
     @property
     def faithful(self) -> bool:
-        return not self.offenders
+        return self.produced and not self.offenders
 
 
 class UsageScores(BaseModel):
@@ -184,7 +185,7 @@ class CaseScores(BaseModel):
             "summary_facts": ratio(s.include_groups - len(s.missing_groups), s.include_groups)
             if s
             else None,
-            "summary_clean": float(not s.forbidden_found) if s else None,
+            "summary_clean": float(s.produced and not s.forbidden_found) if s else None,
             "within_limits": float(s.within_limits) if s else None,
             "latency_ms": self.usage.latency_ms,
             "total_tokens": float(self.usage.total_tokens),

@@ -37,7 +37,8 @@ from evals.scores import (
     SummaryScores,
     UsageScores,
 )
-from schemas.analysis import Actor, Analysis, Claim, EvidenceSpan
+from schemas import SCHEMA_VERSION
+from schemas.analysis import Actor, Analysis, Claim, Coverage, EvidenceSpan, Meta, Usage
 from schemas.request import AnalyzeRequest
 
 _MAX_PROBLEMS = 10
@@ -249,6 +250,7 @@ def score_summary(expect: SummaryExpectations, text: str, analysis: Analysis) ->
     offenders = unfaithful_spans(text, headline, [summary, *analysis.key_points])
     summary_words, headline_words = _word_count(summary), _word_count(headline)
     return SummaryScores(
+        produced=bool(summary.strip()),
         offenders=[f"{o.kind}: {o.text}" for o in offenders],
         include_groups=len(expect.must_include),
         missing_groups=[g for g in expect.must_include if not any(phrase_in(both, p) for p in g)],
@@ -258,6 +260,32 @@ def score_summary(expect: SummaryExpectations, text: str, analysis: Analysis) ->
         within_limits=summary_words <= expect.max_words
         and headline_words <= expect.headline_max_words,
     )
+
+
+def score_failure(case: GoldenCase, reason: str) -> CaseScores:
+    """Scores of a case that produced no analysis: everything expected counts as missed."""
+    request = case.analyze_request()
+    empty = Analysis(
+        sentences=[],
+        coverage=Coverage(analysed=[], complete=False),
+        meta=Meta(
+            engine="builtin",
+            model=request.model or "",
+            provider="",
+            prompt_version=None,
+            schema_version=SCHEMA_VERSION,
+            usage=Usage(),
+            latency_ms=0.0,
+            attempts=0,
+        ),
+    )
+    scores = score_case(case, empty)
+    scores.schema_valid = False
+    scores.schema_problems = [f"no analysis: {reason}"]
+    if scores.summary is not None:
+        scores.summary.within_limits = False
+    scores.usage = UsageScores()
+    return scores
 
 
 def usage_of(analysis: Analysis) -> UsageScores:
