@@ -1,0 +1,627 @@
+// stancewire demo page. Plain JS, no build step.
+// Safety rule: article text and model output only ever reach the page through
+// textContent / text nodes (see el()); never innerHTML.
+"use strict";
+
+(function () {
+  const API = { analyze: "v1/analyze", models: "v1/models", example: "examples/seed_article.txt" };
+  const MAX_CALLER_CLAIMS = 20;
+
+  const STANCE_LABELS = { support: "Support", oppose: "Oppose", neutral: "Neutral", mixed: "Mixed" };
+  const STATUS_LABELS = {
+    confirmed: "Confirmed",
+    unconfirmed: "Unconfirmed",
+    disputed: "Disputed",
+    denied: "Denied",
+    not_mentioned: "Not mentioned",
+  };
+  const KIND_LABELS = {
+    person: "Person",
+    organization: "Organization",
+    government: "Government",
+    country: "Country",
+    group: "Group",
+    other: "Other",
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    form: $("analyze-form"),
+    title: $("title"),
+    text: $("text"),
+    textCount: $("text-count"),
+    claims: $("claims"),
+    model: $("model"),
+    analyze: $("analyze"),
+    cancel: $("cancel"),
+    status: $("status"),
+    elapsed: $("elapsed"),
+    error: $("error"),
+    results: $("results"),
+    empty: $("empty"),
+    output: $("output"),
+    headline: $("headline"),
+    summary: $("summary"),
+    keyPoints: $("key-points"),
+    actors: $("actors"),
+    matrixWrap: $("matrix-wrap"),
+    claimList: $("claim-list"),
+    article: $("article"),
+    warnings: $("warnings"),
+    meta: $("meta"),
+    copy: $("copy-json"),
+    download: $("download-json"),
+    exportStatus: $("export-status"),
+    example: $("example"),
+  };
+
+  // State of the page: the last analysis and the exact text it was computed on
+  // (offsets in the response point into that text, not into the textarea).
+  let current = null; // { analysis, text }
+  let running = null; // { controller, timer, started }
+
+  // ---------------------------------------------------------------- DOM helpers
+
+  /** Build an element. Children that are strings become text nodes, never markup. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "dataset") Object.assign(node.dataset, value);
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+
+  function clear(node) {
+    node.replaceChildren();
+  }
+
+  const fmtInt = (n) => Number(n || 0).toLocaleString("en-US");
+
+  function plural(n, one, many) {
+    return `${fmtInt(n)} ${n === 1 ? one : many || one + "s"}`;
+  }
+
+  function listNames(names) {
+    if (names.length <= 1) return names.join("");
+    return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+  }
+
+  // ---------------------------------------------------------------- models
+
+  async function loadModels() {
+    try {
+      const response = await fetch(API.models, { headers: { Accept: "application/json" } });
+      if (!response.ok) return;
+      const data = await response.json();
+      const models = Array.isArray(data.models) ? data.models : [];
+      if (!models.length) return;
+      clear(ui.model);
+      for (const m of models) {
+        const slow = m.engine === "builtin" ? "" : " (language model, takes seconds)";
+        const label = `${m.label || m.id}${slow}`;
+        ui.model.append(el("option", { value: m.id, selected: m.id === data.default }, label));
+      }
+    } catch (_) {
+      // Keep "Service default": analysing still works without the list.
+    }
+  }
+
+  // ---------------------------------------------------------------- request
+
+  function buildRequest() {
+    const body = { text: ui.text.value };
+    const title = ui.title.value.trim();
+    if (title) body.title = title;
+    const claims = ui.claims.value
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean);
+    if (claims.length) body.claims = claims;
+    if (ui.model.value) body.model = ui.model.value;
+    return body;
+  }
+
+  function localProblem(body) {
+    if (!body.text.trim()) return "Paste the article text first.";
+    if (body.claims && body.claims.length > MAX_CALLER_CLAIMS)
+      return `You listed ${body.claims.length} claims to check; the limit is ${MAX_CALLER_CLAIMS}. Remove some and try again.`;
+    if (body.claims && body.claims.some((c) => c.length > 500))
+      return "Each claim to check must be under 500 characters. Shorten the long one and try again.";
+    return null;
+  }
+
+  async function analyze(event) {
+    event.preventDefault();
+    if (running) return;
+    const body = buildRequest();
+    const problem = localProblem(body);
+    if (problem) {
+      showError(problem);
+      ui.text.focus();
+      return;
+    }
+    hideError();
+    startProgress(body.model || "the default model");
+    try {
+      const response = await fetch(API.analyze, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(body),
+        signal: running.controller.signal,
+      });
+      const payload = await readJson(response);
+      if (!response.ok) {
+        showError(describeProblem(payload, response), payload && payload.request_id);
+        setStatus("The analysis did not complete.");
+        return;
+      }
+      current = { analysis: payload, text: body.text };
+      render(payload, body.text);
+      setStatus(`Analysis ready: ${summaryCounts(payload)}.`);
+    } catch (err) {
+      if (err && err.name === "AbortError") {
+        setStatus("Cancelled. Nothing was changed.");
+      } else {
+        showError("Could not reach the stancewire service. Check that it is running and that you are online, then try again.");
+        setStatus("The analysis did not complete.");
+      }
+    } finally {
+      stopProgress();
+    }
+  }
+
+  async function readJson(response) {
+    const raw = await response.text();
+    try {
+      return raw ? JSON.parse(raw) : null;
+    } catch (_) {
+      return null;
+    }
+  }
+
+  function startProgress(modelName) {
+    const controller = new AbortController();
+    const started = performance.now();
+    const tick = () => {
+      const seconds = Math.floor((performance.now() - started) / 1000);
+      ui.elapsed.textContent = `${seconds} s elapsed`;
+    };
+    running = { controller, started, timer: setInterval(tick, 250) };
+    tick();
+    setStatus(`Analysing with ${modelName}…`);
+    ui.form.setAttribute("aria-busy", "true");
+    ui.results.setAttribute("aria-busy", "true");
+    ui.analyze.disabled = true;
+    ui.analyze.textContent = "Analysing…";
+    ui.cancel.hidden = false;
+    ui.cancel.focus();
+  }
+
+  function stopProgress() {
+    if (!running) return;
+    const hadFocus = document.activeElement === ui.cancel;
+    clearInterval(running.timer);
+    running = null;
+    ui.elapsed.textContent = "";
+    ui.form.removeAttribute("aria-busy");
+    ui.results.removeAttribute("aria-busy");
+    ui.analyze.disabled = false;
+    ui.analyze.textContent = "Analyze";
+    ui.cancel.hidden = true;
+    if (hadFocus) ui.analyze.focus();
+  }
+
+  function setStatus(message) {
+    ui.status.textContent = message;
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  /** A problem+json body as one plain sentence that says what to do next. */
+  function describeProblem(problem, response) {
+    const p = problem && typeof problem === "object" ? problem : {};
+    const detail = typeof p.detail === "string" ? p.detail.trim() : "";
+    const retry = retryAfter(p, response);
+    const later = retry ? `Try again in ${retry} s.` : "Try again in a minute.";
+    const withDetail = (text) => (detail ? `${text} ${sentence(detail)}` : text);
+    switch (p.code) {
+      case "text_too_long":
+        return withDetail("The article is too long to analyse in one go.") + " Shorten it or split it into parts, then try again.";
+      case "payload_too_large":
+        return withDetail("The request is too large for the service.") + " Shorten the article, then try again.";
+      case "context_window_exceeded":
+        return withDetail("The article is too long for this model.") + " Choose another model or shorten the article.";
+      case "validation_error":
+        return `Some input was not accepted: ${validationSummary(p, detail)} Fix it and try again.`;
+      case "unknown_model":
+        return "That model is not available on this service. Choose another model from the list and try again.";
+      case "upstream_rate_limited":
+        return `The model provider is limiting requests right now. ${later}`;
+      case "upstream_unavailable":
+        return `The model provider is unavailable right now. ${later}`;
+      case "overloaded":
+        return `The service is busy with other articles. ${later}`;
+      case "upstream_timeout":
+        return "The model took too long to answer. Try again, or choose a faster model.";
+      case "upstream_auth":
+        return "The model provider rejected this service's credentials. Ask whoever runs stancewire to check its API key, or choose the built-in model.";
+      case "model_output_invalid":
+        return "The model's answer did not pass our checks, even after asking it to correct itself, so nothing is shown. Try again or choose another model.";
+      case "invalid_json":
+      case "invalid_encoding":
+      case "unsupported_media_type":
+        return withDetail("The page sent a request the service could not read.") + " Reload the page and try again.";
+      default: {
+        const status = response ? response.status : 0;
+        if (status >= 500)
+          return withDetail(`The service ran into a problem (HTTP ${status}).`) + ` ${later}`;
+        return withDetail(p.title ? `${sentence(p.title)}` : `The service refused the request (HTTP ${status}).`);
+      }
+    }
+  }
+
+  function sentence(text) {
+    const t = String(text).trim();
+    return /[.!?]$/.test(t) ? t : `${t}.`;
+  }
+
+  function retryAfter(problem, response) {
+    const fromBody = Number(problem.retry_after);
+    if (Number.isFinite(fromBody) && fromBody > 0) return Math.ceil(fromBody);
+    const header = response && response.headers.get("Retry-After");
+    const fromHeader = Number(header);
+    return Number.isFinite(fromHeader) && fromHeader > 0 ? Math.ceil(fromHeader) : null;
+  }
+
+  function validationSummary(problem, detail) {
+    const names = { text: "article text", title: "title", claims: "claims to check", model: "model", language: "language" };
+    const errors = Array.isArray(problem.errors) ? problem.errors.slice(0, 3) : [];
+    const parts = errors.map((e) => {
+      const loc = Array.isArray(e.loc) ? e.loc.filter((x) => x !== "body") : [];
+      const field = loc.length ? names[loc[0]] || String(loc[0]) : "";
+      const msg = e.msg || e.message || "";
+      return field ? `${field}: ${msg}` : msg;
+    });
+    const text = parts.filter(Boolean).join("; ") || detail || "the request was invalid";
+    return sentence(text);
+  }
+
+  function showError(message, requestId) {
+    ui.error.replaceChildren(el("p", {}, message));
+    if (requestId) ui.error.append(el("p", { class: "hint" }, `Reference: ${requestId}`));
+    ui.error.hidden = false;
+  }
+
+  function hideError() {
+    ui.error.hidden = true;
+    clear(ui.error);
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  function summaryCounts(a) {
+    return [
+      plural((a.actors || []).length, "actor"),
+      plural((a.stances || []).length, "stance"),
+      plural((a.claims || []).length, "claim"),
+    ].join(", ");
+  }
+
+  function render(analysis, text) {
+    const actorsById = new Map((analysis.actors || []).map((a) => [a.id, a]));
+    const claimsById = new Map((analysis.claims || []).map((c) => [c.id, c]));
+    const nameOf = (id) => (actorsById.get(id) || { name: id }).name;
+    const citations = new Map(); // sentence number -> [finding labels]
+    const cite = (evidence, label) => {
+      for (const e of evidence || []) {
+        if (!citations.has(e.sentence)) citations.set(e.sentence, []);
+        citations.get(e.sentence).push(label);
+      }
+    };
+
+    renderOverview(analysis);
+    renderActors(analysis.actors || []);
+    renderMatrix(analysis.stances || [], actorsById, claimsById, cite);
+    renderClaims(analysis.claims || [], nameOf, cite);
+    renderArticle(text, analysis, citations);
+    renderMeta(analysis);
+
+    ui.empty.hidden = true;
+    ui.output.hidden = false;
+  }
+
+  function renderOverview(a) {
+    ui.headline.textContent = a.headline || "Analysis";
+    ui.summary.textContent = a.summary || "";
+    ui.summary.hidden = !a.summary;
+    clear(ui.keyPoints);
+    for (const point of a.key_points || []) ui.keyPoints.append(el("li", {}, point));
+    ui.keyPoints.hidden = !(a.key_points || []).length;
+  }
+
+  function renderActors(actors) {
+    clear(ui.actors);
+    if (!actors.length) {
+      ui.actors.append(el("li", { class: "none" }, "No actors found."));
+      return;
+    }
+    for (const actor of actors) {
+      const aliases = (actor.aliases || []).length ? `Also called: ${actor.aliases.join(", ")}` : null;
+      ui.actors.append(
+        el(
+          "li",
+          { class: `chip kind-${actor.kind}`, title: aliases },
+          el("span", { class: "chip-name" }, actor.name),
+          el("span", { class: "chip-kind" }, KIND_LABELS[actor.kind] || actor.kind),
+          actor.role ? el("span", { class: "chip-role" }, actor.role) : null
+        )
+      );
+    }
+  }
+
+  function targetInfo(stance, claimsById) {
+    const claimId = stance.target_claim || (claimsById.has(stance.target) ? stance.target : null);
+    const claim = claimId ? claimsById.get(claimId) : null;
+    if (claim) return { key: `claim:${claim.id}`, label: claim.text, short: `${claim.id}: ${claim.text}` };
+    return { key: `topic:${stance.target.toLowerCase()}`, label: stance.target, short: stance.target };
+  }
+
+  function renderMatrix(stances, actorsById, claimsById, cite) {
+    clear(ui.matrixWrap);
+    if (!stances.length) {
+      ui.matrixWrap.append(el("p", { class: "none" }, "No stances found: the article does not show anyone taking a position."));
+      return;
+    }
+    const rows = [];
+    const columns = new Map();
+    const cells = new Map();
+    stances.forEach((s, index) => {
+      const target = targetInfo(s, claimsById);
+      if (!columns.has(target.key)) columns.set(target.key, target);
+      if (!rows.includes(s.actor)) rows.push(s.actor);
+      const key = `${s.actor}|${target.key}`;
+      if (!cells.has(key)) cells.set(key, []);
+      cells.get(key).push({ stance: s, index, target });
+    });
+
+    const head = el(
+      "tr",
+      {},
+      el("th", { scope: "col", class: "corner" }, "Actor \u2193 / Target \u2192"),
+      [...columns.values()].map((c) => el("th", { scope: "col", title: c.label }, el("span", { class: "target" }, c.short)))
+    );
+    const body = rows.map((actorId) => {
+      const actor = actorsById.get(actorId) || { name: actorId };
+      return el(
+        "tr",
+        {},
+        el("th", { scope: "row" }, actor.name),
+        [...columns.values()].map((col) => {
+          const found = cells.get(`${actorId}|${col.key}`);
+          if (!found) return el("td", { class: "empty-cell" }, el("span", { "aria-label": "no stance" }, "·"));
+          return el(
+            "td",
+            {},
+            found.map(({ stance, index, target }) => {
+              const label = STANCE_LABELS[stance.stance] || stance.stance;
+              const finding = `${actor.name}: ${label.toLowerCase()} on “${target.short}”`;
+              cite(stance.evidence, finding);
+              return el(
+                "button",
+                {
+                  type: "button",
+                  class: `stance ${stance.stance}`,
+                  dataset: { finding: `stance-${index}` },
+                  "aria-label": `${finding}. Show ${plural(stance.evidence.length, "sentence")} in the article.`,
+                  title: `${finding} — sentence ${numbers(stance.evidence)}`,
+                  onclick: (ev) => showEvidence(stance.evidence, ev.currentTarget, finding),
+                },
+                label
+              );
+            })
+          );
+        })
+      );
+    });
+    ui.matrixWrap.append(
+      el("table", { class: "matrix" }, el("caption", { class: "visually-hidden" }, "Stance of each actor toward each target"), el("thead", {}, head), el("tbody", {}, body))
+    );
+  }
+
+  function numbers(evidence) {
+    return (evidence || []).map((e) => e.sentence).join(", ");
+  }
+
+  function renderClaims(claims, nameOf, cite) {
+    clear(ui.claimList);
+    if (!claims.length) {
+      ui.claimList.append(el("li", { class: "none" }, "No claims found."));
+      return;
+    }
+    for (const claim of claims) {
+      const statusLabel = STATUS_LABELS[claim.status] || claim.status;
+      const finding = `Claim ${claim.id} (${statusLabel.toLowerCase()}): ${claim.text}`;
+      cite(claim.evidence, finding);
+      const who = [];
+      if ((claim.asserted_by || []).length) who.push(el("p", { class: "who" }, el("span", { class: "who-label" }, "Asserted by "), listNames(claim.asserted_by.map(nameOf))));
+      if ((claim.denied_by || []).length) who.push(el("p", { class: "who" }, el("span", { class: "who-label" }, "Denied by "), listNames(claim.denied_by.map(nameOf))));
+      const hasEvidence = (claim.evidence || []).length > 0;
+      const textNode = hasEvidence
+        ? el(
+            "button",
+            {
+              type: "button",
+              class: "claim-text",
+              dataset: { finding: `claim-${claim.id}` },
+              "aria-label": `${claim.text}. Show ${plural(claim.evidence.length, "sentence")} in the article.`,
+              onclick: (ev) => showEvidence(claim.evidence, ev.currentTarget, `Claim ${claim.id}`),
+            },
+            claim.text
+          )
+        : el("p", { class: "claim-text plain" }, claim.text);
+      ui.claimList.append(
+        el(
+          "li",
+          { class: "claim" },
+          el(
+            "div",
+            { class: "claim-head" },
+            el("span", { class: `badge ${claim.status}` }, statusLabel),
+            claim.source === "caller" ? el("span", { class: "badge caller" }, "Your claim") : null
+          ),
+          textNode,
+          who,
+          hasEvidence ? el("p", { class: "hint" }, `Sentence ${numbers(claim.evidence)}`) : el("p", { class: "hint" }, "The article does not mention it.")
+        )
+      );
+    }
+  }
+
+  function renderArticle(text, analysis, citations) {
+    clear(ui.article);
+    const sentences = [...(analysis.sentences || [])].sort((a, b) => a.start - b.start);
+    const skipped = (analysis.coverage && analysis.coverage.skipped) || [];
+    const isSkipped = (start, end) => skipped.some((s) => start < s.end && end > s.start);
+    let pos = 0;
+    const fragment = document.createDocumentFragment();
+    const addGap = (start, end) => {
+      if (end <= start) return;
+      const chunk = text.slice(start, end);
+      fragment.append(isSkipped(start, end) && chunk.trim() ? el("span", { class: "skipped", title: "Not analysed" }, chunk) : document.createTextNode(chunk));
+    };
+    for (const s of sentences) {
+      if (s.start < pos || s.end > text.length) continue; // defensive: never garble the text
+      addGap(pos, s.start);
+      const cited = citations.get(s.number) || [];
+      const attrs = { class: "sentence", id: `s-${s.number}`, dataset: { n: String(s.number) } };
+      if (cited.length) {
+        attrs.class += " cited";
+        attrs.title = `Sentence ${s.number}, cited by:\n• ${cited.join("\n• ")}`;
+      }
+      fragment.append(el("span", attrs, text.slice(s.start, s.end)));
+      pos = s.end;
+    }
+    addGap(pos, text.length);
+    ui.article.append(fragment);
+  }
+
+  function renderMeta(a) {
+    const m = a.meta || {};
+    const usage = m.usage || {};
+    const parts = [`Model ${m.model || "?"}${m.engine === "builtin" ? " (built-in, offline)" : ""}`];
+    if (m.prompt_version) parts.push(`prompt ${m.prompt_version}`);
+    if (usage.total_tokens) parts.push(`${fmtInt(usage.total_tokens)} tokens`);
+    if (typeof m.cost_usd === "number") parts.push(`$${m.cost_usd.toFixed(4)}`);
+    if (typeof m.latency_ms === "number") parts.push(`${(m.latency_ms / 1000).toFixed(2)} s`);
+    if (m.attempts > 1) parts.push(`${m.attempts} attempts`);
+    parts.push(m.cache_hit ? "from cache" : "not cached");
+    if (a.coverage && a.coverage.complete === false) parts.push("part of the article was not analysed");
+    if (m.request_id) parts.push(`request ${m.request_id}`);
+    ui.meta.textContent = parts.join(" · ");
+
+    clear(ui.warnings);
+    for (const w of a.warnings || []) {
+      ui.warnings.append(el("li", {}, el("strong", {}, "Note: "), w.message || w.code, el("span", { class: "code" }, ` (${w.code})`)));
+    }
+    ui.warnings.hidden = !(a.warnings || []).length;
+    ui.exportStatus.textContent = "";
+  }
+
+  // ---------------------------------------------------------------- evidence links
+
+  function showEvidence(evidence, trigger, finding) {
+    for (const node of ui.article.querySelectorAll(".sentence.active")) node.classList.remove("active");
+    for (const node of document.querySelectorAll("[aria-pressed]")) node.removeAttribute("aria-pressed");
+    const nodes = (evidence || []).map((e) => document.getElementById(`s-${e.sentence}`)).filter(Boolean);
+    for (const node of nodes) node.classList.add("active");
+    if (trigger) trigger.setAttribute("aria-pressed", "true");
+    if (!nodes.length) return;
+    const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    nodes[0].scrollIntoView({ behavior: smooth ? "smooth" : "auto", block: "center" });
+    setStatus(`${finding}: ${plural(nodes.length, "sentence")} highlighted in the article (${numbers(evidence)}).`);
+  }
+
+  // ---------------------------------------------------------------- export
+
+  function exportName() {
+    const id = current && current.analysis.meta && current.analysis.meta.request_id;
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+    return `stancewire-${id || stamp}.json`;
+  }
+
+  async function copyJson() {
+    if (!current) return;
+    const json = JSON.stringify(current.analysis, null, 2);
+    try {
+      await navigator.clipboard.writeText(json);
+    } catch (_) {
+      const area = el("textarea", { class: "visually-hidden", "aria-hidden": "true" });
+      area.value = json;
+      document.body.append(area);
+      area.select();
+      const ok = document.execCommand && document.execCommand("copy");
+      area.remove();
+      if (!ok) {
+        ui.exportStatus.textContent = "Copy failed: your browser blocked it. Use Download instead.";
+        return;
+      }
+    }
+    ui.exportStatus.textContent = "JSON copied to the clipboard.";
+  }
+
+  function downloadJson() {
+    if (!current) return;
+    const blob = new Blob([JSON.stringify(current.analysis, null, 2)], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const link = el("a", { href: url, download: exportName() });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    ui.exportStatus.textContent = `Saved as ${link.download}.`;
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  async function loadExample() {
+    try {
+      const response = await fetch(API.example);
+      if (!response.ok) throw new Error(String(response.status));
+      ui.text.value = await response.text();
+      ui.title.value = "";
+      updateCount();
+      ui.text.focus();
+      setStatus("Example article loaded: a news report on North Korean troops sent to Russia. Press Analyze.");
+    } catch (_) {
+      showError("The example article could not be loaded. Paste an article instead.");
+    }
+  }
+
+  function updateCount() {
+    ui.textCount.textContent = plural(ui.text.value.length, "character");
+  }
+
+  ui.form.addEventListener("submit", analyze);
+  ui.cancel.addEventListener("click", () => running && running.controller.abort());
+  ui.text.addEventListener("input", updateCount);
+  ui.form.addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
+      ev.preventDefault();
+      ui.form.requestSubmit();
+    }
+    if (ev.key === "Escape" && running) running.controller.abort();
+  });
+  ui.example.addEventListener("click", loadExample);
+  ui.copy.addEventListener("click", copyJson);
+  ui.download.addEventListener("click", downloadJson);
+  updateCount();
+  loadModels();
+})();
