@@ -1,0 +1,212 @@
+"""Who says what: attributions read off the dependency parse of each sentence.
+
+An attribution ties a speaker (an actor, or None for the reporter's own voice) to what
+they say in one sentence, with the kind of speech act: assert ("said", "accused"),
+deny, confirm, unconfirm ("could not confirm"; the reporter's "unconfirmed"), or
+attitude ("pledged", "wants": a position, not a fact).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from api.builtin.cues import (
+    CLAIM_NOUNS,
+    CONFIRM_VERBS,
+    DENY_VERBS,
+    REPORTING_VERBS,
+    ReportKind,
+    is_unconfirmed_word,
+    report_kind,
+)
+from api.builtin.entities import ActorRecord, ActorTable
+
+_QUOTES = frozenset('"“”')
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_OTHER_PRONOUNS = frozenset({"it", "they", "them"})
+# "alleged deployments": a participle modifying a noun reports nothing by itself.
+_MODIFIER_DEPS = frozenset({"amod", "compound", "acl"})
+
+
+@dataclass
+class Attribution:
+    number: int
+    speaker: ActorRecord | None  # None: the reporter's own voice, or an unnamed source
+    kind: ReportKind
+    content: list[Token]  # what is said (used for cues and content overlap)
+    clause: Span | None = None  # the reported clause, when it reads as a sentence
+    claim_noun: str | None = None  # "reports" in "denied the reports": refers back
+    quoted: bool = False
+
+
+@dataclass
+class _Speakers:
+    """The last person and the last body that spoke: what "he" and "it" refer to."""
+
+    person: ActorRecord | None = None
+    other: ActorRecord | None = None
+
+    def note(self, actor: ActorRecord | None) -> None:
+        if actor is None:
+            return
+        if actor.kind == "person":
+            self.person = actor
+        else:
+            self.other = actor
+
+    def resolve(self, pronoun: str) -> ActorRecord | None:
+        if pronoun in _PERSON_PRONOUNS:
+            return self.person
+        return self.other if pronoun in _OTHER_PRONOUNS else None
+
+
+def _has_reporting_ancestor(token: Token) -> bool:
+    return any(a.lemma_.lower() in REPORTING_VERBS and a.pos_ == "VERB" for a in token.ancestors)
+
+
+def _subject(verb: Token) -> Token | None:
+    while True:
+        for child in verb.children:
+            if child.dep_ in {"nsubj", "nsubjpass"}:
+                return child
+        if verb.dep_ not in {"conj", "xcomp"} or verb.head is verb:
+            return None
+        verb = verb.head
+
+
+def _according_to(tokens: list[Token]) -> Token | None:
+    """The `to` of "according to X" (its subtree names the source)."""
+    for token in tokens:
+        if token.lower_ == "according":
+            return next((c for c in token.children if c.lower_ == "to"), None)
+    return None
+
+
+def _speaker(
+    number: int, subject: Token | None, table: ActorTable, last: _Speakers
+) -> ActorRecord | None:
+    if subject is None:
+        return None
+    if subject.pos_ == "PRON":
+        return last.resolve(subject.lower_)
+    return table.actor_at(number, subject) or table.actor_in(number, subject.subtree)
+
+
+def _nested_kind(verb: Token) -> tuple[ReportKind, Token] | None:
+    """ "said it couldn't confirm the reports": the speaker's act is the nested one."""
+    for token in verb.subtree:
+        if token is verb or token.lemma_.lower() not in CONFIRM_VERBS | DENY_VERBS:
+            continue
+        subject = _subject(token)
+        if subject is not None and subject.pos_ == "PRON":
+            kind = report_kind(token)
+            if kind is not None:
+                return kind, token
+    return None
+
+
+def _clause(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ == "ccomp" and any(c.dep_ in {"nsubj", "nsubjpass"} for c in child.children):
+            return _without_mark(child)
+    return None
+
+
+def _without_mark(head: Token) -> Span:
+    """The clause without its "that" and trailing punctuation: reads as a sentence."""
+    tokens = list(head.subtree)
+    while tokens and (tokens[0].dep_ == "mark" or tokens[0].lower_ == "that"):
+        tokens = tokens[1:]
+    while len(tokens) > 1 and (tokens[-1].is_punct or tokens[-1].text in _QUOTES):
+        tokens = tokens[:-1]
+    return head.doc[tokens[0].i : tokens[-1].i + 1]
+
+
+def _claim_noun(verb: Token) -> str | None:
+    for child in verb.children:
+        lemma = child.lemma_.lower()
+        if child.dep_ == "dobj" and lemma in CLAIM_NOUNS:
+            return None if any(c.dep_ in {"acl", "ccomp"} for c in child.children) else lemma
+    return None
+
+
+def _content(verb: Token, subject: Token | None, according: Token | None) -> list[Token]:
+    excluded = {t.i for t in (subject.subtree if subject is not None else [])}
+    excluded |= {t.i for t in (according.head.subtree if according is not None else [])}
+    return [t for t in verb.subtree if t.i not in excluded and t is not verb]
+
+
+def _verb_attribution(
+    number: int, verb: Token, table: ActorTable, last: _Speakers
+) -> Attribution | None:
+    kind = report_kind(verb)
+    if kind is None:
+        return None
+    subject = _subject(verb)
+    speaker = _speaker(number, subject, table, last)
+    according = _according_to(list(verb.subtree))
+    if speaker is None and according is not None:
+        speaker = table.actor_in(number, according.subtree)
+    act_verb = verb
+    if kind == "assert" and (nested := _nested_kind(verb)) is not None:
+        kind, act_verb = nested
+    content = _content(verb, subject, according)
+    quoted = any(t.text in _QUOTES for t in verb.doc)
+    claim_noun = _claim_noun(act_verb)
+    return Attribution(number, speaker, kind, content, _clause(verb), claim_noun, quoted)
+
+
+def _reporter_attribution(number: int, doc: Doc, covered: set[int]) -> Attribution | None:
+    """The reporter's own "unconfirmed"/"alleged": the claim, without a speaker."""
+    cues = [t for t in doc if is_unconfirmed_word(t) and t.i not in covered]
+    if not cues:
+        return None
+    clause, claim_noun = None, None
+    for token in doc:
+        if token.lemma_.lower() in CLAIM_NOUNS and token.pos_ == "NOUN":
+            clauses = [c for c in token.children if c.dep_ in {"acl", "ccomp"}]
+            if clauses:
+                clause = _without_mark(clauses[0])
+            elif token.dep_ in {"nsubj", "nsubjpass"}:
+                claim_noun = token.lemma_.lower()
+    return Attribution(number, None, "unconfirm", list(doc), clause, claim_noun)
+
+
+def sentence_attributions(
+    number: int, doc: Doc, table: ActorTable, last: _Speakers
+) -> list[Attribution]:
+    found = []
+    for verb in doc:
+        if verb.pos_ != "VERB" or verb.dep_ in _MODIFIER_DEPS or _has_reporting_ancestor(verb):
+            continue
+        attribution = _verb_attribution(number, verb, table, last)
+        if attribution is not None:
+            found.append(attribution)
+            last.note(attribution.speaker)
+    covered = {t.i for a in found for t in a.content}
+    reporter = _reporter_attribution(number, doc, covered)
+    return [*found, reporter] if reporter else found
+
+
+def find_attributions(docs: list[Doc], table: ActorTable) -> list[Attribution]:
+    """Every attribution in the article, in order; quote runs inherit their speaker."""
+    result: list[Attribution] = []
+    last = _Speakers()
+    previous: list[Attribution] = []
+    for number, doc in enumerate(docs, start=1):
+        current = sentence_attributions(number, doc, table, last)
+        if not current and doc.text[:1] in _QUOTES:
+            current = [_continue_quote(number, doc, a) for a in previous if a.quoted and a.speaker]
+        result += current
+        previous = current
+    return result
+
+
+def _continue_quote(number: int, doc: Doc, before: Attribution) -> Attribution:
+    """A sentence that is only a quote continues the previous speaker's quote."""
+    return Attribution(number, before.speaker, before.kind, list(doc), None, None, quoted=True)
+
+
+__all__ = ["Attribution", "find_attributions"]

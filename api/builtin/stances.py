@@ -1,0 +1,142 @@
+"""Stances: an actor's position, only where a cue word in their own speech shows it.
+
+Two sources: claim stances (asserting a claim supports it, denying opposes it, "could
+not confirm" is neutral) and evaluative stances from cue words in what the actor says
+("We condemn X" opposes X; "X was in line with international law" supports X).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from api.builtin.attribution import Attribution
+from api.builtin.claims import ClaimGroup, content_stems
+from api.builtin.cues import (
+    OBJECT_CUES,
+    OBJECT_NOUN_CUES,
+    REPORTING_VERBS,
+    StanceCue,
+    stance_cue,
+)
+from api.builtin.entities import ActorRecord
+from schemas.llm import StanceLabel
+
+_MAX_TARGET_WORDS = 12
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CLAIM_STANCE: dict[str, StanceLabel] = {
+    "assert": "support", "confirm": "support", "deny": "oppose", "unconfirm": "neutral",
+}  # fmt: skip
+
+
+@dataclass
+class StanceFinding:
+    actor: ActorRecord
+    label: StanceLabel
+    target: str  # topic phrase as written
+    claim: int | None = None  # index into the claim groups when the target is a claim
+    evidence: list[int] = field(default_factory=list)
+    stems: set[str] = field(default_factory=set)
+
+
+def claim_stances(groups: list[ClaimGroup]) -> list[StanceFinding]:
+    """Positions on claims that more than one party takes a position on."""
+    found: list[StanceFinding] = []
+    for index, group in enumerate(groups):
+        parties = {id(m.speaker) for m in group.members if m.speaker}
+        if len(parties) < 2:
+            continue  # one speaker's own statement: its evaluative stance says more
+        for member in group.members:
+            if member.speaker is None:
+                continue
+            label = _CLAIM_STANCE[member.kind]
+            _merge(found, StanceFinding(member.speaker, label, "", index, [member.number]))
+    return found
+
+
+def _object_target(cue: Token) -> Token | None:
+    lemma = cue.lemma_.lower()
+    if cue.pos_ == "VERB" and lemma in OBJECT_CUES:
+        return next((c for c in cue.children if c.dep_ == "dobj"), None)
+    if cue.pos_ == "NOUN" and lemma in OBJECT_NOUN_CUES:
+        for prep in (c for c in cue.children if c.dep_ == "prep" and c.lower_ in {"of", "for"}):
+            return next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def _judged_subject(cue: Token) -> Token | None:
+    """The subject of the clause a judgement word sits in, below any reporting verb."""
+    node = cue
+    while True:
+        if node.lemma_.lower() in REPORTING_VERBS and node is not cue:
+            return None
+        subject = next((c for c in node.children if c.dep_ in _SUBJECT_DEPS), None)
+        if subject is not None:
+            return None if subject.pos_ == "PRON" else subject
+        if node.head is node:
+            return None
+        node = node.head
+
+
+def _phrase(head: Token) -> Span | None:
+    tokens = list(head.subtree)
+    while tokens and (tokens[-1].is_punct or tokens[-1].text in '"“”'):
+        tokens = tokens[:-1]
+    if _word_count(tokens) > _MAX_TARGET_WORDS:
+        cut = next((i for i, t in enumerate(tokens) if t.text == ","), len(tokens))
+        tokens = tokens[:cut]
+    if not tokens or _word_count(tokens) > _MAX_TARGET_WORDS:
+        return None
+    return head.doc[tokens[0].i : tokens[-1].i + 1]
+
+
+def _word_count(tokens: list[Token]) -> int:
+    return sum(1 for t in tokens if t.text[:1].isalnum())
+
+
+def _cue_target(cues: list[tuple[Token, StanceCue]]) -> Span | None:
+    """Object cues name their target best ("condemn X"); judgements target a subject."""
+    for cue, _ in cues:
+        head = _object_target(cue)
+        if head is not None and (phrase := _phrase(head)) is not None:
+            return phrase
+    for cue, _ in cues:
+        head = _judged_subject(cue)
+        if head is not None and (phrase := _phrase(head)) is not None:
+            return phrase
+    return None
+
+
+def evaluative_stance(attribution: Attribution) -> StanceFinding | None:
+    if attribution.speaker is None or attribution.kind in {"deny", "unconfirm"}:
+        return None  # "could not confirm" outweighs a conditional "would be dangerous"
+    cues = [(t, cue) for t in attribution.content if (cue := stance_cue(t))]
+    target = _cue_target(cues) if cues else None
+    if target is None:
+        return None
+    labels = {cue for _, cue in cues}
+    label: StanceLabel = "mixed" if len(labels) > 1 else labels.pop()
+    stems, _ = content_stems(target)
+    return StanceFinding(attribution.speaker, label, target.text, None, [attribution.number], stems)
+
+
+def _merge(found: list[StanceFinding], new: StanceFinding) -> None:
+    """One stance per actor, label and target; evidence accumulates."""
+    for old in found:
+        same_target = old.claim == new.claim and (
+            new.claim is not None or old.target == new.target or old.stems & new.stems
+        )
+        if old.actor is new.actor and old.label == new.label and same_target:
+            old.evidence = sorted({*old.evidence, *new.evidence})
+            return
+    found.append(new)
+
+
+def find_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> list[StanceFinding]:
+    found = claim_stances(groups)
+    for attribution in attributions:
+        stance = evaluative_stance(attribution)
+        if stance is not None:
+            _merge(found, stance)
+    return sorted(found, key=lambda s: s.evidence[0])
