@@ -53,12 +53,15 @@
     download: $("download-json"),
     exportStatus: $("export-status"),
     example: $("example"),
+    back: $("back"),
+    matrixHint: $("matrix-hint"),
   };
 
   // State of the page: the last analysis and the exact text it was computed on
   // (offsets in the response point into that text, not into the textarea).
   let current = null; // { analysis, text }
   let running = null; // { controller, timer, started }
+  let lastTrigger = null; // the stance cell or claim whose sentences are highlighted
 
   // ---------------------------------------------------------------- DOM helpers
 
@@ -149,7 +152,8 @@
       return;
     }
     hideError();
-    startProgress(body.model || "the default model");
+    const option = ui.model.selectedOptions[0];
+    startProgress(option && option.value ? option.textContent : "the default model");
     try {
       const response = await fetch(API.analyze, {
         method: "POST",
@@ -316,6 +320,8 @@
   }
 
   function render(analysis, text) {
+    lastTrigger = null;
+    ui.back.hidden = true;
     const actorsById = new Map((analysis.actors || []).map((a) => [a.id, a]));
     const claimsById = new Map((analysis.claims || []).map((c) => [c.id, c]));
     const nameOf = (id) => (actorsById.get(id) || { name: id }).name;
@@ -336,6 +342,12 @@
 
     ui.empty.hidden = true;
     ui.output.hidden = false;
+    updateScrollHint();
+  }
+
+  function updateScrollHint() {
+    const wrap = ui.matrixWrap;
+    ui.matrixHint.hidden = !(wrap.scrollWidth > wrap.clientWidth + 1);
   }
 
   function renderOverview(a) {
@@ -543,10 +555,18 @@
     const nodes = (evidence || []).map((e) => document.getElementById(`s-${e.sentence}`)).filter(Boolean);
     for (const node of nodes) node.classList.add("active");
     if (trigger) trigger.setAttribute("aria-pressed", "true");
+    lastTrigger = trigger || null;
+    ui.back.hidden = !lastTrigger;
     if (!nodes.length) return;
     const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     nodes[0].scrollIntoView({ behavior: smooth ? "smooth" : "auto", block: "center" });
     setStatus(`${finding}: ${plural(nodes.length, "sentence")} highlighted in the article (${numbers(evidence)}).`);
+  }
+
+  function backToFinding() {
+    if (!lastTrigger || !lastTrigger.isConnected) return;
+    lastTrigger.scrollIntoView({ block: "center" });
+    lastTrigger.focus();
   }
 
   // ---------------------------------------------------------------- export
@@ -620,6 +640,8 @@
     if (ev.key === "Escape" && running) running.controller.abort();
   });
   ui.example.addEventListener("click", loadExample);
+  window.addEventListener("resize", () => current && updateScrollHint());
+  ui.back.addEventListener("click", backToFinding);
   ui.copy.addEventListener("click", copyJson);
   ui.download.addEventListener("click", downloadJson);
   updateCount();

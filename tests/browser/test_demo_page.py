@@ -262,3 +262,15 @@ def test_cancel_stops_waiting(page: Any) -> None:
     sync_api.expect(page.locator("#status")).to_have_text("Cancelled. Nothing was changed.")
     sync_api.expect(page.locator("#analyze")).to_be_enabled()
     sync_api.expect(page.locator("#analyze")).to_be_focused()
+
+
+def test_keyboard_user_can_follow_evidence_and_come_back(page: Any) -> None:
+    analyze(page, SEED_TEXT)
+    cell = page.locator(".matrix button.stance").first
+    cell.focus()
+    page.keyboard.press("Enter")
+    sync_api.expect(page.locator("#status")).to_contain_text("highlighted in the article")
+    sync_api.expect(page.locator("#back")).to_be_visible()
+    page.click("#back")
+    sync_api.expect(cell).to_be_focused()
+    sync_api.expect(cell).to_have_attribute("aria-pressed", "true")
