@@ -29,7 +29,7 @@ class FakeAnalyzer:
         self.peak = max(self.peak, self.in_flight)
         await asyncio.sleep(0.001)
         self.in_flight -= 1
-        case_id = (request_id or "").split("-")[1]
+        case_id = (request_id or "").removeprefix("eval-").rsplit("-", 1)[0]
         plan = self.script[case_id]
         if plan == "flip":
             plan = "perfect" if len(self.calls) % 2 else "empty"
