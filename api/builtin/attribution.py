@@ -158,6 +158,17 @@ def _verb_attribution(
     return Attribution(number, speaker, kind, content, _clause(verb), claim_noun, quoted)
 
 
+def _according_to_attribution(number: int, doc: Doc, table: ActorTable) -> Attribution | None:
+    """ "X is lawful, according to the ministry": the ministry says it, no verb needed."""
+    according = _according_to(list(doc))
+    speaker = table.actor_in(number, according.subtree) if according is not None else None
+    if according is None or speaker is None:
+        return None
+    excluded = {t.i for t in according.head.subtree}
+    content = [t for t in doc if t.i not in excluded]
+    return Attribution(number, speaker, "assert", content)
+
+
 def _reporter_attribution(number: int, doc: Doc, covered: set[int]) -> Attribution | None:
     """The reporter's own "unconfirmed"/"alleged": the claim, without a speaker."""
     cues = [t for t in doc if is_unconfirmed_word(t) and t.i not in covered]
@@ -185,6 +196,9 @@ def sentence_attributions(
         if attribution is not None:
             found.append(attribution)
             last.note(attribution.speaker)
+    if not found and (sourced := _according_to_attribution(number, doc, table)) is not None:
+        found.append(sourced)
+        last.note(sourced.speaker)
     covered = {t.i for a in found for t in a.content}
     reporter = _reporter_attribution(number, doc, covered)
     return [*found, reporter] if reporter else found

@@ -9,7 +9,7 @@ Intelligence Service"), and every mention keeps its token span so attribution ca
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -314,7 +314,7 @@ def _dedupe_aliases(actors: list[ActorRecord]) -> list[ActorRecord]:
 def add_caller_actors(table: ActorTable, docs: list[Doc], names: Iterable[str]) -> None:
     """Actors the caller cares about: found when the article names them, never invented."""
     for name in names:
-        wanted = words(name)
+        wanted = list(words(name))
         if not wanted or _known(table, wanted):
             continue
         numbers = [n for n, doc in enumerate(docs, start=1) if _contains(words(doc.text), wanted)]
@@ -327,7 +327,8 @@ def add_caller_actors(table: ActorTable, docs: list[Doc], names: Iterable[str]) 
     table.actors.sort(key=lambda r: r.first)
 
 
-def _contains(have: list[str], wanted: list[str]) -> bool:
+def _contains(have: Sequence[str], wanted: Sequence[str]) -> bool:
+    have, wanted = list(have), list(wanted)
     n = len(wanted)
     return any(have[i : i + n] == wanted for i in range(len(have) - n + 1))
 
@@ -335,7 +336,7 @@ def _contains(have: list[str], wanted: list[str]) -> bool:
 def _known(table: ActorTable, wanted: list[str]) -> bool:
     for actor in table.actors:
         for name in actor.all_names():
-            have = words(name)
+            have = list(words(name))
             if have == wanted or set(wanted) < set(have) or _contains(wanted, have):
                 return True
     return False
