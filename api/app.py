@@ -21,6 +21,8 @@ from api.http import (
     handle_unexpected,
     handle_validation_error,
 )
+from api.metrics import MetricsMiddleware
+from api.metrics import router as metrics_router
 from api.pipeline.analyze import Analyzer
 from api.routes import analyze, health, models
 
@@ -52,13 +54,15 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.state.settings = settings
     app.state.analyzer = analyzer
     app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware)
     app.add_exception_handler(StancewireError, handle_stancewire_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected)
-    for router in (analyze.router, models.router, health.router):
+    for router in (analyze.router, models.router, health.router, metrics_router):
         app.include_router(router)
     if STATIC_DIR.is_dir():
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="demo")
     logging.basicConfig(level=settings.log_level.upper())
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     return app

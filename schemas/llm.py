@@ -8,6 +8,7 @@ carries them.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
@@ -124,8 +125,13 @@ def contract_model_for(
     tasks: tuple[Task, ...] | list[Task], with_caller_claims: bool
 ) -> type[BaseModel]:
     """A contract with only the asked-for fields, all required: what the model must return."""
+    return _contract_model(tuple(contract_fields(tasks, with_caller_claims)))
+
+
+@lru_cache(maxsize=64)  # at most 2^5 field sets: build each model class once per process
+def _contract_model(field_names: tuple[str, ...]) -> type[BaseModel]:
     fields: dict[str, object] = {}
-    for name in contract_fields(tasks, with_caller_claims):
+    for name in field_names:
         info = AnalysisContract.model_fields[name]
         fields[name] = (info.annotation, Field(description=info.description))
     model: type[BaseModel] = create_model(  # type: ignore[call-overload]

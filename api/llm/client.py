@@ -56,6 +56,9 @@ def load_litellm() -> ModuleType:
             litellm.disable_aiohttp_transport = True
             litellm.suppress_debug_info = True
             litellm.drop_params = True
+            # litellm logs every call at INFO; our own log line per request is enough.
+            for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "httpx"):
+                logging.getLogger(name).setLevel(logging.WARNING)
             _litellm = litellm
     return _litellm
 

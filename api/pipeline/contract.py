@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob
@@ -25,13 +26,16 @@ _STOP = {
 
 def normalise(text: str) -> str:
     """Lower-case, accents and possessives stripped: for matching names against text."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return plain.replace("’", "'").replace("'s ", " ")
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.lower().replace("’", "'").replace("'s ", " ")
 
 
-def words(text: str) -> list[str]:
-    return _WORD.findall(normalise(text))
+@lru_cache(maxsize=8192)
+def words(text: str) -> tuple[str, ...]:
+    """Normalised words; cached because every check re-reads the same sentences."""
+    return tuple(_WORD.findall(normalise(text)))
 
 
 def content_words(text: str) -> set[str]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+from functools import lru_cache
 from typing import Any
 
 import prompts
 from api.pipeline.engine import AnalysisJob
-from schemas.llm import contract_fields, contract_model_for
+from schemas.llm import Task, contract_fields, contract_model_for
 
 _LANGUAGE_NAMES = {
     "en": "English",
@@ -26,14 +27,17 @@ def contract_schema(job: AnalysisJob) -> dict[str, Any]:
     integer bounds, and an enum keeps every model inside the article. Every property is
     required and defaults are dropped, as OpenAI's strict mode demands.
     """
-    model = contract_model_for(job.tasks, bool(job.caller_claims))
-    schema = model.model_json_schema()
-    numbers = [s.number for s in job.article.sentences]
-    return _strictify(schema, numbers)
+    schema = _strict_schema(tuple(job.tasks), bool(job.caller_claims), len(job.article))
+    return copy.deepcopy(schema)  # callers (and litellm) may adapt it in place
+
+
+@lru_cache(maxsize=256)
+def _strict_schema(tasks: tuple[Task, ...], caller_claims: bool, sentences: int) -> dict[str, Any]:
+    model = contract_model_for(tasks, caller_claims)
+    return _strictify(model.model_json_schema(), list(range(1, sentences + 1)))
 
 
 def _strictify(schema: dict[str, Any], sentence_numbers: list[int]) -> dict[str, Any]:
-    schema = copy.deepcopy(schema)
 
     def visit(node: Any, key: str | None = None) -> None:
         if isinstance(node, dict):

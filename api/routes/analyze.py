@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 
 from api.errors import StancewireError
 from api.http import request_id_of
+from api.metrics import ANALYSES
 from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body
 from schemas.analysis import Analysis
 from schemas.errors import Problem
@@ -58,7 +59,9 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 )
 async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Analysis:
     body = await read_json_body(request, AnalyzeRequest, settings)
-    return await analyzer.analyze(body, request_id=request_id_of(request))
+    analysis = await analyzer.analyze(body, request_id=request_id_of(request))
+    ANALYSES.labels(analysis.meta.engine, analysis.meta.model, analysis.meta.cache_hit).inc()
+    return analysis
 
 
 @router.post(

@@ -177,3 +177,14 @@ def test_openapi_documents_the_seed_example_and_problems(client: TestClient) -> 
     example = operation["requestBody"]["content"]["application/json"]["example"]
     assert example["text"].startswith("Putin vows trade")
     assert {"413", "415", "422", "429", "502", "503"} <= set(operation["responses"])
+
+
+def test_metrics_count_requests_by_route(client: TestClient, seed_text: str) -> None:
+    client.post("/v1/analyze", json={"text": seed_text})
+    client.post("/v1/analyze", json={"text": ""})
+    body = client.get("/metrics").text
+    assert 'stancewire_http_requests_total{route="/v1/analyze",status="200"}' in body
+    assert 'stancewire_http_requests_total{route="/v1/analyze",status="422"}' in body
+    assert (
+        'stancewire_analyses_total{cache_hit="False",engine="llm",model="openai/scripted"}' in body
+    )
