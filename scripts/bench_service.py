@@ -103,25 +103,27 @@ async def main(n: int, conc: int) -> None:
         cache_size=0, _env_file=None,
     )  # fmt: skip
     cached = settings.model_copy(update={"cache_size": 16})
-    async with client_for(bare_app(api_base)) as bare, client_for(create_app(settings)) as sw:
-        async with client_for(create_app(cached)) as sw_cached:
-            for c, path in ((bare, "/forward"), (sw, "/v1/analyze"), (sw_cached, "/v1/analyze")):
-                await timed(c, path, 5, 1)  # warm-up: imports, connection pools, cache fill
-            results = {
-                "baseline (bare forward)": await timed(bare, "/forward", n, 1),
-                "stancewire": await timed(sw, "/v1/analyze", n, 1),
-                "stancewire cache hit": await timed(sw_cached, "/v1/analyze", n, 1),
-            }
-            throughput = {
-                "baseline": (await timed(bare, "/forward", n, conc))[1],
-                "stancewire": (await timed(sw, "/v1/analyze", n, conc))[1],
-            }
+    async with (
+        client_for(bare_app(api_base)) as bare,
+        client_for(create_app(settings)) as sw,
+        client_for(create_app(cached)) as sw_cached,
+    ):
+        for c, path in ((bare, "/forward"), (sw, "/v1/analyze"), (sw_cached, "/v1/analyze")):
+            await timed(c, path, 5, 1)  # warm-up: imports, connection pools, cache fill
+        results = {
+            "baseline (bare forward)": await timed(bare, "/forward", n, 1),
+            "stancewire": await timed(sw, "/v1/analyze", n, 1),
+            "stancewire cache hit": await timed(sw_cached, "/v1/analyze", n, 1),
+        }
+        throughput = {
+            "baseline": (await timed(bare, "/forward", n, conc))[1],
+            "stancewire": (await timed(sw, "/v1/analyze", n, conc))[1],
+        }
     p50 = {k: statistics.median(v[0]) * 1000 for k, v in results.items()}
     for name, value in p50.items():
         print(f"{name:28s} p50 {value:7.2f} ms")
-    print(
-        f"overhead p50 (stancewire - baseline): {p50['stancewire'] - p50['baseline (bare forward)']:.2f} ms"
-    )
+    overhead = p50["stancewire"] - p50["baseline (bare forward)"]
+    print(f"overhead p50 (stancewire - baseline): {overhead:.2f} ms")
     print(f"throughput at concurrency {conc}: baseline {throughput['baseline']:.0f}/s, "
           f"stancewire {throughput['stancewire']:.0f}/s, "
           f"ratio {throughput['stancewire'] / throughput['baseline']:.2f}")  # fmt: skip
