@@ -12,7 +12,7 @@ from api.routes.deps import AnalyzerDep
 from schemas import SCHEMA_VERSION
 from schemas.analysis import Analysis
 from schemas.llm import AnalysisContract
-from schemas.request import AnalyzeRequest
+from schemas.request import MAX_CALLER_CLAIMS, AnalyzeRequest
 
 router = APIRouter(prefix="/v1", tags=["models"])
 
@@ -28,6 +28,11 @@ async def list_models(analyzer: AnalyzerDep) -> dict[str, Any]:
     return {
         "default": analyzer.settings.default_model,
         "models": [{"id": m.id, "engine": m.engine, "label": m.label} for m in analyzer.models()],
+        "limits": {
+            "max_text_chars": analyzer.settings.max_text_chars,
+            "max_body_bytes": analyzer.settings.max_body_bytes,
+            "max_claims": MAX_CALLER_CLAIMS,
+        },
     }
 
 

@@ -163,7 +163,9 @@ def test_batch_answers_each_item(client: TestClient, seed_text: str) -> None:
 
 
 def test_models_health_and_schemas(client: TestClient) -> None:
-    assert client.get("/v1/models").json()["default"] == "openai/scripted"
+    models = client.get("/v1/models").json()
+    assert models["default"] == "openai/scripted"
+    assert models["limits"]["max_text_chars"] == 50_000
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").status_code == 200
     contract = client.get("/v1/schemas/contract").json()
