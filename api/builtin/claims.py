@@ -80,7 +80,7 @@ def _refers_back(attribution: Attribution, groups: list[ClaimGroup]) -> ClaimGro
     talking = [
         g for g in groups if any(t.lemma_.lower() == noun for m in g.members for t in m.content)
     ]
-    pool = talking or groups
+    pool = [g for g in (talking or groups) if claim_text(g)]
     return max(pool, key=lambda g: len(g.members)) if pool else None
 
 
@@ -95,31 +95,64 @@ def _matching_group(attribution: Attribution, groups: list[ClaimGroup]) -> Claim
 
 
 def group_claims(attributions: list[Attribution]) -> list[ClaimGroup]:
+    """Group in order; what fits no group yet (a headline, "denies it") is retried at the end."""
     groups: list[ClaimGroup] = []
-    for attribution in attributions:
-        if attribution.kind == "attitude":
-            continue
-        if attribution.claim_noun:
-            target = _refers_back(attribution, groups)
-        elif is_evaluative(attribution) and attribution.kind == "assert":
-            target = None  # a judgement is its own claim, not evidence of the event
-        else:
-            target = _matching_group(attribution, groups)
-        if target is None and (attribution.claim_noun or not _can_start(attribution)):
-            continue
-        if target is None:
-            target = ClaimGroup()
-            groups.append(target)
-        target.add(attribution)
+    pending = [a for a in attributions if a.kind != "attitude" and not _place(a, groups, True)]
+    for attribution in pending:
+        _place(attribution, groups, False)
     return [g for g in groups if claim_text(g)]
+
+
+def _place(attribution: Attribution, groups: list[ClaimGroup], may_start: bool) -> bool:
+    if attribution.claim_noun or _refers_by_pronoun(attribution):
+        target = _refers_back(attribution, groups)
+    elif is_evaluative(attribution) and attribution.kind == "assert":
+        target = None  # a judgement is its own claim, not evidence of the event
+        may_start = may_start and _can_start(attribution)
+    else:
+        target = _matching_group(attribution, groups)
+        may_start = may_start and _can_start(attribution)
+    if target is None and not may_start:
+        return False
+    if target is None:
+        target = ClaimGroup()
+        groups.append(target)
+    elif attribution.kind == "assert" and _negated(attribution):
+        attribution.kind = "deny"  # "No aircraft entered its airspace": denies the group's claim
+    target.add(attribution)
+    return True
+
+
+def _refers_by_pronoun(attribution: Attribution) -> bool:
+    """ "Norvania denies it": a denial with nothing but a pronoun to deny."""
+    return (
+        attribution.kind in {"deny", "unconfirm", "confirm"}
+        and not content_stems(attribution.content)[0]
+    )
+
+
+def _negated(attribution: Attribution) -> bool:
+    clause = attribution.clause
+    if clause is None:
+        return False
+    root = clause.root
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    no_subject = any(d.lower_ == "no" for s in subjects for d in s.children if d.dep_ == "det")
+    return no_subject or any(c.dep_ == "neg" for c in root.children)
 
 
 def _can_start(attribution: Attribution) -> bool:
     return attribution.kind != "assert" or _readable_clause(attribution) is not None
 
 
+def asserters(group: ClaimGroup) -> list[ActorRecord]:
+    """Who asserts it; a speaker who later denies their own claim has retracted it."""
+    denied = group.speakers("deny")
+    return [a for a in group.speakers("assert", "confirm") if a not in denied]
+
+
 def status_of(group: ClaimGroup) -> ClaimStatus:
-    asserted = group.speakers("assert", "confirm")
+    asserted = asserters(group)
     denied = group.speakers("deny")
     if denied:
         return "disputed" if asserted else "denied"
@@ -163,7 +196,7 @@ def assess_caller_claim(
     for group in groups:
         if len(stems & group.stems) >= needed:
             return CallerAssessment(
-                status_of(group), group.speakers("assert", "confirm"), group.speakers("deny"),
+                status_of(group), asserters(group), group.speakers("deny"),
                 group.evidence,
             )  # fmt: skip
     numbers = [
@@ -177,7 +210,7 @@ def assess_caller_claim(
             group.add(attribution)
     if group.members:
         status = status_of(group)
-        return CallerAssessment(status, group.speakers("assert", "confirm"),
+        return CallerAssessment(status, asserters(group),
                                 group.speakers("deny"), numbers)  # fmt: skip
     return CallerAssessment(_reporter_status(docs, numbers), [], [], numbers)
 

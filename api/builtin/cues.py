@@ -19,6 +19,8 @@ ASSERT_VERBS = frozenset(
     "counter assert declare stress note explain post tweet estimate believe".split()
 )
 DENY_VERBS = frozenset("deny reject dismiss refute disavow".split())
+# Retracting one's own statement denies it, but only a statement: "withdraw troops" does not.
+RETRACT_VERBS = frozenset("withdraw retract".split())
 CONFIRM_VERBS = frozenset("confirm verify corroborate".split())
 # Verbs that show a position without reporting a fact (no claim, stance only).
 ATTITUDE_VERBS = frozenset("want urge demand pledge vow call promise".split())
@@ -30,7 +32,9 @@ UNCONFIRMED_WORDS = frozenset(
     "unsubstantiated rumoured rumored".split()
 )
 # Nouns that stand for a claim made elsewhere: "denied the reports".
-CLAIM_NOUNS = frozenset("report claim allegation accusation rumour rumor story".split())
+CLAIM_NOUNS = frozenset(
+    "report claim allegation accusation rumour rumor story statement announcement".split()
+)
 
 # Stance cues whose *object* is the target: "We condemn X" opposes X.
 OBJECT_CUES: dict[str, StanceCue] = {
@@ -84,6 +88,10 @@ def is_negated(token: Token) -> bool:
 def report_kind(verb: Token) -> ReportKind | None:
     lemma = verb.lemma_.lower()
     if lemma in DENY_VERBS:
+        return "deny"
+    if lemma in RETRACT_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in CLAIM_NOUNS for c in verb.children
+    ):
         return "deny"
     if lemma in CONFIRM_VERBS:
         return "unconfirm" if is_negated(verb) else "confirm"

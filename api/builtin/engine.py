@@ -13,14 +13,21 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from api.builtin.attribution import Attribution, find_attributions
-from api.builtin.claims import ClaimGroup, assess_caller_claim, claim_text, group_claims, status_of
+from api.builtin.claims import (
+    ClaimGroup,
+    asserters,
+    assess_caller_claim,
+    claim_text,
+    group_claims,
+    status_of,
+)
 from api.builtin.entities import ActorRecord, ActorTable, add_caller_actors, build_actor_table
 from api.builtin.language import is_english_code, looks_english
 from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
 from api.builtin.stances import StanceFinding, find_stances
 from api.builtin.summary import summarise
 from api.pipeline.article import PreparedArticle
-from api.pipeline.contract import content_words
+from api.pipeline.contract import content_words, mentions_actor, words
 from api.pipeline.engine import AnalysisJob, EngineResult
 from schemas.analysis import AnalysisWarning
 from schemas.llm import (
@@ -154,7 +161,11 @@ def _fill(contract: AnalysisContract, findings: _Findings, job: AnalysisJob) -> 
     if with_claims:
         contract.claims = [_contract_claim(g, i, findings) for i, g in enumerate(findings.groups)]
     if "stances" in job.tasks:
-        contract.stances = [_contract_stance(s, findings, with_claims) for s in findings.stances]
+        stances = [_contract_stance(s, findings, with_claims) for s in findings.stances]
+        actors = {a.id: a for a in contract.actors}
+        contract.stances = [
+            s for s in stances if _keep_visible_evidence(s, actors[s.actor], job.article)
+        ]
     contract.caller_claims = _caller_claims(job, findings)
 
 
@@ -163,7 +174,7 @@ def _contract_claim(group: ClaimGroup, index: int, findings: _Findings) -> Contr
         id=f"C{index + 1}",
         text=claim_text(group),
         status=status_of(group),
-        asserted_by=[findings.actor_id(a) for a in group.speakers("assert", "confirm")],
+        asserted_by=[findings.actor_id(a) for a in asserters(group)],
         denied_by=[findings.actor_id(a) for a in group.speakers("deny")],
         evidence=group.evidence,
     )
@@ -184,6 +195,30 @@ def _contract_stance(
         stance=stance.label,
         evidence=stance.evidence,
     )
+
+
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "his", "her", "their", "its", "our"})
+
+
+def _keep_visible_evidence(
+    stance: ContractStance, actor: ContractActor, article: PreparedArticle
+) -> bool:
+    """Keep only evidence where a reader sees the actor: named, or a pronoun/quote right after.
+
+    The parse may follow "he" further back than a reader (or the contract check) would;
+    such sentences are dropped, and a stance left without evidence is dropped with them.
+    """
+
+    def visible(number: int) -> bool:
+        text = article.sentence(number).text
+        if mentions_actor(text, actor):
+            return True
+        refers = bool(_PRONOUNS & set(words(text))) or any(q in text for q in '"“”')
+        earlier = range(max(1, number - 2), number)
+        return refers and any(mentions_actor(article.sentence(n).text, actor) for n in earlier)
+
+    stance.evidence = [n for n in stance.evidence if visible(n)]
+    return bool(stance.evidence)
 
 
 def _caller_claims(job: AnalysisJob, findings: _Findings) -> list[CallerClaimAssessment]:

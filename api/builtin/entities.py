@@ -122,8 +122,8 @@ def _entity_mention(number: int, ent: Span) -> Mention | None:
     if ent.label_ == "NORP" and root.pos_ not in {"NOUN", "PROPN"}:
         return None
     tokens = _trim(list(ent))
-    if not tokens:
-        return None
+    if not tokens or not any(t.text[:1].isupper() for t in tokens):
+        return None  # "van", "lorry along": lower-case words the NER took for names
     return Mention(number, tokens[0].i, tokens[-1].i + 1, _span_text(tokens), ent.label_, root)
 
 
@@ -206,8 +206,13 @@ def role_of(mention: Mention) -> str | None:
 
 
 def _merge_target(mention: Mention, records: dict[str, ActorRecord]) -> ActorRecord | None:
-    """A shorter person name merges into the one longer name that contains it ("Kim")."""
-    if mention.label != "PERSON":
+    """A shorter name merges into the one person's name that contains it ("Kim").
+
+    A lone surname the NER labels an organisation ("Marsh said") is that person too.
+    """
+    if mention.label not in {"PERSON", "ORG"}:
+        return None
+    if mention.label == "ORG" and len(words(mention.text)) > 1:
         return None
     mine = set(words(mention.text))
     longer = [

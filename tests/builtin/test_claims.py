@@ -1,0 +1,40 @@
+"""Claim statuses from reporting cues on short texts: denial by negation, retraction."""
+
+from __future__ import annotations
+
+from api.builtin.engine import analyse
+from api.pipeline.contract import semantic_errors
+from tests.builtin.conftest import actor_named, job_for
+
+DRONE = (
+    "Ostrel accuses Norvania of drone incursion; Norvania denies it\n\n"
+    "The government of Ostrel said on Saturday that a Norvanian military drone had crossed "
+    "into its airspace near the border town of Vell. Norvania's foreign ministry rejected the "
+    'accusation. "No Norvanian aircraft entered Ostrelian airspace on Saturday," said a '
+    "ministry spokeswoman, Liv Sandemo."
+)
+RETRACTION = (
+    "Police withdraw arrest announcement\n\n"
+    "Eastmere Police said on Monday that a 34-year-old man had been arrested on suspicion of "
+    "arson after a fire destroyed the roof of the Corn Exchange. On Tuesday, the police "
+    "withdrew the statement."
+)
+
+
+def test_rejection_and_negated_quote_make_a_claim_disputed() -> None:
+    job = job_for(DRONE)
+    contract, _ = analyse(job)
+    (claim,) = [c for c in contract.claims if "drone" in c.text]
+    assert claim.status == "disputed"
+    assert actor_named(contract, "Norvania's foreign ministry").id in claim.denied_by
+    assert actor_named(contract, "Liv Sandemo").id in claim.denied_by
+    assert semantic_errors(contract, job) == []
+
+
+def test_retracted_statement_is_denied() -> None:
+    job = job_for(RETRACTION)
+    contract, _ = analyse(job)
+    (claim,) = [c for c in contract.claims if "arrested" in c.text]
+    police = actor_named(contract, "Eastmere Police")
+    assert (claim.status, claim.asserted_by, claim.denied_by) == ("denied", [], [police.id])
+    assert semantic_errors(contract, job) == []
