@@ -13,8 +13,12 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
     "their its be are were has have had not but or this which who will would said an "
     "been after also than".split()
 )
-_MIN_WORDS = 12  # below this the ratio is noise: assume English rather than refuse
-_MIN_RATIO = 0.15
+_MIN_WORDS = 8  # below this the ratio is noise: assume English rather than refuse
+_MIN_RATIO = 0.12
+# Headlines are telegraphic ("Islamic State training pilots to fly MiG fighter planes, says
+# monitoring group": 1 function word in 12), so short texts need only a trace of English.
+_SHORT_TEXT_WORDS = 25
+_SHORT_TEXT_RATIO = 0.05
 
 
 def english_ratio(text: str) -> float:
@@ -25,9 +29,11 @@ def english_ratio(text: str) -> float:
 
 
 def looks_english(text: str) -> bool:
-    if len(words(text)) < _MIN_WORDS:
+    count = len(words(text))
+    if count < _MIN_WORDS:
         return True
-    return english_ratio(text) >= _MIN_RATIO
+    threshold = _SHORT_TEXT_RATIO if count < _SHORT_TEXT_WORDS else _MIN_RATIO
+    return english_ratio(text) >= threshold
 
 
 def is_english_code(code: str | None) -> bool:

@@ -109,16 +109,27 @@ def _cue_target(cues: list[tuple[Token, StanceCue]]) -> Span | None:
 
 
 def evaluative_stance(attribution: Attribution) -> StanceFinding | None:
+    """The speaker's judgement; target "" when the cue names no target of its own."""
     if attribution.speaker is None or attribution.kind in {"deny", "unconfirm"}:
         return None  # "could not confirm" outweighs a conditional "would be dangerous"
     cues = [(t, cue) for t in attribution.content if (cue := stance_cue(t))]
-    target = _cue_target(cues) if cues else None
-    if target is None:
+    if not cues:
         return None
+    target = _cue_target(cues)
     labels = {cue for _, cue in cues}
     label: StanceLabel = "mixed" if len(labels) > 1 else labels.pop()
-    stems, _ = content_stems(target)
-    return StanceFinding(attribution.speaker, label, target.text, None, [attribution.number], stems)
+    text, stems = (target.text, content_stems(target)[0]) if target is not None else ("", set())
+    return StanceFinding(attribution.speaker, label, text, None, [attribution.number], stems)
+
+
+def _continues(found: list[StanceFinding], new: StanceFinding) -> bool:
+    """A quote run goes on in the same vein ("... acts that threaten our security")."""
+    for old in found:
+        same_vein = old.actor is new.actor and old.label == new.label and old.claim is None
+        if same_vein and new.evidence[0] - 1 in old.evidence:
+            old.evidence.append(new.evidence[0])
+            return True
+    return False
 
 
 def _merge(found: list[StanceFinding], new: StanceFinding) -> None:
@@ -137,6 +148,10 @@ def find_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> l
     found = claim_stances(groups)
     for attribution in attributions:
         stance = evaluative_stance(attribution)
-        if stance is not None:
+        if stance is None:
+            continue
+        if stance.target:
             _merge(found, stance)
+        elif attribution.clause is None:  # no target and no clause: only a continuation
+            _continues(found, stance)
     return sorted(found, key=lambda s: s.evidence[0])

@@ -34,6 +34,8 @@ def test_language_check() -> None:
     assert looks_english(SEED.read_text(encoding="utf-8"))
     assert looks_english(METEORS)
     assert not looks_english(GERMAN)
+    assert not looks_english("Lindenau beschließt autofreie Innenstadt ab Juli für alle Autos")
+    assert looks_english("Islamic State training pilots to fly MiG fighter planes, says group")
     assert is_english_code(None) and is_english_code("en-GB") and not is_english_code("de")
 
 

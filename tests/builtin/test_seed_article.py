@@ -41,7 +41,8 @@ def test_no_actor_outside_the_text(seed: AnalysisContract, seed_job: AnalysisJob
 def test_kim_opposes_the_troop_dispatch(seed: AnalysisContract) -> None:
     (stance,) = stances_of(seed, "Kim")
     assert stance.stance == "oppose"
-    assert 6 in stance.evidence  # "We condemn North Korea's illegal military cooperation ..."
+    # "We condemn North Korea's illegal military cooperation ...", then the quote goes on
+    assert stance.evidence == [6, 7]
     assert "troops" in stance.target
 
 
