@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,10 +40,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.local_load == "startup" and any(
-            m.startswith("local/") for m in settings.models
-        ):
-            analyzer.warm_up_local_models()
+        # Load models before the first request pays for them (spaCy ~1 s, GGUFs when asked).
+        await asyncio.to_thread(analyzer.warm_up)
         yield
 
     app = FastAPI(

@@ -27,7 +27,7 @@ from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
 from api.builtin.stances import StanceFinding, find_stances
 from api.builtin.summary import summarise
 from api.pipeline.article import PreparedArticle
-from api.pipeline.contract import content_words, mentions_actor, words
+from api.pipeline.contract import content_words, shows_actor
 from api.pipeline.engine import AnalysisJob, EngineResult
 from schemas.analysis import AnalysisWarning
 from schemas.llm import (
@@ -197,9 +197,6 @@ def _contract_stance(
     )
 
 
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "his", "her", "their", "its", "our"})
-
-
 def _keep_visible_evidence(
     stance: ContractStance, actor: ContractActor, article: PreparedArticle
 ) -> bool:
@@ -209,15 +206,7 @@ def _keep_visible_evidence(
     such sentences are dropped, and a stance left without evidence is dropped with them.
     """
 
-    def visible(number: int) -> bool:
-        text = article.sentence(number).text
-        if mentions_actor(text, actor):
-            return True
-        refers = bool(_PRONOUNS & set(words(text))) or any(q in text for q in '"“”')
-        earlier = range(max(1, number - 2), number)
-        return refers and any(mentions_actor(article.sentence(n).text, actor) for n in earlier)
-
-    stance.evidence = [n for n in stance.evidence if visible(n)]
+    stance.evidence = [n for n in stance.evidence if shows_actor(article, n, actor)]
     return bool(stance.evidence)
 
 

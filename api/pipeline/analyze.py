@@ -77,11 +77,17 @@ class Analyzer:
         status = getattr(self._client, "local_status", None)
         return dict(status()) if callable(status) else {}
 
-    def warm_up_local_models(self) -> None:
-        """Load configured GGUF models now (STANCEWIRE_LOCAL_LOAD=startup)."""
-        warm_up = getattr(self.client, "warm_up_local_models", None)
-        if callable(warm_up):
+    def warm_up(self) -> None:
+        """Load the built-in pipeline, and GGUF models when STANCEWIRE_LOCAL_LOAD=startup."""
+        if self._builtin is None and any(engine_kind(m) == "builtin" for m in self.settings.models):
+            from api.builtin.nlp import warm_up
+
             warm_up()
+        wants_local = any(m.startswith("local/") for m in self.settings.models)
+        if wants_local and self.settings.local_load == "startup":
+            warm_up_local = getattr(self.client, "warm_up_local_models", None)
+            if callable(warm_up_local):
+                warm_up_local()
 
     def models(self) -> list[ModelInfo]:
         return [ModelInfo(m, engine_kind(m), _label(m)) for m in self.settings.models]

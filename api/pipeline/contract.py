@@ -64,7 +64,14 @@ def mentions_actor(sentence: str, actor: ContractActor) -> bool:
     return any(_mentions(sentence, p) for p in phrases if p.strip())
 
 
-def _refers_back(article: PreparedArticle, number: int, actor: ContractActor) -> bool:
+def shows_actor(article: PreparedArticle, number: int, actor: ContractActor) -> bool:
+    """A reader of sentence `number` sees the actor: named there, or referred back to."""
+    return mentions_actor(article.sentence(number).text, actor) or refers_back(
+        article, number, actor
+    )
+
+
+def refers_back(article: PreparedArticle, number: int, actor: ContractActor) -> bool:
     """A pronoun or a quote in this sentence, and the actor named in one of the two before."""
     sentence = article.sentence(number).text
     has_pronoun = bool(_PRONOUNS & set(words(sentence)))
@@ -148,10 +155,7 @@ def _check_stances(contract: AnalysisContract, article: PreparedArticle) -> list
         if (
             actor
             and not ev_errors
-            and not any(
-                mentions_actor(article.sentence(n).text, actor) or _refers_back(article, n, actor)
-                for n in stance.evidence
-            )
+            and not any(shows_actor(article, n, actor) for n in stance.evidence)
         ):
             errors.append(f"{label}: no evidence sentence mentions {actor.name!r}.")
     return errors
