@@ -190,3 +190,14 @@ def test_metrics_count_requests_by_route(client: TestClient, seed_text: str) -> 
     assert (
         'stancewire_analyses_total{cache_hit="False",engine="llm",model="openai/scripted"}' in body
     )
+
+
+def test_default_configuration_serves_the_builtin_engine(seed_text: str) -> None:
+    settings = Settings(_env_file=None)
+    with TestClient(create_app(settings)) as api:
+        body = api.post("/v1/analyze", json={"text": seed_text}).json()
+        page = api.get("/")
+    assert body["meta"]["engine"] == "builtin" and body["meta"]["attempts"] == 0
+    names = {a["name"] for a in body["actors"]}
+    assert "Kim Hong-Kyun" in names and "Reuters" not in names
+    assert page.status_code == 200 and "<textarea" in page.text
