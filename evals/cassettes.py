@@ -15,16 +15,21 @@ import asyncio
 import hashlib
 import json
 import os
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
 from api import errors
 from api.errors import ConfigurationError, StancewireError, UpstreamError
+from api.llm.capabilities import ModelCapabilities
 from api.llm.types import ChatRequest, Completion, LLMClient
 from schemas.analysis import Usage
 
 CASSETTES_DIR = Path(__file__).parent / "cassettes"
 CassetteMode = Literal["record", "replay"]
+CAPABILITIES_FILE = "capabilities.json"
+# What the pipeline assumes of a client that does not say (no schema in the prompt).
+_DEFAULT_CAPABILITIES = ModelCapabilities(json_schema=True, json_mode=True)
 
 
 class CassetteMissing(ConfigurationError):
@@ -117,8 +122,25 @@ class CassetteClient:
         await self._record(key, request, _answer(completion))
         return completion
 
+    def capabilities(self, model: str) -> ModelCapabilities:
+        """The inner client's capabilities, recorded, so replay builds the same prompts."""
+        file = self.path / CAPABILITIES_FILE
+        known = json.loads(file.read_text(encoding="utf-8")) if file.exists() else {}
+        if self.mode == "replay":
+            stored = known.get(model)
+            return ModelCapabilities(**stored) if stored else _DEFAULT_CAPABILITIES
+        ask = getattr(self.inner, "capabilities", None)
+        capabilities = ask(model) if callable(ask) else _DEFAULT_CAPABILITIES
+        if not isinstance(capabilities, ModelCapabilities):
+            capabilities = _DEFAULT_CAPABILITIES
+        if known.get(model) != asdict(capabilities):
+            self.path.mkdir(parents=True, exist_ok=True)
+            known[model] = asdict(capabilities)
+            file.write_text(json.dumps(known, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return capabilities
+
     def _file(self, key: str) -> Path:
-        return self.path / f"{key}.json"
+        return self.path / f"{key}.json"  # a sha256 hex digest: never capabilities.json
 
     async def _record(self, key: str, request: ChatRequest, entry: dict[str, Any]) -> None:
         async with self._lock:

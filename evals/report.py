@@ -16,11 +16,11 @@ from evals.scores import METRICS, NONE_LABEL
 TEMPLATES = Path(__file__).parent / "templates"
 QUALITY = [name for name, info in METRICS.items() if info.kind == "quality"]
 CASE_COLUMNS = [
-    ("actor_f1", "actor F1"),
-    ("claim_status_accuracy", "claim status"),
-    ("caller_claim_accuracy", "caller claims"),
+    ("actor_f1", "actors"),
+    ("claim_status_accuracy", "claims"),
+    ("caller_claim_accuracy", "caller"),
     ("stance_accuracy", "stance"),
-    ("grounding_rate", "grounding"),
+    ("grounding_rate", "ground"),
     ("summary_faithful", "faithful"),
     ("summary_facts", "facts"),
 ]
@@ -54,8 +54,8 @@ def summary_table(run: RunFile) -> Table:
 
 def cases_table(run: RunFile) -> Table:
     table = Table(title="Cases")
-    table.add_column("case")
-    table.add_column("pass", justify="center")
+    table.add_column("case", no_wrap=True)
+    table.add_column("pass", justify="center", no_wrap=True)
     for _, heading in CASE_COLUMNS:
         table.add_column(heading, justify="right")
     table.add_column("failed checks / error")

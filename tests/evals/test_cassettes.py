@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from api.errors import UpstreamTimeout
+from api.llm.capabilities import ModelCapabilities
 from api.llm.types import ChatRequest
 from evals.cassettes import CassetteClient, CassetteMissing, cassette_path
 from tests.fakes import ScriptedClient
@@ -78,3 +79,16 @@ def test_replay_of_a_missing_cassette_says_how_to_record(tmp_path: Path) -> None
 def test_cassette_names_are_plain(name: str) -> None:
     with pytest.raises(ValueError):
         cassette_path(name)
+
+
+class CapableClient(ScriptedClient):
+    def capabilities(self, model: str) -> ModelCapabilities:
+        return ModelCapabilities(json_schema=False, json_mode=True)
+
+
+def test_capabilities_are_recorded_so_replay_builds_the_same_prompt(tmp_path: Path) -> None:
+    recorder = CassetteClient(CapableClient("x"), tmp_path / "r", "record")
+    assert recorder.capabilities("openai/test").json_schema is False
+    player = CassetteClient(None, tmp_path / "r", "replay")
+    assert player.capabilities("openai/test") == ModelCapabilities(False, True)
+    assert player.capabilities("other/model").json_schema is True  # the pipeline's default
