@@ -12,6 +12,8 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import ModuleType
 from typing import Any
 
@@ -20,7 +22,7 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
-    stop_after_delay,
+    stop_before_delay,
     wait_exponential_jitter,
 )
 
@@ -69,10 +71,17 @@ def _retry_after_seconds(exc: BaseException) -> float | None:
     if headers is None and response is not None:
         headers = getattr(response, "headers", None)
     value = headers.get("retry-after") if headers is not None else None
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
+    if value is None:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:  # RFC 9110 also allows an HTTP date
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _upstream_status(exc: BaseException) -> int | None:
@@ -105,20 +114,24 @@ def to_stancewire_error(exc: BaseException, model: str) -> StancewireError:
     where = f"model {model!r}"
     if isinstance(exc, lm.RateLimitError):
         return UpstreamRateLimited(
-            f"The provider of {where} is rate limiting.", retry_after=wait or 30
+            f"The provider of {where} is rate limiting.", retry_after=30 if wait is None else wait
         )
     if isinstance(exc, lm.Timeout):
-        return UpstreamTimeout(f"{where} did not answer in time.", retry_after=wait or 10)
+        return UpstreamTimeout(
+            f"{where} did not answer in time.", retry_after=10 if wait is None else wait
+        )
     if isinstance(exc, lm.ContextWindowExceededError):
         return ContextWindowExceeded(f"The article is too long for {where}; send a shorter text.")
-    if isinstance(exc, lm.AuthenticationError | lm.PermissionDeniedError):
+    # OpenAI-compatible servers' 401/403 can arrive as a plain APIError with that status.
+    auth_failed = _upstream_status(exc) in {401, 403}
+    if isinstance(exc, lm.AuthenticationError | lm.PermissionDeniedError) or auth_failed:
         return UpstreamAuthError(
             f"The provider of {where} rejected the credentials: set STANCEWIRE_API_KEY "
             "or the provider's key variable (e.g. OPENAI_API_KEY)."
         )
     if is_transient(exc):
         return UpstreamUnavailable(
-            f"The provider of {where} is unavailable.", retry_after=wait or 15
+            f"The provider of {where} is unavailable.", retry_after=15 if wait is None else wait
         )
     return UpstreamError(f"The provider of {where} refused the request: {_short(exc)}")
 
@@ -145,10 +158,13 @@ class LiteLLMClient:
             schema = False
         return ModelCapabilities(json_schema=schema, json_mode=True)
 
-    def response_format(self, request: ChatRequest) -> dict[str, Any] | None:
+    def response_format(
+        self, request: ChatRequest, model: str | None = None
+    ) -> dict[str, Any] | None:
+        """What `model` (the request's, or a fallback's) accepts for structured output."""
         if request.json_schema is None:
             return None
-        if self.capabilities(request.model).json_schema:
+        if self.capabilities(model or request.model).json_schema:
             return {
                 "type": "json_schema",
                 "json_schema": {
@@ -175,7 +191,8 @@ class LiteLLMClient:
         retrying = AsyncRetrying(
             retry=retry_if_exception(is_transient),
             stop=stop_after_attempt(self.settings.retry_attempts)
-            | stop_after_delay(self.settings.retry_total_s),
+            # before, not after: never start a wait that would end past the budget
+            | stop_before_delay(self.settings.retry_total_s),
             wait=self._wait_strategy(),
             reraise=True,
         )
@@ -218,7 +235,7 @@ class LiteLLMClient:
         }
         if request.seed is not None:
             kwargs["seed"] = request.seed
-        response_format = self.response_format(request)
+        response_format = self.response_format(request, model)
         if response_format is not None:
             kwargs["response_format"] = response_format
         if self.settings.api_key is not None and not model.startswith("local/"):

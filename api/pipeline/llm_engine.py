@@ -17,9 +17,12 @@ class LLMEngine:
         self.settings = settings
 
     def _schema_in_prompt(self, model: str) -> bool:
-        """Models without JSON-schema output get the schema in the prompt instead."""
+        """The schema goes in the prompt when the model, or a fallback, lacks JSON-schema output."""
         capabilities = getattr(self.client, "capabilities", None)
-        return capabilities is not None and not capabilities(model).json_schema
+        if capabilities is None:
+            return False
+        candidates = [model, *self.settings.fallback_models]
+        return any(not capabilities(m).json_schema for m in candidates)
 
     async def run(self, job: AnalysisJob) -> EngineResult:
         schema = contract_schema(job)
