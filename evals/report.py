@@ -54,7 +54,7 @@ def summary_table(run: RunFile) -> Table:
 
 def cases_table(run: RunFile) -> Table:
     table = Table(title="Cases")
-    table.add_column("case", no_wrap=True)
+    table.add_column("case", no_wrap=True, overflow="ellipsis", max_width=26)
     table.add_column("pass", justify="center", no_wrap=True)
     for _, heading in CASE_COLUMNS:
         table.add_column(heading, justify="right")
