@@ -13,7 +13,7 @@ from api.errors import NothingToAnalyse, StancewireError, TextTooLong, UnknownMo
 from api.llm.cache import AnalysisCache, cache_key
 from api.llm.types import LLMClient
 from api.pipeline.article import PreparedArticle, prepare_article
-from api.pipeline.contract import normalise, semantic_errors
+from api.pipeline.contract import normalise, prune_unsound, semantic_errors
 from api.pipeline.engine import AnalysisJob, Engine, EngineResult
 from api.pipeline.grounding import build_analysis
 from api.pipeline.llm_engine import LLMEngine
@@ -163,8 +163,22 @@ class Analyzer:
 
 
 def _ensure_sound(result: EngineResult, job: AnalysisJob) -> None:
-    """Both engines share this gate: nothing unchecked reaches a client."""
+    """Both engines share this gate: nothing unchecked reaches a client.
+
+    Model answers were already checked in the repair loop. The built-in engine cannot be
+    re-asked, so what fails is dropped (and said); anything still failing is our bug.
+    """
     errors = semantic_errors(result.contract, job)
+    if errors and result.engine == "builtin":
+        log.warning("built-in engine output failed checks, pruning: %s", errors)
+        result.contract, dropped = prune_unsound(result.contract, job)
+        result.warnings.append(
+            AnalysisWarning(
+                code="findings_dropped",
+                message=f"{dropped} finding(s) failed the grounding checks and were left out.",
+            )
+        )
+        errors = semantic_errors(result.contract, job)
     if errors:
         log.error("engine %s returned an inconsistent contract: %s", result.model, errors)
         raise StancewireError(f"The {result.engine} engine produced an inconsistent analysis.")

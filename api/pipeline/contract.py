@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob
-from schemas.llm import AnalysisContract, ContractActor
+from schemas.llm import AnalysisContract, CallerClaimAssessment, ContractActor
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its", "our", "my"}
@@ -189,3 +189,46 @@ def semantic_errors(contract: AnalysisContract, job: AnalysisJob) -> list[str]:
         *_check_stances(contract, article),
         *_check_caller_claims(contract, job),
     ]
+
+
+def prune_unsound(contract: AnalysisContract, job: AnalysisJob) -> tuple[AnalysisContract, int]:
+    """Drop the items that fail the checks, and what refers to them; return how many went.
+
+    For the built-in engine, which cannot be re-asked like a model: a rule that misfires
+    on one odd article ("512MB" read as an organisation) costs that item, not the answer.
+    """
+    article = job.article
+    actors = [a for a in contract.actors if not _check_actors(_only(contract, actors=[a]), article)]
+    ids = {a.id for a in actors}
+    kept = _only(contract, actors=actors, claims=[], stances=[])
+    claims = [
+        c
+        for c in contract.claims
+        if {*c.asserted_by, *c.denied_by} <= ids
+        and not _check_claims(_only(kept, claims=[c]), article)
+    ]
+    kept = _only(kept, claims=claims)
+    stances = [s for s in contract.stances if not _check_stances(_only(kept, stances=[s]), article)]
+    callers = [_sound_caller_claim(c, ids, job) for c in contract.caller_claims]
+    pruned = _only(kept, stances=stances, caller_claims=callers)
+    dropped = sum(
+        len(getattr(contract, f)) - len(getattr(pruned, f)) for f in ("actors", "claims", "stances")
+    )
+    return pruned, dropped + sum(
+        a != b for a, b in zip(contract.caller_claims, callers, strict=True)
+    )
+
+
+def _only(contract: AnalysisContract, **fields: object) -> AnalysisContract:
+    return contract.model_copy(update=fields)
+
+
+def _sound_caller_claim(
+    item: CallerClaimAssessment, actor_ids: set[str], job: AnalysisJob
+) -> CallerClaimAssessment:
+    asserted = [a for a in item.asserted_by if a in actor_ids]
+    denied = [a for a in item.denied_by if a in actor_ids]
+    fixed = item.model_copy(update={"asserted_by": asserted, "denied_by": denied})
+    if item.status != "not_mentioned" and _check_evidence("", item.evidence, job.article):
+        fixed = fixed.model_copy(update={"status": "not_mentioned", "evidence": []})
+    return fixed

@@ -79,3 +79,29 @@ def test_caller_claims_each_assessed_once(seed_text: str, seed_contract: dict[st
     ]
     errors = _errors(seed_text, seed_contract, claims=("a", "b"))
     assert any("indexes [1, 2]" in e for e in errors)
+
+
+def test_prune_drops_unsound_items_and_what_refers_to_them(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    from api.pipeline.contract import prune_unsound
+
+    seed_contract["actors"].append(
+        {"id": "A9", "name": "MB", "kind": "organization", "role": None, "aliases": []}
+    )
+    seed_contract["claims"][1]["asserted_by"] = ["A9"]
+    seed_contract["stances"].append(
+        {"actor": "A9", "target": "memory", "stance": "support", "evidence": [3]}
+    )
+    seed_contract["caller_claims"] = [
+        {"index": 1, "status": "confirmed", "asserted_by": ["A9"], "denied_by": [], "evidence": []}
+    ]
+    job = AnalysisJob(prepare_article(seed_text), "m", ALL_TASKS, caller_claims=("x",))
+    contract = AnalysisContract.model_validate(seed_contract)
+    pruned, dropped = prune_unsound(contract, job)
+    assert semantic_errors(pruned, job) == []
+    assert "A9" not in {a.id for a in pruned.actors} and len(pruned.claims) == 1
+    # A9's stance goes, and so does Zinoviev's stance on C2, the claim that went with A9.
+    assert len(pruned.stances) == len(seed_contract["stances"]) - 2
+    assert pruned.caller_claims[0].status == "not_mentioned"
+    assert dropped == 5
