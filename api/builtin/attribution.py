@@ -20,6 +20,7 @@ from api.builtin.cues import (
     ReportKind,
     is_unconfirmed_word,
     report_kind,
+    stance_cue,
 )
 from api.builtin.entities import ActorRecord, ActorTable
 
@@ -39,6 +40,7 @@ class Attribution:
     clause: Span | None = None  # the reported clause, when it reads as a sentence
     claim_noun: str | None = None  # "reports" in "denied the reports": refers back
     quoted: bool = False
+    self_report: bool = False  # a body reporting its own acts or plans: it is in a position to know
 
 
 @dataclass
@@ -155,7 +157,44 @@ def _verb_attribution(
     content = _content(verb, subject, according)
     quoted = any(t.text in _QUOTES for t in verb.doc)
     claim_noun = _claim_noun(act_verb)
-    return Attribution(number, speaker, kind, content, _clause(verb), claim_noun, quoted)
+    found = Attribution(number, speaker, kind, content, _clause(verb), claim_noun, quoted)
+    found.self_report = kind == "assert" and is_self_report(found) and not _judges(content)
+    return found
+
+
+def _judges(content: list[Token]) -> bool:
+    """ "We condemn ...": a judgement, not a report of one's own doings."""
+    return any(stance_cue(t) for t in content)
+
+
+# Generic heads a spokesperson uses for their own body: "the company said it had raised".
+_OWN_BODY_NOUNS = frozenset(
+    "company firm group society club chain business bank board ministry government "
+    "council agency department party union organisation organization".split()
+)
+
+
+def clause_subject(clause: Span) -> Token | None:
+    return next(
+        (t for t in clause if t.dep_ in {"nsubj", "nsubjpass"} and t.head.i == clause.root.i), None
+    )
+
+
+def is_self_report(attribution: Attribution) -> bool:
+    """ "Kettle & Crumb said it would open ten shops", "we have made an offer": the speaker
+    reports what their own body did or will do, which it is in a position to know."""
+    speaker, clause = attribution.speaker, attribution.clause
+    subject = clause_subject(clause) if clause is not None else None
+    if speaker is None or subject is None:
+        return False
+    if subject.lower_ in {"we", "i"}:
+        return True
+    own_body = subject.lemma_.lower() in _OWN_BODY_NOUNS and [
+        c.lower_ for c in subject.children
+    ] == ["the"]
+    if speaker.kind == "person":
+        return own_body
+    return own_body or subject.lower_ in {"it", "they"}
 
 
 def _according_to_attribution(number: int, doc: Doc, table: ActorTable) -> Attribution | None:

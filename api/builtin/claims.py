@@ -8,19 +8,17 @@ follows DESIGN §5 from who asserts, denies or cannot confirm it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from api.builtin.attribution import Attribution
-from api.builtin.cues import is_unconfirmed_word, stance_cue, stem
+from api.builtin.attribution import Attribution, clause_subject
+from api.builtin.cues import stance_cue, stem
 from api.builtin.entities import ActorRecord
-from schemas.llm import CallerClaimStatus, ClaimStatus
+from schemas.llm import ClaimStatus
 
 _MIN_SHARED = 2  # shared stems to call two statements one claim
-_CALLER_SHARE = 0.6  # share of a caller claim's stems a sentence must contain
 
 
 @dataclass
@@ -47,6 +45,16 @@ class ClaimGroup:
         return found
 
 
+def _spelled_out(member: Attribution, clause: Span) -> str:
+    """The clause as a claim: a self-report's "it" becomes the speaker's name as written."""
+    subject = clause_subject(clause)
+    if member.speaker is None or subject is None or subject.lower_ not in {"it", "they"}:
+        return clause.text
+    before = clause.doc[clause.start : subject.i].text_with_ws
+    after = clause.doc[subject.i + 1 : clause.end].text
+    return f"{before}{member.speaker.name} {after}"
+
+
 def content_stems(tokens: Iterable[Token]) -> tuple[set[str], set[str]]:
     stems, events = set(), set()
     for token in tokens:
@@ -69,7 +77,7 @@ def _readable_clause(attribution: Attribution) -> Span | None:
     if clause is None:
         return None
     subjects = [t for t in clause if t.dep_ in {"nsubj", "nsubjpass", "csubj"} and t.head in clause]
-    if not subjects or subjects[0].pos_ == "PRON":
+    if not subjects or (subjects[0].pos_ == "PRON" and not attribution.self_report):
         return None
     return clause
 
@@ -117,7 +125,7 @@ def _place(attribution: Attribution, groups: list[ClaimGroup], may_start: bool) 
     if target is None:
         target = ClaimGroup()
         groups.append(target)
-    elif attribution.kind == "assert" and _negated(attribution):
+    elif attribution.kind == "assert" and is_negated_claim(attribution):
         attribution.kind = "deny"  # "No aircraft entered its airspace": denies the group's claim
     target.add(attribution)
     return True
@@ -131,14 +139,26 @@ def _refers_by_pronoun(attribution: Attribution) -> bool:
     )
 
 
-def _negated(attribution: Attribution) -> bool:
+def is_negated_claim(attribution: Attribution) -> bool:
     clause = attribution.clause
-    if clause is None:
-        return False
-    root = clause.root
-    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    no_subject = any(d.lower_ == "no" for s in subjects for d in s.children if d.dep_ == "det")
-    return no_subject or any(c.dep_ == "neg" for c in root.children)
+    return clause is not None and is_negated_clause(clause.root)
+
+
+_NEGATORS = frozenset({"no", "never", "nobody", "nothing", "none"})
+_NEGATABLE_DEPS = frozenset({"nsubj", "nsubjpass", "attr", "dobj", "expl"})
+
+
+def is_negated_clause(root: Token) -> bool:
+    """ "No aircraft entered", "it did not", "there is no lead": on the verb or a conjunct."""
+    for verb in [root, *(c for c in root.children if c.dep_ == "conj")]:
+        for child in verb.children:
+            if child.dep_ == "neg" or child.lower_ in _NEGATORS:
+                return True
+            if child.dep_ in _NEGATABLE_DEPS and any(
+                d.lower_ in _NEGATORS for d in child.children if d.dep_ == "det"
+            ):
+                return True
+    return False
 
 
 def _can_start(attribution: Attribution) -> bool:
@@ -157,70 +177,48 @@ def status_of(group: ClaimGroup) -> ClaimStatus:
     if denied:
         return "disputed" if asserted else "denied"
     unconfirmed = any(m.kind == "unconfirm" for m in group.members)
-    if group.speakers("confirm") and not unconfirmed:
+    if _confirmed_by_standing(group) and not unconfirmed:
         return "confirmed"
     return "unconfirmed"
 
 
+def _confirmed_by_standing(group: ClaimGroup) -> bool:
+    """Confirmed by a party, or announced by the body the claim is about (DESIGN §5)."""
+    return bool(group.speakers("confirm")) or any(
+        m.self_report and m.speaker for m in group.members
+    )
+
+
 def claim_text(group: ClaimGroup) -> str:
     """The member clause that best covers the group, as one sentence; never new words."""
-    best: tuple[int, int, str] | None = None
+    best: tuple[bool, int, int, str] | None = None
     for member in group.members:
         clause = _readable_clause(member)
         if clause is None:
             continue
         stems, _ = content_stems(clause)
-        score = (len(stems & group.stems), -len(clause))
-        if best is None or score > best[:2]:
-            best = (*score, clause.text)
+        text = _spelled_out(member, clause)
+        score = (text == clause.text, len(stems & group.stems), -len(clause))
+        if best is None or score > best[:3]:
+            best = (*score, text)
     if best is None:
         return ""
-    text = best[2].strip()
+    text = best[3].strip()
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
-@dataclass
-class CallerAssessment:
-    status: CallerClaimStatus
-    asserted: list[ActorRecord]
-    denied: list[ActorRecord]
-    evidence: list[int]
+def mentions_claim(claim: Doc, stems: set[str]) -> tuple[bool, int]:
+    """(names the event, shared stems) of a caller's claim in `stems`; (False, 0) if too few.
+
+    Two shared stems are enough when one names the event ("arrest", "split"); shared
+    names alone ("Kettle & Crumb") say who, not what, so they need a third.
+    """
+    claim_stems, claim_events = content_stems(claim)
+    shared = claim_stems & stems
+    names_event = bool(claim_events & shared)
+    if len(shared) < _MIN_SHARED or not (names_event or len(shared) > _MIN_SHARED):
+        return False, 0
+    return names_event, len(shared)
 
 
-def assess_caller_claim(
-    claim: Doc, groups: list[ClaimGroup], docs: list[Doc], attributions: list[Attribution]
-) -> CallerAssessment:
-    """A caller's claim: its matching claim group, else matching sentences, else not_mentioned."""
-    stems, _ = content_stems(claim)
-    needed = max(_MIN_SHARED, math.ceil(_CALLER_SHARE * len(stems)))
-    for group in groups:
-        if len(stems & group.stems) >= needed:
-            return CallerAssessment(
-                status_of(group), asserters(group), group.speakers("deny"),
-                group.evidence,
-            )  # fmt: skip
-    numbers = [
-        n for n, doc in enumerate(docs, start=1) if len(stems & content_stems(doc)[0]) >= needed
-    ]
-    if not numbers:
-        return CallerAssessment("not_mentioned", [], [], [])
-    group = ClaimGroup()
-    for attribution in attributions:
-        if attribution.number in numbers and attribution.kind != "attitude":
-            group.add(attribution)
-    if group.members:
-        status = status_of(group)
-        return CallerAssessment(status, asserters(group),
-                                group.speakers("deny"), numbers)  # fmt: skip
-    return CallerAssessment(_reporter_status(docs, numbers), [], [], numbers)
-
-
-def _reporter_status(docs: list[Doc], numbers: list[int]) -> CallerClaimStatus:
-    """Stated by the reporter with no hedge is "confirmed" (DESIGN §5); hedged is not."""
-    tokens = [t for n in numbers for t in docs[n - 1]]
-    if any(is_unconfirmed_word(t) or t.dep_ == "neg" for t in tokens):
-        return "unconfirmed"
-    return "confirmed"
-
-
-__all__ = ["ClaimGroup", "assess_caller_claim", "group_claims", "status_of"]
+__all__ = ["ClaimGroup", "group_claims", "mentions_claim", "status_of"]

@@ -18,7 +18,7 @@ ASSERT_VERBS = frozenset(
     "say tell accuse report claim write add state announce insist warn argue allege "
     "counter assert declare stress note explain post tweet estimate believe".split()
 )
-DENY_VERBS = frozenset("deny reject dismiss refute disavow".split())
+DENY_VERBS = frozenset("deny reject dismiss refute disavow debunk dispute doubt disprove".split())
 # Retracting one's own statement denies it, but only a statement: "withdraw troops" does not.
 RETRACT_VERBS = frozenset("withdraw retract".split())
 CONFIRM_VERBS = frozenset("confirm verify corroborate".split())
@@ -30,6 +30,18 @@ REPORTING_VERBS = ASSERT_VERBS | DENY_VERBS | CONFIRM_VERBS | ATTITUDE_VERBS
 UNCONFIRMED_WORDS = frozenset(
     "unconfirmed unverified alleged allegedly reportedly purported purportedly "
     "unsubstantiated rumoured rumored".split()
+)
+# Reporter-voice words that hedge a statement: possibility, appearance, hearsay.
+HEDGE_WORDS = frozenset(
+    "may might could possible possibly likely probably apparent apparently appear seem "
+    "feared rumour rumor rumours rumors speculation suspected supposedly".split()
+)
+# Verbs of hearsay in the passive with an infinitive: "is said to", "are believed to".
+HEARSAY_PASSIVES = frozenset("say believe think rumour rumor report understand".split())
+# Reporter-voice words that call a statement untrue: "a hoax", "fake", "debunked".
+DEBUNK_WORDS = frozenset(
+    "hoax hoaxer fake false untrue myth bogus fabricate fabricated fabrication fiction "
+    "baseless unfounded debunk debunked".split()
 )
 # Nouns that stand for a claim made elsewhere: "denied the reports".
 CLAIM_NOUNS = frozenset(
@@ -104,6 +116,19 @@ def report_kind(verb: Token) -> ReportKind | None:
 
 def is_unconfirmed_word(token: Token) -> bool:
     return token.lower_ in UNCONFIRMED_WORDS or token.lemma_.lower() in UNCONFIRMED_WORDS
+
+
+def is_hedge(token: Token) -> bool:
+    """ "may", "possibly", "is said to": the statement is not presented as established."""
+    lemma = token.lemma_.lower()
+    if token.lower_ in HEDGE_WORDS or lemma in HEDGE_WORDS or is_unconfirmed_word(token):
+        return token.tag_ == "MD" or token.lower_ not in {"may", "might", "could"}
+    hearsay = lemma in HEARSAY_PASSIVES and any(c.dep_ == "auxpass" for c in token.children)
+    return hearsay and any(c.dep_ == "xcomp" for c in token.children)
+
+
+def is_debunk(token: Token) -> bool:
+    return token.lower_ in DEBUNK_WORDS or token.lemma_.lower() in DEBUNK_WORDS
 
 
 def is_in_line_with(token: Token) -> bool:

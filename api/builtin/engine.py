@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from api.builtin.attribution import Attribution, find_attributions
+from api.builtin.caller import assess_caller_claim
 from api.builtin.claims import (
     ClaimGroup,
     asserters,
-    assess_caller_claim,
     claim_text,
     group_claims,
     status_of,

@@ -38,3 +38,28 @@ def test_retracted_statement_is_denied() -> None:
     police = actor_named(contract, "Eastmere Police")
     assert (claim.status, claim.asserted_by, claim.denied_by) == ("denied", [], [police.id])
     assert semantic_errors(contract, job) == []
+
+
+def _caller_status(headline: str, claim: str) -> str:
+    job = job_for(headline, tasks=("claims",), caller_claims=(claim,))
+    contract, _ = analyse(job)
+    assert semantic_errors(contract, job) == []
+    return contract.caller_claims[0].status
+
+
+def test_headline_cues_give_caller_claim_status() -> None:
+    claim = "The mayor was arrested for fraud"
+    assert _caller_status("Police deny reports of mayor arrest", claim) == "denied"
+    assert _caller_status("Mayor arrest story is a hoax", claim) == "denied"
+    assert _caller_status("Mayor was not arrested, police say", claim) == "denied"
+    assert _caller_status("Was the mayor arrested for fraud?", claim) == "unconfirmed"
+    assert _caller_status("Mayor said to be arrested for fraud", claim) == "unconfirmed"
+    assert _caller_status("Mayor arrested for fraud", claim) == "confirmed"
+    assert _caller_status("Council approves new budget", claim) == "not_mentioned"
+
+
+def test_a_company_announcing_its_own_plan_confirms_it() -> None:
+    text = "Bakery plans\n\nKettle Foods said on Monday that it would open ten new shops."
+    job = job_for(text, tasks=("claims",), caller_claims=("Kettle Foods will open ten shops",))
+    contract, _ = analyse(job)
+    assert contract.caller_claims[0].status == "confirmed"

@@ -1,0 +1,143 @@
+"""Caller claims: a claim the caller names, looked up in the article and given a status.
+
+The claim is matched to sentences and claim groups by shared content stems. Its status
+comes from the speech acts in those sentences (asserted, denied, confirmed, hedged) and
+from the reporter's own voice: a headline that calls the claim "a hoax" or negates it
+denies it; one that asks it, or says it "may" be so, leaves it unconfirmed (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from api.builtin.attribution import Attribution
+from api.builtin.claims import (
+    ClaimGroup,
+    content_stems,
+    is_negated_claim,
+    is_negated_clause,
+    mentions_claim,
+)
+from api.builtin.cues import REPORTING_VERBS, is_debunk, is_hedge
+from api.builtin.entities import ActorRecord
+from schemas.llm import CallerClaimStatus
+
+
+@dataclass
+class CallerAssessment:
+    status: CallerClaimStatus
+    asserted: list[ActorRecord]
+    denied: list[ActorRecord]
+    evidence: list[int]
+
+
+@dataclass
+class _Acts:
+    """Who does what to the claim in the sentences that mention it."""
+
+    asserted: list[ActorRecord]
+    denied: list[ActorRecord]
+    unnamed_kinds: set[
+        str
+    ]  # speech acts without a named actor ("reports say", "DNA test confirms")
+    confirmed: bool = False
+
+
+def assess_caller_claim(
+    claim: Doc, groups: list[ClaimGroup], docs: list[Doc], attributions: list[Attribution]
+) -> CallerAssessment:
+    """A caller's claim: its status where the article mentions it, else not_mentioned."""
+    numbers = _best_matches([mentions_claim(claim, _stems(doc)) for doc in docs])
+    group_scores = [mentions_claim(claim, g.stems) for g in groups]
+    ranked = sorted(
+        _best_matches(group_scores),
+        key=lambda i: (group_scores[i - 1][1], len(groups[i - 1].members)),
+    )
+    members = list(groups[ranked[-1] - 1].members) if ranked else []
+    members += [a for a in attributions if a.number in numbers and a not in members]
+    members = [m for m in members if m.kind != "attitude"]
+    evidence = sorted({*numbers, *(m.number for m in members)})
+    if not evidence:
+        return CallerAssessment("not_mentioned", [], [], [])
+    acts = _speech_acts(claim, members)
+    status = _status(acts, [docs[n - 1] for n in numbers], _is_negated(claim))
+    return CallerAssessment(status, acts.asserted, acts.denied, evidence)
+
+
+def _best_matches(scores: list[tuple[bool, int]]) -> list[int]:
+    """1-based positions that match; those naming the event outrank names-only matches."""
+    tier = max((event for event, shared in scores if shared), default=None)
+    return [
+        i for i, (names_event, shared) in enumerate(scores, 1) if shared and names_event == tier
+    ]
+
+
+def _stems(doc: Doc) -> set[str]:
+    return content_stems(doc)[0]
+
+
+def _is_negated(doc: Doc) -> bool:
+    return any(is_negated_clause(sent.root) for sent in doc.sents)
+
+
+def _speech_acts(claim: Doc, members: list[Attribution]) -> _Acts:
+    acts = _Acts([], [], set())
+    negated_claim = _is_negated(claim)
+    about_speech = _is_about_speech(claim)
+    for member in members:
+        kind = member.kind
+        if kind == "assert" and is_negated_claim(member) and not negated_claim:
+            kind = "deny"  # "said no aircraft entered": denies what the caller claims
+        if kind == "assert" and (about_speech or member.self_report):
+            kind = "confirm"  # the claim is the speech itself, or the speaker's own doing
+        if member.speaker is None:
+            acts.unnamed_kinds.add(kind)
+        elif kind == "deny":
+            _add(acts.denied, member.speaker)
+        elif kind in {"assert", "confirm"}:
+            _add(acts.asserted, member.speaker)
+        acts.confirmed = acts.confirmed or kind == "confirm"
+    acts.asserted = [a for a in acts.asserted if a not in acts.denied]  # retracted
+    return acts
+
+
+def _add(actors: list[ActorRecord], actor: ActorRecord) -> None:
+    if actor not in actors:
+        actors.append(actor)
+
+
+def _is_about_speech(claim: Doc) -> bool:
+    """ "A cleric declared that snowmen are anti-Islamic": the claim is that someone spoke."""
+    return any(
+        sent.root.lemma_.lower() in REPORTING_VERBS and sent.root.pos_ == "VERB"
+        for sent in claim.sents
+    )
+
+
+def _status(acts: _Acts, sentences: list[Doc], negated_claim: bool) -> CallerClaimStatus:
+    tokens = [t for doc in sentences for t in doc]
+    reporter_denies = any(is_debunk(t) for t in tokens) or (
+        not negated_claim and not acts.asserted and _reporter_negates(sentences)
+    )
+    if reporter_denies or "deny" in acts.unnamed_kinds:
+        return "denied"
+    if acts.denied:
+        return "disputed" if acts.asserted else "denied"
+    hedged = any(is_hedge(t) for t in tokens) or any("?" in doc.text for doc in sentences)
+    if hedged or "unconfirm" in acts.unnamed_kinds:
+        return "unconfirmed"
+    if acts.confirmed:
+        return "confirmed"
+    if acts.asserted or "assert" in acts.unnamed_kinds:
+        return "unconfirmed"  # claimed by a party, not established
+    return "confirmed"  # stated as fact by the reporter
+
+
+def _reporter_negates(sentences: list[Doc]) -> bool:
+    """The reporter's own sentence is negated: "Loggers have not cut down the oldest tree"."""
+    return any(is_negated_clause(sent.root) for doc in sentences for sent in doc.sents)
+
+
+__all__ = ["CallerAssessment", "assess_caller_claim"]
