@@ -15,7 +15,6 @@ from spacy.tokens import Doc
 from api.builtin.attribution import Attribution
 from api.builtin.claims import (
     ClaimGroup,
-    content_stems,
     is_negated_claim,
     is_negated_clause,
     mentions_claim,
@@ -49,8 +48,8 @@ def assess_caller_claim(
     claim: Doc, groups: list[ClaimGroup], docs: list[Doc], attributions: list[Attribution]
 ) -> CallerAssessment:
     """A caller's claim: its status where the article mentions it, else not_mentioned."""
-    numbers = _best_matches([mentions_claim(claim, _stems(doc)) for doc in docs])
-    group_scores = [mentions_claim(claim, g.stems) for g in groups]
+    numbers = _best_matches([mentions_claim(claim, doc) for doc in docs])
+    group_scores = [mentions_claim(claim, g) for g in groups]
     ranked = sorted(
         _best_matches(group_scores),
         key=lambda i: (group_scores[i - 1][1], len(groups[i - 1].members)),
@@ -72,10 +71,6 @@ def _best_matches(scores: list[tuple[bool, int]]) -> list[int]:
     return [
         i for i, (names_event, shared) in enumerate(scores, 1) if shared and names_event == tier
     ]
-
-
-def _stems(doc: Doc) -> set[str]:
-    return content_stems(doc)[0]
 
 
 def _is_negated(doc: Doc) -> bool:

@@ -33,6 +33,9 @@ class ClaimGroup:
         self.stems |= stems
         self.events |= events
 
+    def tokens(self) -> list[Token]:
+        return [t for m in self.members for t in m.content]
+
     @property
     def evidence(self) -> list[int]:
         return sorted({m.number for m in self.members})
@@ -207,18 +210,51 @@ def claim_text(group: ClaimGroup) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
-def mentions_claim(claim: Doc, stems: set[str]) -> tuple[bool, int]:
-    """(names the event, shared stems) of a caller's claim in `stems`; (False, 0) if too few.
+def mentions_claim(claim: Doc, sentence: Doc | ClaimGroup) -> tuple[bool, int]:
+    """(names the event, shared stems) of a caller's claim; (False, 0) if not mentioned.
 
     Two shared stems are enough when one names the event ("arrest", "split"); shared
-    names alone ("Kettle & Crumb") say who, not what, so they need a third.
+    names alone ("Kettle & Crumb") say who, not what, so they need a third. On two stems,
+    a claim about a named subject ("China sent warships") needs that subject too.
     """
+    stems = sentence.stems if isinstance(sentence, ClaimGroup) else content_stems(sentence)[0]
     claim_stems, claim_events = content_stems(claim)
     shared = claim_stems & stems
     names_event = bool(claim_events & shared)
     if len(shared) < _MIN_SHARED or not (names_event or len(shared) > _MIN_SHARED):
         return False, 0
+    if len(shared) <= _MIN_SHARED and not _names_subject(claim, sentence, stems):
+        return False, 0
     return names_event, len(shared)
+
+
+def _names_subject(claim: Doc, sentence: Doc | ClaimGroup, stems: set[str]) -> bool:
+    heads = [s for sent in claim.sents for s in sent.root.children if s.dep_ in _SUBJECTS]
+    subject = [
+        t
+        for head in heads
+        if head.pos_ == "PROPN"
+        for t in [head, *head.children]
+        if t.pos_ == "PROPN" and t.dep_ in {"compound", "nsubj", "nsubjpass"}
+    ]
+    wanted = {value for t in subject if (value := stem(t))}
+    if not wanted or wanted & stems:
+        return True
+    in_order = sorted(subject, key=lambda t: t.i)
+    initials = "".join(t.text[0] for t in in_order if t.text[:1].isupper()).lower()
+    tokens = sentence.tokens() if isinstance(sentence, ClaimGroup) else list(sentence)
+    return any(_is_acronym_of(t.text, initials) for t in tokens)
+
+
+_SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+
+
+def _is_acronym_of(word: str, initials: str) -> bool:
+    """ "HP" for "Hewlett-Packard", "UN" for "United Nations": letters in order."""
+    if not (2 <= len(word) <= 5 and word.isupper() and word.isalpha()):
+        return False
+    rest = iter(initials)
+    return all(letter in rest for letter in word.lower())
 
 
 __all__ = ["ClaimGroup", "group_claims", "mentions_claim", "status_of"]

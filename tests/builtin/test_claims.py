@@ -63,3 +63,9 @@ def test_a_company_announcing_its_own_plan_confirms_it() -> None:
     job = job_for(text, tasks=("claims",), caller_claims=("Kettle Foods will open ten shops",))
     contract, _ = analyse(job)
     assert contract.caller_claims[0].status == "confirmed"
+
+
+def test_a_claim_about_a_named_subject_needs_that_subject_or_its_acronym() -> None:
+    text = "Hewlett Packard news\n\nHP confirms plan to split company."
+    assert _caller_status(text, "Hewlett-Packard will split the company") == "confirmed"
+    assert _caller_status(text, "Dell will split the company") == "not_mentioned"
