@@ -40,6 +40,7 @@ class Attribution:
     clause: Span | None = None  # the reported clause, when it reads as a sentence
     claim_noun: str | None = None  # "reports" in "denied the reports": refers back
     quoted: bool = False
+    verb: Token | None = None  # the speech or attitude verb itself
     self_report: bool = False  # a body reporting its own acts or plans: it is in a position to know
 
 
@@ -73,7 +74,7 @@ def _subject(verb: Token) -> Token | None:
         for child in verb.children:
             if child.dep_ in {"nsubj", "nsubjpass"}:
                 return child
-        if verb.dep_ not in {"conj", "xcomp"} or verb.head is verb:
+        if verb.dep_ not in {"conj", "xcomp", "advcl"} or verb.head is verb:
             return None
         verb = verb.head
 
@@ -157,7 +158,7 @@ def _verb_attribution(
     content = _content(verb, subject, according)
     quoted = any(t.text in _QUOTES for t in verb.doc)
     claim_noun = _claim_noun(act_verb)
-    found = Attribution(number, speaker, kind, content, _clause(verb), claim_noun, quoted)
+    found = Attribution(number, speaker, kind, content, _clause(verb), claim_noun, quoted, act_verb)
     found.self_report = kind == "assert" and is_self_report(found) and not _judges(content)
     return found
 

@@ -25,6 +25,9 @@ CONFIRM_VERBS = frozenset("confirm verify corroborate".split())
 # Verbs that show a position without reporting a fact (no claim, stance only).
 ATTITUDE_VERBS = frozenset("want urge demand pledge vow call promise".split())
 REPORTING_VERBS = ASSERT_VERBS | DENY_VERBS | CONFIRM_VERBS | ATTITUDE_VERBS
+# Public calls and commitments: their complement is what the speaker supports. ("want"
+# only reports a wish; the speech act around it says more.)
+WISH_VERBS = frozenset("urge demand pledge vow call promise".split())
 
 # Reporter-voice words that mark something as not established.
 UNCONFIRMED_WORDS = frozenset(
@@ -63,11 +66,19 @@ OBJECT_NOUN_CUES: dict[str, StanceCue] = {
 PREDICATE_CUES: dict[str, StanceCue] = {
     **dict.fromkeys(
         "violation violate threaten threat escalation escalate dangerous illegal unlawful "
-        "provocation provocative aggression destabilise destabilize undermine breach".split(),
+        "provocation provocative aggression destabilise destabilize undermine breach "
+        "insult disgrace outrage scandal fabrication lie unacceptable unfair outrageous "
+        "absurd reckless irresponsible baseless unfounded wrong mistake".split(),
         "oppose",
     ),
-    **dict.fromkeys("legal lawful legitimate beneficial justified".split(), "support"),
+    **dict.fromkeys(
+        "legal lawful legitimate beneficial justified fair reasonable good generous "
+        "sensible necessary vital essential effective accurate appropriate".split(),
+        "support",
+    ),
 }
+# Adjectives that classify rather than judge when they modify a noun: "legal limits".
+_CLASSIFYING = frozenset("legal lawful illegal unlawful good necessary essential".split())
 
 # Stems that name the same event in different words; keeps "sent troops", "shipped
 # forces" and "deployment of soldiers" in one claim. Small and news-generic on purpose.
@@ -111,6 +122,8 @@ def report_kind(verb: Token) -> ReportKind | None:
         return "attitude"
     if lemma in ASSERT_VERBS:
         return "assert"
+    if lemma in OBJECT_CUES and verb.pos_ == "VERB":
+        return "attitude"  # "The association opposed the plan": a position taken in the act
     return None
 
 
@@ -140,6 +153,11 @@ def is_in_line_with(token: Token) -> bool:
     )
 
 
+def _evaluated_object(adjective: Token) -> bool:
+    """ "made a good offer", "condemn the illegal cooperation": the noun is being judged."""
+    return adjective.head.dep_ in {"dobj", "attr"}
+
+
 def stance_cue(token: Token) -> StanceCue | None:
     """The stance a single word signals, or None; negated cues signal nothing."""
     lemma = token.lemma_.lower()
@@ -148,7 +166,9 @@ def stance_cue(token: Token) -> StanceCue | None:
         cue = OBJECT_CUES[lemma]
     elif token.pos_ == "NOUN" and lemma in OBJECT_NOUN_CUES:
         cue = OBJECT_NOUN_CUES[lemma]
-    elif lemma in PREDICATE_CUES or token.lower_ in PREDICATE_CUES:
+    elif (lemma in PREDICATE_CUES or token.lower_ in PREDICATE_CUES) and not (
+        token.dep_ == "amod" and lemma in _CLASSIFYING and not _evaluated_object(token)
+    ):
         cue = PREDICATE_CUES.get(lemma) or PREDICATE_CUES[token.lower_]
     elif is_in_line_with(token):
         cue = "support"

@@ -17,7 +17,9 @@ from api.builtin.cues import (
     OBJECT_CUES,
     OBJECT_NOUN_CUES,
     REPORTING_VERBS,
+    WISH_VERBS,
     StanceCue,
+    is_negated,
     stance_cue,
 )
 from api.builtin.entities import ActorRecord
@@ -41,18 +43,55 @@ class StanceFinding:
 
 
 def claim_stances(groups: list[ClaimGroup]) -> list[StanceFinding]:
-    """Positions on claims that more than one party takes a position on."""
+    """Positions on claims: denying, confirming or not confirming one is always a position;
+    asserting one only when another party takes a position on it too."""
     found: list[StanceFinding] = []
     for index, group in enumerate(groups):
         parties = {id(m.speaker) for m in group.members if m.speaker}
-        if len(parties) < 2:
-            continue  # one speaker's own statement: its evaluative stance says more
         for member in group.members:
-            if member.speaker is None:
-                continue
+            if member.speaker is None or (len(parties) < 2 and member.kind == "assert"):
+                continue  # one speaker's own statement: its evaluative stance says more
             label = _CLAIM_STANCE[member.kind]
             _merge(found, StanceFinding(member.speaker, label, "", index, [member.number]))
+    return _without_retracted(found)
+
+
+def _without_retracted(found: list[StanceFinding]) -> list[StanceFinding]:
+    """A speaker who later denies their own claim has retracted it: the denial stands."""
+    denials = [(s.actor, s.claim, s.evidence[0]) for s in found if s.label == "oppose"]
+    return [
+        s
+        for s in found
+        if s.label != "support"
+        or not any(a is s.actor and c == s.claim and n > s.evidence[-1] for a, c, n in denials)
+    ]
+
+
+def act_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> list[StanceFinding]:
+    """ "Met police denies reports of Banksy arrest": a denial (or confirmation) of something
+    no claim group holds, targeting what is denied as written."""
+    grouped = {id(m) for g in groups for m in g.members}
+    found = []
+    for attribution in attributions:
+        if (
+            attribution.speaker is None
+            or attribution.kind not in {"deny", "confirm", "unconfirm"}
+            or id(attribution) in grouped
+            or (target := _content_phrase(attribution.content)) is None
+        ):
+            continue
+        label = _CLAIM_STANCE[attribution.kind]
+        stems = content_stems(target)[0]
+        found.append(StanceFinding(attribution.speaker, label, target.text, None,
+                                   [attribution.number], stems))  # fmt: skip
     return found
+
+
+def _content_phrase(tokens: list[Token]) -> Span | None:
+    words = [t for t in tokens if not (t.is_punct or t.text in '"“”')]
+    if not words or _word_count(words) > _MAX_TARGET_WORDS or not content_stems(words)[0]:
+        return None
+    return words[0].doc[words[0].i : words[-1].i + 1]
 
 
 def _object_target(cue: Token) -> Token | None:
@@ -112,7 +151,10 @@ def evaluative_stance(attribution: Attribution) -> StanceFinding | None:
     """The speaker's judgement; target "" when the cue names no target of its own."""
     if attribution.speaker is None or attribution.kind in {"deny", "unconfirm"}:
         return None  # "could not confirm" outweighs a conditional "would be dangerous"
-    cues = [(t, cue) for t in attribution.content if (cue := stance_cue(t))]
+    tokens = attribution.content
+    if attribution.kind == "attitude" and attribution.verb is not None:
+        tokens = [attribution.verb, *tokens]  # "opposed the plan": the act is the cue
+    cues = [(t, cue) for t in tokens if (cue := stance_cue(t))]
     if not cues:
         return None
     target = _cue_target(cues)
@@ -144,9 +186,46 @@ def _merge(found: list[StanceFinding], new: StanceFinding) -> None:
     found.append(new)
 
 
+def wish_stance(attribution: Attribution) -> StanceFinding | None:
+    """ "called for maintenance to be brought back under public control": support for what
+    the speaker wants done; a call on "both sides" takes no side (neutral)."""
+    verb = attribution.verb
+    if attribution.speaker is None or verb is None or verb.lemma_.lower() not in WISH_VERBS:
+        return None
+    if is_negated(verb) or any(c.dep_ == "oprd" for c in verb.children):
+        return None  # "did not call for", "called the plan a tax": no wish
+    wanted = [c for c in verb.children if c.dep_ in _WISH_DEPS or _is_purpose(c)]
+    tokens = [t for c in wanted for t in c.subtree if t.dep_ != "mark"]
+    target = _content_phrase(tokens)
+    if target is None:
+        return None
+    both = any(t.lower_ in {"both", "all"} and t.head.lemma_.lower() in _SIDES for t in target)
+    label: StanceLabel = "neutral" if both else "support"
+    return StanceFinding(attribution.speaker, label, target.text, None, [attribution.number],
+                         content_stems(target)[0])  # fmt: skip
+
+
+_WISH_DEPS = frozenset({"xcomp", "ccomp", "dobj", "prep"})
+
+
+def _is_purpose(clause: Token) -> bool:
+    """ "called for the port to be brought under public control": the wanted clause."""
+    return clause.dep_ == "advcl" and any(
+        c.lower_ in {"for", "to"} and c.dep_ in {"mark", "aux"} for c in clause.children
+    )
+
+
+_SIDES = frozenset({"side", "party"})
+
+
 def find_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> list[StanceFinding]:
     found = claim_stances(groups)
+    for act in act_stances(groups, attributions):
+        _merge(found, act)
     for attribution in attributions:
+        wish = wish_stance(attribution) if attribution.kind == "attitude" else None
+        if wish is not None:
+            _merge(found, wish)
         stance = evaluative_stance(attribution)
         if stance is None:
             continue
