@@ -94,7 +94,12 @@ def _speaker(
         return None
     if subject.pos_ == "PRON":
         return last.resolve(subject.lower_)
-    return table.actor_at(number, subject) or table.actor_in(number, subject.subtree)
+    named = [c for c in subject.children if c.dep_ == "appos"]
+    return (
+        table.actor_at(number, subject)
+        or table.actor_in(number, (t for c in named for t in c.subtree))  # "its director, Y"
+        or table.actor_in(number, subject.subtree)
+    )
 
 
 def _nested_kind(verb: Token) -> tuple[ReportKind, Token] | None:

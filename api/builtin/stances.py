@@ -27,6 +27,7 @@ from schemas.llm import StanceLabel
 
 _MAX_TARGET_WORDS = 12
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_DEMONSTRATIVES = frozenset({"this", "that", "it"})
 _CLAIM_STANCE: dict[str, StanceLabel] = {
     "assert": "support", "confirm": "support", "deny": "oppose", "unconfirm": "neutral",
 }  # fmt: skip
@@ -105,17 +106,38 @@ def _object_target(cue: Token) -> Token | None:
 
 
 def _judged_subject(cue: Token) -> Token | None:
-    """The subject of the clause a judgement word sits in, below any reporting verb."""
+    """The named subject of the clause a judgement word sits in, below any reporting verb."""
+    subject = _cue_subject(cue)
+    return None if subject is None or subject.pos_ == "PRON" else subject
+
+
+def _cue_subject(cue: Token) -> Token | None:
     node = cue
     while True:
-        if node.lemma_.lower() in REPORTING_VERBS and node is not cue:
+        if node.lemma_.lower() in REPORTING_VERBS and node.i != cue.i:
             return None
         subject = next((c for c in node.children if c.dep_ in _SUBJECT_DEPS), None)
-        if subject is not None:
-            return None if subject.pos_ == "PRON" else subject
-        if node.head is node:
-            return None
+        if subject is not None or node.head.i == node.i:
+            return subject
         node = node.head
+
+
+def _judges_what_went_before(attribution: Attribution) -> bool:
+    """ "This is a deliberate provocation": the judgement is about the event just reported."""
+    return any(
+        (subject := _cue_subject(t)) is not None
+        and subject.lower_ in _DEMONSTRATIVES
+        and subject.tag_ != "WDT"  # "acts that threaten": a relative, not a pointer back
+        for t in attribution.content
+        if stance_cue(t)
+    )
+
+
+def _latest_claim(groups: list[ClaimGroup], number: int) -> int | None:
+    """The claim last reported before sentence `number`."""
+    before = [(max(n for n in g.evidence if n < number), i)
+              for i, g in enumerate(groups) if any(n < number for n in g.evidence)]  # fmt: skip
+    return max(before)[1] if before else None
 
 
 def _phrase(head: Token) -> Span | None:
@@ -140,6 +162,10 @@ def _cue_target(cues: list[tuple[Token, StanceCue]]) -> Span | None:
         head = _object_target(cue)
         if head is not None and (phrase := _phrase(head)) is not None:
             return phrase
+    for cue, _ in cues:
+        judged = cue.head if cue.dep_ == "amod" and cue.head.dep_ != "attr" else None
+        if judged is not None and (phrase := _phrase(judged)) is not None:
+            return phrase  # "made a good offer": the noun it judges ("X is the best Y" judges X)
     for cue, _ in cues:
         head = _judged_subject(cue)
         if head is not None and (phrase := _phrase(head)) is not None:
@@ -229,7 +255,9 @@ def find_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> l
         stance = evaluative_stance(attribution)
         if stance is None:
             continue
-        if stance.target:
+        if not stance.target and _judges_what_went_before(attribution):
+            stance.claim = _latest_claim(groups, attribution.number)
+        if stance.target or stance.claim is not None:
             _merge(found, stance)
         elif attribution.clause is None:  # no target and no clause: only a continuation
             _continues(found, stance)

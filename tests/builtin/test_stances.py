@@ -64,3 +64,16 @@ def test_a_retracted_statement_leaves_the_denial() -> None:
     assert {label for label, _ in found} == {"oppose"}
     assert any("arrested" in target for _, target in found)
     assert all(s.actor == police for s in contract.stances)
+
+
+def test_a_judgement_of_this_targets_the_claim_just_reported() -> None:
+    text = (
+        "Drone row\n\n"
+        "The government of Ostrel said a Norvanian drone had crossed into its airspace. "
+        '"This is a deliberate provocation," said defence minister Aurel Kasza. '
+        '"We have made a good offer," said the operator\'s director, Nadia Firth.'
+    )
+    contract = _analysed(text)
+    label, target = _stance(contract, "Aurel Kasza")
+    assert label == "oppose" and "drone" in target
+    assert _stance(contract, "Nadia Firth") == ("support", "a good offer")
