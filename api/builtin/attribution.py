@@ -18,6 +18,7 @@ from api.builtin.cues import (
     DENY_VERBS,
     REPORTING_VERBS,
     ReportKind,
+    is_hedge,
     is_unconfirmed_word,
     report_kind,
     stance_cue,
@@ -246,7 +247,33 @@ def sentence_attributions(
         last.note(sourced.speaker)
     covered = {t.i for a in found for t in a.content}
     reporter = _reporter_attribution(number, doc, covered)
+    if not found and reporter is None and (fact := _reporter_fact(number, doc)) is not None:
+        return [fact]
     return [*found, reporter] if reporter else found
+
+
+_FACT_ENTITIES = frozenset({"CARDINAL", "DATE", "TIME", "QUANTITY", "PERCENT", "MONEY"})
+_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP"})
+_FACTUAL_MODALS = frozenset({"can", "will"})  # "can be seen", "will run": not hedges
+_PERSONAL = frozenset({"i", "we", "you", "me", "us", "my", "our", "your"})
+
+
+def _reporter_fact(number: int, doc: Doc) -> Attribution | None:
+    """ "The meteor shower reaches its peak on Wednesday night": stated as fact by the
+    reporter (DESIGN §5: confirmed). Only unhedged, unquoted, third-person sentences with a
+    finite verb, a named subject and a number or date: the checkable facts of wire copy."""
+    root = doc[:].root
+    subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    finite = root.tag_ in _FINITE_TAGS or any(
+        c.tag_ in _FINITE_TAGS or c.lower_ in _FACTUAL_MODALS for c in root.children
+    )
+    if subject is None or subject.pos_ == "PRON" or not finite or "?" in doc.text:
+        return None
+    if any(t.text in _QUOTES or t.lower_ in _PERSONAL or is_hedge(t) for t in doc):
+        return None
+    if not any(ent.label_ in _FACT_ENTITIES for ent in doc.ents):
+        return None
+    return Attribution(number, None, "state", list(doc), _without_mark(root))
 
 
 def find_attributions(docs: list[Doc], table: ActorTable) -> list[Attribution]:

@@ -106,11 +106,19 @@ def _matching_group(attribution: Attribution, groups: list[ClaimGroup]) -> Claim
 
 
 def group_claims(attributions: list[Attribution]) -> list[ClaimGroup]:
-    """Group in order; what fits no group yet (a headline, "denies it") is retried at the end."""
+    """Group in order; what fits no group yet (a headline, "denies it") is retried at the end.
+
+    The reporter's own statements of fact stand alone, after the parties' claims: merged
+    into a party's claim they would hide who said it.
+    """
     groups: list[ClaimGroup] = []
-    pending = [a for a in attributions if a.kind != "attitude" and not _place(a, groups, True)]
+    said = [a for a in attributions if a.kind not in {"attitude", "state"}]
+    pending = [a for a in said if not _place(a, groups, True)]
     for attribution in pending:
         _place(attribution, groups, False)
+    for fact in (a for a in attributions if a.kind == "state"):
+        groups.append(ClaimGroup())
+        groups[-1].add(fact)
     return [g for g in groups if claim_text(g)]
 
 
@@ -180,7 +188,8 @@ def status_of(group: ClaimGroup) -> ClaimStatus:
     if denied:
         return "disputed" if asserted else "denied"
     unconfirmed = any(m.kind == "unconfirm" for m in group.members)
-    if _confirmed_by_standing(group) and not unconfirmed:
+    stated = any(m.kind == "state" for m in group.members)
+    if (stated or _confirmed_by_standing(group)) and not unconfirmed:
         return "confirmed"
     return "unconfirmed"
 

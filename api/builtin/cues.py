@@ -10,7 +10,8 @@ from typing import Literal
 
 from spacy.tokens import Token
 
-ReportKind = Literal["assert", "deny", "unconfirm", "confirm", "attitude"]
+# "state": the reporter's own unhedged statement of a checkable fact.
+ReportKind = Literal["assert", "deny", "unconfirm", "confirm", "attitude", "state"]
 StanceCue = Literal["support", "oppose"]
 
 # Verbs whose subject is a speaker and whose complement is what they say.

@@ -30,6 +30,7 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _DEMONSTRATIVES = frozenset({"this", "that", "it"})
 _CLAIM_STANCE: dict[str, StanceLabel] = {
     "assert": "support", "confirm": "support", "deny": "oppose", "unconfirm": "neutral",
+    "state": "support",
 }  # fmt: skip
 
 

@@ -69,3 +69,20 @@ def test_a_claim_about_a_named_subject_needs_that_subject_or_its_acronym() -> No
     text = "Hewlett Packard news\n\nHP confirms plan to split company."
     assert _caller_status(text, "Hewlett-Packard will split the company") == "confirmed"
     assert _caller_status(text, "Dell will split the company") == "not_mentioned"
+
+
+def test_the_reporters_own_checkable_facts_are_confirmed_claims() -> None:
+    text = (
+        "Meteor shower tonight\n\n"
+        "The year's brightest meteor shower reaches its peak on Wednesday night. "
+        "Up to 60 meteors an hour can be seen after midnight. "
+        "The display may be spoiled by cloud on Wednesday. "
+        "Astronomers love it."
+    )
+    job = job_for(text)
+    contract, _ = analyse(job)
+    assert {c.text: c.status for c in contract.claims} == {
+        "The year's brightest meteor shower reaches its peak on Wednesday night.": "confirmed",
+        "Up to 60 meteors an hour can be seen after midnight.": "confirmed",
+    }  # hedged ("may") and number-free sentences are not claimed
+    assert semantic_errors(contract, job) == []
