@@ -1,6 +1,7 @@
-"""Caller claims: a claim the caller names, looked up in the article and given a status.
+"""Caller claims and actors: what the caller asks about, looked up in the article.
 
-The claim is matched to sentences and claim groups by shared content stems. Its status
+An actor the caller names is added when the article names it, never invented. A claim
+is matched to sentences and claim groups by shared content stems. Its status
 comes from the speech acts in those sentences (asserted, denied, confirmed, hedged) and
 from the reporter's own voice: a headline that calls the claim "a hoax" or negates it
 denies it; one that asks it, or says it "may" be so, leaves it unconfirmed (DESIGN §5).
@@ -8,6 +9,7 @@ denies it; one that asks it, or says it "may" be so, leaves it unconfirmed (DESI
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -20,8 +22,9 @@ from api.builtin.claims import (
     mentions_claim,
 )
 from api.builtin.cues import REPORTING_VERBS, is_debunk, is_hedge
-from api.builtin.entities import ActorRecord
-from schemas.llm import CallerClaimStatus
+from api.builtin.entities import ActorRecord, ActorTable
+from api.pipeline.contract import words
+from schemas.llm import ActorKind, CallerClaimStatus
 
 
 @dataclass
@@ -135,4 +138,47 @@ def _reporter_negates(sentences: list[Doc]) -> bool:
     return any(is_negated_clause(sent.root) for doc in sentences for sent in doc.sents)
 
 
-__all__ = ["CallerAssessment", "assess_caller_claim"]
+_CALLER_KINDS: dict[str, ActorKind] = {
+    "PERSON": "person", "GPE": "country", "ORG": "organization", "NORP": "group"
+}  # fmt: skip
+
+
+def add_caller_actors(table: ActorTable, docs: list[Doc], names: Iterable[str]) -> None:
+    """Actors the caller cares about: found when the article names them, never invented."""
+    for name in names:
+        wanted = list(words(name))
+        if not wanted or _known(table, wanted):
+            continue
+        numbers = [n for n, doc in enumerate(docs, start=1) if _contains(words(doc.text), wanted)]
+        if not numbers:
+            continue
+        record = ActorRecord(name.strip(), _caller_kind(docs[numbers[0] - 1], wanted), "CALLER",
+                             (numbers[0], 0))  # fmt: skip
+        record.sentences.update(numbers)
+        table.actors.append(record)
+    table.actors.sort(key=lambda r: r.first)
+
+
+def _contains(have: Sequence[str], wanted: Sequence[str]) -> bool:
+    have, wanted = list(have), list(wanted)
+    n = len(wanted)
+    return any(have[i : i + n] == wanted for i in range(len(have) - n + 1))
+
+
+def _known(table: ActorTable, wanted: list[str]) -> bool:
+    for actor in table.actors:
+        for name in actor.all_names():
+            have = list(words(name))
+            if have == wanted or set(wanted) < set(have) or _contains(wanted, have):
+                return True
+    return False
+
+
+def _caller_kind(doc: Doc, wanted: list[str]) -> ActorKind:
+    for ent in doc.ents:
+        if ent.label_ in _CALLER_KINDS and _contains(words(ent.text), wanted):
+            return _CALLER_KINDS[ent.label_]
+    return "other"
+
+
+__all__ = ["CallerAssessment", "add_caller_actors", "assess_caller_claim"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from api.builtin.attribution import Attribution, find_attributions
-from api.builtin.caller import assess_caller_claim
+from api.builtin.caller import add_caller_actors, assess_caller_claim
 from api.builtin.claims import (
     ClaimGroup,
     asserters,
@@ -21,7 +21,7 @@ from api.builtin.claims import (
     group_claims,
     status_of,
 )
-from api.builtin.entities import ActorRecord, ActorTable, add_caller_actors, build_actor_table
+from api.builtin.entities import ActorRecord, ActorTable, build_actor_table
 from api.builtin.language import is_english_code, looks_english
 from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
 from api.builtin.stances import StanceFinding, find_stances

@@ -9,7 +9,7 @@ Intelligence Service"), and every mention keeps its token span so attribution ca
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -34,9 +34,6 @@ _GOVERNMENT_NAMES = frozenset(
 )
 _GROUP_HEADS = frozenset({"party"})
 _ALWAYS_ACTORS = frozenset({"PERSON", "ORG"})  # named people and organisations
-_CALLER_KINDS: dict[str, ActorKind] = {
-    "PERSON": "person", "GPE": "country", "ORG": "organization", "NORP": "group"
-}  # fmt: skip
 _AGENT_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
@@ -85,6 +82,12 @@ class ActorTable:
         kept = {id(a) for a in actors}
         for number, spans in self._spans.items():
             self._spans[number] = [s for s in spans if id(s[2]) in kept]
+
+    def reassign(self, old: ActorRecord, new: ActorRecord) -> None:
+        """Every mention of `old` now names `new`."""
+        for number, spans in self._spans.items():
+            self._spans[number] = [(a, b, new if r is old else r) for a, b, r in spans]
+        new.sentences |= old.sentences
 
     def actor_at(self, number: int, token: Token) -> ActorRecord | None:
         for start, end, actor in self._spans.get(number, []):
@@ -150,7 +153,57 @@ def sentence_mentions(number: int, doc: Doc) -> list[Mention]:
         for ent in doc.ents
         if (m := _entity_mention(number, ent)) and not covered & set(range(m.start, m.end))
     ]
-    return sorted([*institutions, *entities], key=lambda m: m.start)
+    covered |= {i for m in entities for i in range(m.start, m.end)}
+    sources = [m for v in doc if (m := _source_mention(number, v)) and m.root.i not in covered]
+    return sorted([*institutions, *entities, *sources], key=lambda m: m.start)
+
+
+# Nouns for people and bodies that speak: "operator", "engineers", "agents", "group".
+_AGENT_ENDINGS = (
+    "er",
+    "or",
+    "ist",
+    "ian",
+    "ant",
+    "ent",
+    "man",
+    "woman",
+    "person",
+    "cleric",
+    "group",
+    "association",
+    "union",
+    "society",
+    "council",
+    "authority",
+    "monitor",
+    "counsel",
+)
+
+
+def _source_mention(number: int, verb: Token) -> Mention | None:
+    """ "says monitoring group", "shipping agents warned": an unnamed but described source.
+
+    Only a described subject (with a modifier) of a reporting verb: "the man said" is no actor.
+    """
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in REPORTING_VERBS:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if any(c.dep_ == "appos" for c in subject.children) or any(
+        t.ent_type_ for t in subject.subtree if t.i != subject.i
+    ):
+        return None  # "its director, Nadia Firth", "Seaholm's director": named there already
+    described = any(c.dep_ in {"compound", "amod", "poss"} for c in subject.children)
+    agentive = subject.lemma_.lower().endswith(_AGENT_ENDINGS)
+    if subject.pos_ == "NOUN" and not (described and agentive):
+        return None
+    tokens = _trim([t for t in subject.subtree if t.i <= subject.i])
+    if not tokens or tokens[0].pos_ == "PRON":
+        return None
+    text = _span_text(tokens)
+    return Mention(number, tokens[0].i, tokens[-1].i + 1, text, "SOURCE", subject)
 
 
 def head_class(mention: Mention) -> str:
@@ -163,8 +216,10 @@ def kind_for(mention: Mention) -> ActorKind:
         return "person"
     if mention.label == "GPE":
         return "country"
-    if mention.label == "NORP":
+    if mention.label == "NORP" or (mention.label == "SOURCE" and mention.root.tag_ == "NNS"):
         return "group"
+    if mention.label == "SOURCE":
+        return "other"
     if " ".join(words(mention.text)) in _GOVERNMENT_NAMES:
         return "government"
     head = mention.root.lemma_.lower()
@@ -196,6 +251,9 @@ def role_of(mention: Mention) -> str | None:
     for child in mention.root.children:
         if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"}:
             return _span_text(_trim(list(child.subtree))[:12]) or None
+    head = mention.root.head
+    if mention.root.dep_ == "appos" and head.pos_ == "NOUN":  # "the auditor, Mara Quill"
+        return _span_text(_trim([t for t in head.subtree if t.i <= head.i])) or None
     doc = mention.root.doc
     for chunk in doc.noun_chunks:
         if chunk.start < mention.start < chunk.end:
@@ -265,16 +323,46 @@ def build_actor_table(docs: list[Doc]) -> ActorTable:
     acting = {_key(m.text) for m in specific if acts_in_text(m)}
     for mention in (m for m in mentions if not m.specific):
         found = _resolve_anaphor(mention, institutions)
-        if found is not None:
+        if found is None and len(words(mention.text)) > 1 and acts_in_text(mention):
+            _add_specific(table, records, mention)  # "the county council said": a body of its own
+            acting.add(_key(mention.text))
+        elif found is not None:
             _add_alias(found, mention.text)
             table.register(mention, found)
             if acts_in_text(mention):
                 acting.add(found.key)
+    _fold_sources(table, records)
     kept = [r for r in records.values() if r.label in _ALWAYS_ACTORS or r.key in acting]
     table.actors = _dedupe_aliases(sorted(kept, key=lambda r: r.first))
     table.keep_only(table.actors)
     _register_repeats(table, docs)
     return table
+
+
+def _fold_sources(table: ActorTable, records: dict[str, ActorRecord]) -> None:
+    """A described source that names a known actor is that actor: "the residents'
+    association" (Quayside Residents' Association), "Ruhl", "the chief medical officer"
+    (the role of the person introduced as such)."""
+    for key, source in list(records.items()):
+        mine = set(words(source.name))
+        if source.label != "SOURCE":
+            continue
+        hosts = [
+            r for r in records.values()
+            if r is not source and (mine < set(words(r.name)) or _has_role(r, source.name))
+        ]  # fmt: skip
+        if len(hosts) != 1:
+            continue
+        _add_alias(hosts[0], source.name)
+        table.reassign(source, hosts[0])
+        del records[key]
+
+
+def _has_role(actor: ActorRecord, description: str) -> bool:
+    """ "the chief medical officer" for "X, chief medical officer of Y"; "the independent
+    auditor" for the person introduced as "the auditor, Mara Quill"."""
+    role, described = words(actor.role or ""), words(description)
+    return bool(role) and (set(described) <= set(role) or described[-1:] == role[-1:])
 
 
 def _register_repeats(table: ActorTable, docs: list[Doc]) -> None:
@@ -314,41 +402,3 @@ def _dedupe_aliases(actors: list[ActorRecord]) -> list[ActorRecord]:
     for actor in actors:
         actor.aliases = [a for a in actor.aliases if seen[" ".join(words(a))] == 1]
     return actors
-
-
-def add_caller_actors(table: ActorTable, docs: list[Doc], names: Iterable[str]) -> None:
-    """Actors the caller cares about: found when the article names them, never invented."""
-    for name in names:
-        wanted = list(words(name))
-        if not wanted or _known(table, wanted):
-            continue
-        numbers = [n for n, doc in enumerate(docs, start=1) if _contains(words(doc.text), wanted)]
-        if not numbers:
-            continue
-        record = ActorRecord(name.strip(), _caller_kind(docs[numbers[0] - 1], wanted), "CALLER",
-                             (numbers[0], 0))  # fmt: skip
-        record.sentences.update(numbers)
-        table.actors.append(record)
-    table.actors.sort(key=lambda r: r.first)
-
-
-def _contains(have: Sequence[str], wanted: Sequence[str]) -> bool:
-    have, wanted = list(have), list(wanted)
-    n = len(wanted)
-    return any(have[i : i + n] == wanted for i in range(len(have) - n + 1))
-
-
-def _known(table: ActorTable, wanted: list[str]) -> bool:
-    for actor in table.actors:
-        for name in actor.all_names():
-            have = list(words(name))
-            if have == wanted or set(wanted) < set(have) or _contains(wanted, have):
-                return True
-    return False
-
-
-def _caller_kind(doc: Doc, wanted: list[str]) -> ActorKind:
-    for ent in doc.ents:
-        if ent.label_ in _CALLER_KINDS and _contains(words(ent.text), wanted):
-            return _CALLER_KINDS[ent.label_]
-    return "other"

@@ -90,3 +90,19 @@ def test_pronoun_speaker_and_according_to() -> None:
     assert (berg.id, "oppose", "The plan") in by_actor
     assert (ministry.id, "support", "The tax") in by_actor
     assert semantic_errors(contract, job) == []
+
+
+def test_described_sources_are_actors_and_fold_into_named_ones() -> None:
+    text = (
+        "Port row\n\n"
+        "The Quayside Residents' Association opposed the plan on Monday. "
+        "The council's engineers said the harbour wall was not at risk. "
+        "The residents' association said it would ask for a survey. "
+        "Shipping agents warned that the works could delay deliveries."
+    )
+    job = job_for(text)
+    contract, _ = analyse(job)
+    names = [a.name for a in contract.actors]
+    assert names == ["Quayside Residents' Association", "council's engineers", "Shipping agents"]
+    assert "residents' association" in contract.actors[0].aliases
+    assert semantic_errors(contract, job) == []
