@@ -181,6 +181,9 @@ _AGENT_ENDINGS = (
 )
 
 
+_NAMING = frozenset({"PERSON", "ORG", "GPE"})  # "Saudi cleric" (NORP) only describes
+
+
 def _source_mention(number: int, verb: Token) -> Mention | None:
     """ "says monitoring group", "shipping agents warned": an unnamed but described source.
 
@@ -192,7 +195,7 @@ def _source_mention(number: int, verb: Token) -> Mention | None:
     if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
         return None
     if any(c.dep_ == "appos" for c in subject.children) or any(
-        t.ent_type_ for t in subject.subtree if t.i != subject.i
+        t.ent_type_ in _NAMING for t in subject.subtree if t.i != subject.i
     ):
         return None  # "its director, Nadia Firth", "Seaholm's director": named there already
     described = any(c.dep_ in {"compound", "amod", "poss"} for c in subject.children)
