@@ -37,6 +37,7 @@ from api.errors import (
     UpstreamUnavailable,
 )
 from api.llm.capabilities import ModelCapabilities, known_capabilities
+from api.llm.local import LocalModelRegistry, register_with_litellm
 from api.llm.types import ChatRequest, Completion
 from schemas.analysis import Usage
 
@@ -145,7 +146,7 @@ class LiteLLMClient:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._providers_registered = False
+        self._local: LocalModelRegistry | None = None
 
     def capabilities(self, model: str) -> ModelCapabilities:
         known = known_capabilities(model)
@@ -266,15 +267,17 @@ class LiteLLMClient:
             cost_usd=cost,
         )
 
-    def _register_local_provider(self, lm: ModuleType) -> None:
+    def _register_local_provider(self, lm: ModuleType) -> LocalModelRegistry:
         """Make `local/<name>` GGUF models litellm models (api/llm/local.py), once."""
-        if self._providers_registered:
-            return
-        self._providers_registered = True
-        try:
-            from api.llm import local
-        except ImportError:  # pragma: no cover - local.py is part of the package
-            return
-        register = getattr(local, "register_with_litellm", None)
-        if register is not None:
-            register(lm, self.settings)
+        if self._local is None:
+            self._local = register_with_litellm(lm, self.settings)
+        return self._local
+
+    def warm_up_local_models(self) -> None:
+        """At start-up: check every configured GGUF (a missing file stops the service with a
+        ConfigurationError) and, with STANCEWIRE_LOCAL_LOAD=startup, load them."""
+        self._register_local_provider(load_litellm()).load_at_startup()
+
+    def local_status(self) -> dict[str, str]:
+        """State of each local model for /readyz (empty until local models are first used)."""
+        return self._local.status() if self._local is not None else {}

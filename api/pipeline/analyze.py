@@ -78,13 +78,13 @@ class Analyzer:
         return dict(status()) if callable(status) else {}
 
     def warm_up(self) -> None:
-        """Load the built-in pipeline, and GGUF models when STANCEWIRE_LOCAL_LOAD=startup."""
+        """Load the built-in pipeline; check GGUF models (and load them, when asked to)."""
         if self._builtin is None and any(engine_kind(m) == "builtin" for m in self.settings.models):
             from api.builtin.nlp import warm_up
 
             warm_up()
-        wants_local = any(m.startswith("local/") for m in self.settings.models)
-        if wants_local and self.settings.local_load == "startup":
+        offered = [*self.settings.models, *self.settings.fallback_models]
+        if any(m.startswith("local/") for m in offered):
             warm_up_local = getattr(self.client, "warm_up_local_models", None)
             if callable(warm_up_local):
                 warm_up_local()
