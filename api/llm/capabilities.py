@@ -10,14 +10,15 @@ from fnmatch import fnmatch
 class ModelCapabilities:
     json_schema: bool  # accepts response_format={"type": "json_schema", ...}
     json_mode: bool  # accepts response_format={"type": "json_object"}
+    string_bounds: bool = False  # honours maxLength in a JSON schema (grammar-based engines)
 
 
 # Patterns checked before asking litellm's model map. Local GGUFs get grammar-constrained
 # JSON from llama.cpp; OpenAI-compatible servers we know nothing about get JSON mode only.
 KNOWN_CAPABILITIES: dict[str, ModelCapabilities] = {
-    "local/*": ModelCapabilities(json_schema=True, json_mode=True),
-    "ollama/*": ModelCapabilities(json_schema=True, json_mode=True),
-    "ollama_chat/*": ModelCapabilities(json_schema=True, json_mode=True),
+    "local/*": ModelCapabilities(json_schema=True, json_mode=True, string_bounds=True),
+    "ollama/*": ModelCapabilities(json_schema=True, json_mode=True, string_bounds=True),
+    "ollama_chat/*": ModelCapabilities(json_schema=True, json_mode=True, string_bounds=True),
 }
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import prompts
 from api.config import Settings
+from api.llm.capabilities import ModelCapabilities
 from api.llm.types import ChatRequest, LLMClient
 from api.pipeline.engine import AnalysisJob, EngineResult
-from api.pipeline.prompting import contract_schema, initial_messages
+from api.pipeline.prompting import contract_schema, initial_messages, without_string_bounds
 from api.pipeline.repair import generate_contract
 from schemas.llm import contract_model_for
 
@@ -16,19 +17,23 @@ class LLMEngine:
         self.client = client
         self.settings = settings
 
-    def _schema_in_prompt(self, model: str) -> bool:
-        """The schema goes in the prompt when the model, or a fallback, lacks JSON-schema output."""
-        capabilities = getattr(self.client, "capabilities", None)
-        if capabilities is None:
-            return False
-        candidates = [model, *self.settings.fallback_models]
-        return any(not capabilities(m).json_schema for m in candidates)
+    def _capabilities(self, model: str) -> list[ModelCapabilities]:
+        """Of the model and every fallback: one request must suit whichever answers."""
+        ask = getattr(self.client, "capabilities", None)
+        if ask is None:  # a client without capability data (tests): assume full support
+            return []
+        return [ask(m) for m in [model, *self.settings.fallback_models]]
 
     async def run(self, job: AnalysisJob) -> EngineResult:
+        capabilities = self._capabilities(job.model)
         schema = contract_schema(job)
+        if not all(c.string_bounds for c in capabilities):
+            schema = without_string_bounds(schema)
+        # Models without JSON-schema output get the schema in the prompt instead.
+        schema_in_prompt = any(not c.json_schema for c in capabilities)
         request = ChatRequest(
             model=job.model,
-            messages=tuple(initial_messages(job, schema, self._schema_in_prompt(job.model))),
+            messages=tuple(initial_messages(job, schema, schema_in_prompt)),
             json_schema=schema,
             max_tokens=self.settings.llm_max_tokens,
             temperature=self.settings.llm_temperature,

@@ -37,26 +37,52 @@ def _strict_schema(tasks: tuple[Task, ...], caller_claims: bool, sentences: int)
     return _strictify(model.model_json_schema(), list(range(1, sentences + 1)))
 
 
+# Guard rails for generation, not validation: a small model otherwise writes one headline
+# until max_tokens runs out (measured with SmolLM2-135M). Grammar-constrained engines
+# enforce them; hosted models read them as hints.
+_FIELD_BOUNDS: dict[str, dict[str, int]] = {
+    "headline": {"maxLength": 150},
+    "summary": {"maxLength": 1000},
+    "key_points": {"maxItems": 6},
+    "actors": {"maxItems": 25},
+    "claims": {"maxItems": 15},
+    "stances": {"maxItems": 30},
+    "name": {"maxLength": 100},
+    "aliases": {"maxItems": 5},
+    "text": {"maxLength": 300},
+    "target": {"maxLength": 150},
+    "asserted_by": {"maxItems": 10},
+    "denied_by": {"maxItems": 10},
+    "evidence": {"maxItems": 12},
+}
+_ITEM_BOUNDS: dict[str, dict[str, int]] = {
+    "key_points": {"maxLength": 200},
+    "aliases": {"maxLength": 100},
+}
+
+
 def _strictify(schema: dict[str, Any], sentence_numbers: list[int]) -> dict[str, Any]:
+    """Every object closed and fully required, evidence an enum, lengths bounded."""
+    for node in [schema, *schema.get("$defs", {}).values()]:
+        properties = node.get("properties", {})
+        node["required"] = list(properties)
+        node["additionalProperties"] = False
+        for name, prop in properties.items():
+            prop.pop("default", None)
+            prop.update(_FIELD_BOUNDS.get(name, {}))
+            if name == "evidence":
+                prop["items"] = {"type": "integer", "enum": sentence_numbers}
+            elif name in _ITEM_BOUNDS:
+                prop["items"].update(_ITEM_BOUNDS[name])
+    return schema
 
-    def visit(node: Any, key: str | None = None) -> None:
-        if isinstance(node, dict):
-            node.pop("default", None)
-            if node.get("type") == "object" and "properties" in node:
-                node["required"] = list(node["properties"])
-                node["additionalProperties"] = False
-            if key in {"evidence"} and node.get("type") == "array":
-                node["items"] = {"type": "integer", "enum": sentence_numbers}
-            for child_key, child in node.items():
-                visit(child, child_key if child_key not in {"properties", "$defs"} else None)
-                if child_key in {"properties", "$defs"} and isinstance(child, dict):
-                    for name, sub in child.items():
-                        visit(sub, name)
-        elif isinstance(node, list):
-            for child in node:
-                visit(child)
 
-    visit(schema)
+def without_string_bounds(schema: dict[str, Any]) -> dict[str, Any]:
+    """Drop maxLength for providers whose strict mode rejects it (OpenAI's does)."""
+    if isinstance(schema, dict):
+        return {k: without_string_bounds(v) for k, v in schema.items() if k != "maxLength"}
+    if isinstance(schema, list):
+        return [without_string_bounds(v) for v in schema]
     return schema
 
 

@@ -115,3 +115,16 @@ async def test_caller_claims_come_back_with_status(
     assert [(c.id, c.status) for c in asked] == [("Q1", "denied"), ("Q2", "not_mentioned")]
     assert asked[1].text == "China sent ships" and asked[1].evidence == []
     assert "1. Russia will deploy North Korean troops" in client.requests[0].messages[1]["content"]
+
+
+async def test_schema_bounds_free_text_for_grammar_engines(
+    seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
+) -> None:
+    """Regression: SmolLM2 wrote one headline until max_tokens ran out (unterminated JSON)."""
+    client = ScriptedClient(seed_contract)
+    await Analyzer(llm_settings, client=client).analyze(AnalyzeRequest(text=seed_text))
+    schema = client.requests[0].json_schema
+    assert schema is not None
+    assert schema["properties"]["headline"]["maxLength"] == 150
+    assert schema["properties"]["key_points"]["maxItems"] == 6
+    assert schema["$defs"]["ContractClaim"]["properties"]["text"]["maxLength"] == 300
