@@ -25,7 +25,7 @@ ClaimId = Annotated[str, Field(pattern=r"^C[1-9][0-9]*$", description="Claim id 
 SentenceNumber = Annotated[int, Field(ge=1, description="Number of a sentence in the article.")]
 Evidence = Annotated[
     list[SentenceNumber],
-    Field(description="Numbers of the article sentences that show this. At least one."),
+    Field(min_length=1, description="Numbers of the article sentences that show this."),
 ]
 
 
