@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     )
     local_load: str = Field(default="lazy", description="'lazy' or 'startup': when GGUFs load.")
     local_threads: int = Field(default=2, ge=1, description="CPU threads for llama.cpp.")
-    local_context: int = Field(default=4096, ge=512, description="llama.cpp context length.")
+    local_context: int = Field(default=8192, ge=512, description="llama.cpp context length.")
 
     # Model calls
     llm_timeout_s: float = Field(default=60.0, gt=0, description="Timeout of one model call.")

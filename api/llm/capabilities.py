@@ -10,15 +10,17 @@ from fnmatch import fnmatch
 class ModelCapabilities:
     json_schema: bool  # accepts response_format={"type": "json_schema", ...}
     json_mode: bool  # accepts response_format={"type": "json_object"}
-    string_bounds: bool = False  # honours maxLength in a JSON schema (grammar-based engines)
+    # Decoding is constrained by a grammar built from the schema (llama.cpp): maxLength and
+    # enums hold exactly, so the schema can carry article-specific choices.
+    constrained: bool = False
 
 
 # Patterns checked before asking litellm's model map. Local GGUFs get grammar-constrained
 # JSON from llama.cpp; OpenAI-compatible servers we know nothing about get JSON mode only.
 KNOWN_CAPABILITIES: dict[str, ModelCapabilities] = {
-    "local/*": ModelCapabilities(json_schema=True, json_mode=True, string_bounds=True),
-    "ollama/*": ModelCapabilities(json_schema=True, json_mode=True, string_bounds=True),
-    "ollama_chat/*": ModelCapabilities(json_schema=True, json_mode=True, string_bounds=True),
+    "local/*": ModelCapabilities(json_schema=True, json_mode=True, constrained=True),
+    "ollama/*": ModelCapabilities(json_schema=True, json_mode=True, constrained=True),
+    "ollama_chat/*": ModelCapabilities(json_schema=True, json_mode=True, constrained=True),
 }
 
 

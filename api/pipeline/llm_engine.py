@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import prompts
 from api.config import Settings
 from api.llm.capabilities import ModelCapabilities
 from api.llm.types import ChatRequest, LLMClient
 from api.pipeline.engine import AnalysisJob, EngineResult
-from api.pipeline.prompting import contract_schema, initial_messages, without_string_bounds
+from api.pipeline.prompting import (
+    contract_schema,
+    initial_messages,
+    with_actor_names,
+    without_string_bounds,
+)
 from api.pipeline.repair import generate_contract
 from schemas.llm import contract_model_for
+
+
+async def _candidate_names(job: AnalysisJob) -> list[str]:
+    """Names the built-in engine finds in the text: the actor-name enum for constrained models,
+    which then cannot invent actors (a 135M model otherwise lists 'Moscow' for any article)."""
+    from api.builtin.engine import candidate_actors  # spaCy: only for constrained models
+
+    actors = await asyncio.to_thread(candidate_actors, job.article)
+    return sorted({a.name for a in actors})
 
 
 class LLMEngine:
@@ -27,8 +43,10 @@ class LLMEngine:
     async def run(self, job: AnalysisJob) -> EngineResult:
         capabilities = self._capabilities(job.model)
         schema = contract_schema(job)
-        if not all(c.string_bounds for c in capabilities):
+        if not all(c.constrained for c in capabilities):
             schema = without_string_bounds(schema)
+        elif capabilities and "actors" in schema["properties"]:
+            schema = with_actor_names(schema, await _candidate_names(job))
         # Models without JSON-schema output get the schema in the prompt instead.
         schema_in_prompt = any(not c.json_schema for c in capabilities)
         request = ChatRequest(

@@ -77,6 +77,14 @@ def _strictify(schema: dict[str, Any], sentence_numbers: list[int]) -> dict[str,
     return schema
 
 
+def with_actor_names(schema: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Actor names limited to those the text supports (built-in engine's candidates)."""
+    actor = schema.get("$defs", {}).get("ContractActor")
+    if actor is not None and names:
+        actor["properties"]["name"]["enum"] = names
+    return schema
+
+
 def without_string_bounds(schema: dict[str, Any]) -> dict[str, Any]:
     """Drop maxLength for providers whose strict mode rejects it (OpenAI's does)."""
     if isinstance(schema, dict):

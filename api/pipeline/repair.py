@@ -1,5 +1,5 @@
 """Validate-or-reask: parse the model's answer, check it, and on failure ask again with the
-errors appended (the model's failed answer stays in the conversation). Usage is summed over
+errors appended after the model's latest failed answer (earlier ones are dropped). Usage is summed over
 every attempt. When attempts run out, ModelOutputInvalid carries the attempts, the errors and
 the last raw answer. Nothing unvalidated leaves this module."""
 
@@ -90,7 +90,7 @@ async def generate_contract(
     repair_attempts: int,
 ) -> RepairOutcome:
     tally = _Tally()
-    messages = list(request.messages)
+    messages = list(request.messages)  # the prefix every attempt shares (KV-cache friendly)
     last: Completion | None = None
     for _ in range(1 + repair_attempts):
         last = await client.complete(_with_messages(request, messages))
@@ -101,7 +101,10 @@ async def generate_contract(
                 contract, tally.attempts, tally.usage, tally.cost_usd, last.model, last.provider
             )
         tally.errors.append("; ".join(errors))
-        messages += [
+        # Only the latest failed answer goes back, not every one: the conversation stays
+        # bounded (a 4k-context local model overflowed on the third attempt otherwise).
+        messages = [
+            *request.messages,
             {"role": "assistant", "content": (last.content or "")[:_MAX_ECHOED_ANSWER]},
             repair_message(errors, len(job.article)),
         ]

@@ -62,6 +62,10 @@ async def test_invalid_answer_is_sent_back_with_errors(
     assert second[-2] == {"role": "assistant", "content": "not json at all"}
     assert "not valid JSON" in second[-1]["content"]
     assert "sentence numbers [99] do not exist" in client.requests[2].messages[-1]["content"]
+    # Only the latest failed answer is sent back: the conversation does not grow per attempt.
+    third = client.requests[2].messages
+    assert len(third) == len(client.requests[0].messages) + 2
+    assert third[-2]["content"] != "not json at all"
 
 
 async def test_code_fenced_json_is_accepted(
