@@ -1,7 +1,7 @@
 """Validate-or-reask: parse the model's answer, check it, and on failure ask again with the
-errors appended after the model's latest failed answer (earlier ones are dropped). Usage is summed over
-every attempt. When attempts run out, ModelOutputInvalid carries the attempts, the errors and
-the last raw answer. Nothing unvalidated leaves this module."""
+errors appended after the model's latest failed answer (earlier ones are dropped). Usage is
+summed over every attempt. When attempts run out, ModelOutputInvalid carries the attempts,
+the errors and the last raw answer. Nothing unvalidated leaves this module."""
 
 from __future__ import annotations
 

@@ -299,7 +299,7 @@ def test_model_info_registers_zero_cost_and_schema_support(registry: LocalModelR
     assert info["input_cost_per_token"] == info["output_cost_per_token"] == 0.0
     assert info["litellm_provider"] == "local"
     assert info["supports_response_schema"] is True
-    assert info["max_input_tokens"] == 4096
+    assert info["max_input_tokens"] == Settings(_env_file=None).local_context
 
 
 def test_register_with_litellm_adds_the_provider_once(monkeypatch: pytest.MonkeyPatch) -> None:
