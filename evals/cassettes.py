@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from api import errors
+from api.config import Settings
 from api.errors import ConfigurationError, StancewireError, UpstreamError
 from api.llm.capabilities import ModelCapabilities
 from api.llm.types import ChatRequest, Completion, LLMClient
@@ -30,6 +31,31 @@ CassetteMode = Literal["record", "replay"]
 CAPABILITIES_FILE = "capabilities.json"
 # What the pipeline assumes of a client that does not say (no schema in the prompt).
 _DEFAULT_CAPABILITIES = ModelCapabilities(json_schema=True, json_mode=True)
+
+
+SETTINGS_FILE = "settings.json"
+# Settings that shape the requests (and so the keys): recorded with the answers and reused
+# on replay, so a replay needs no environment to match the recording's.
+PINNED_SETTINGS = (
+    "llm_max_tokens",
+    "llm_temperature",
+    "repair_attempts",
+    "max_llm_sentences",
+    "fallback_models",
+)
+
+
+def pin_settings(settings: Settings, folder: Path, mode: CassetteMode) -> Settings:
+    """On record, write the request-shaping settings; on replay, apply the recorded ones."""
+    file = folder / SETTINGS_FILE
+    if mode == "record":
+        folder.mkdir(parents=True, exist_ok=True)
+        pinned = {name: getattr(settings, name) for name in PINNED_SETTINGS}
+        file.write_text(json.dumps(pinned, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return settings
+    if not file.exists():
+        return settings
+    return settings.model_copy(update=json.loads(file.read_text(encoding="utf-8")))
 
 
 class CassetteMissing(ConfigurationError):

@@ -19,7 +19,13 @@ from api.errors import StancewireError
 from api.llm.types import LLMClient
 from evals.aggregate import aggregate
 from evals.case_model import GoldenCase
-from evals.cassettes import CASSETTES_DIR, CassetteClient, CassetteMode, cassette_path
+from evals.cassettes import (
+    CASSETTES_DIR,
+    CassetteClient,
+    CassetteMode,
+    cassette_path,
+    pin_settings,
+)
 from evals.results import CaseResult, CassetteInfo, ErrorInfo, RunFile, Trial
 from evals.scores import PassRule
 from evals.scoring import score_case, score_failure
@@ -67,6 +73,7 @@ def build_analyzer(
     client: LLMClient | None = None
     if cassette is not None:
         mode, name = cassette
+        settings = pin_settings(settings, cassette_path(name, cassettes_root), mode)
         inner: LLMClient | None = None
         if mode == "record":
             from api.llm.client import LiteLLMClient  # imports litellm: only when recording

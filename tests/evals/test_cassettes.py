@@ -92,3 +92,17 @@ def test_capabilities_are_recorded_so_replay_builds_the_same_prompt(tmp_path: Pa
     player = CassetteClient(None, tmp_path / "r", "replay")
     assert player.capabilities("openai/test") == ModelCapabilities(False, True)
     assert player.capabilities("other/model").json_schema is True  # the pipeline's default
+
+
+def test_request_shaping_settings_are_pinned_on_record_and_reused_on_replay(
+    tmp_path: Path,
+) -> None:
+    from api.config import Settings
+    from evals.cassettes import pin_settings
+
+    recorded = Settings(llm_max_tokens=512, repair_attempts=1, _env_file=None)
+    pin_settings(recorded, tmp_path / "c", "record")
+    replayed = pin_settings(Settings(_env_file=None), tmp_path / "c", "replay")
+    assert (replayed.llm_max_tokens, replayed.repair_attempts) == (512, 1)
+    untouched = pin_settings(Settings(_env_file=None), tmp_path / "none", "replay")
+    assert untouched.llm_max_tokens == Settings(_env_file=None).llm_max_tokens
