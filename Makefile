@@ -9,7 +9,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev browser lint typecheck test test-fast bench clean
+.PHONY: run install install-dev browser lint typecheck test test-fast eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,14 @@ test: install-dev browser lint typecheck  ## Everything CI runs
 
 test-fast: install-dev  ## Unit tests only: no GGUF model, no browser
 	$(BIN)/pytest -q -m "not integration and not browser and not slow"
+
+eval: install  ## Golden cases on the built-in engine; compare with the committed baseline
+	$(BIN)/stancewire eval run --out runs/latest-builtin.json
+	$(BIN)/stancewire eval compare evals/runs/builtin-rules-en.json runs/latest-builtin.json
+
+bench: install-dev  ## Service overhead vs a bare litellm forward, and the local GGUF path
+	$(BIN)/python scripts/bench_service.py
+	$(BIN)/python scripts/bench_local.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts
