@@ -49,10 +49,15 @@ def stub_server() -> FastAPI:
 
 
 def start_stub() -> str:
+    return start_server(stub_server())
+
+
+def start_server(app: FastAPI) -> str:
+    """Serve `app` on a free loopback port in a daemon thread; return its /v1 base URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(stub_server(), port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
