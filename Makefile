@@ -46,7 +46,7 @@ typecheck: install-dev
 	$(BIN)/mypy
 
 test: install-dev browser lint typecheck  ## Everything CI runs
-	$(BIN)/pytest -q -m "not slow"
+	$(BIN)/pytest -q
 
 test-fast: install-dev  ## Unit tests only: no GGUF model, no browser
 	$(BIN)/pytest -q -m "not integration and not browser and not slow"
