@@ -147,11 +147,17 @@ class LiteLLMClient:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._local: LocalModelRegistry | None = None
+        self._capabilities: dict[str, ModelCapabilities] = {}
 
     def capabilities(self, model: str) -> ModelCapabilities:
-        known = known_capabilities(model)
-        if known is not None:
-            return known
+        """Known patterns first, else litellm's model map; remembered per model (the map
+        lookup costs ~1 ms and is asked several times per analysis)."""
+        if model not in self._capabilities:
+            self._capabilities[model] = known_capabilities(model) or self._from_model_map(model)
+        return self._capabilities[model]
+
+    @staticmethod
+    def _from_model_map(model: str) -> ModelCapabilities:
         lm = load_litellm()
         try:
             schema = bool(lm.supports_response_schema(model=model))

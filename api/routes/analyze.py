@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 
 from api.errors import StancewireError
 from api.http import request_id_of
@@ -57,11 +57,12 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     summary="Analyse one article",
     openapi_extra=_body_doc(AnalyzeRequest, {"text": _example_text(), "claims": []}),
 )
-async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Analysis:
+async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
     body = await read_json_body(request, AnalyzeRequest, settings)
     analysis = await analyzer.analyze(body, request_id=request_id_of(request))
     ANALYSES.labels(analysis.meta.engine, analysis.meta.model, analysis.meta.cache_hit).inc()
-    return analysis
+    # Already a validated Analysis: serialise once, without FastAPI validating it again.
+    return Response(analysis.model_dump_json(), media_type="application/json")
 
 
 @router.post(
