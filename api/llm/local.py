@@ -15,6 +15,7 @@ hits and other providers while a local model generates.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import importlib.util
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -399,6 +400,9 @@ def register_with_litellm(litellm_module: Any, settings: Settings) -> LocalModel
             ]
             # Zero cost: litellm.completion_cost raises for models it has no price for.
             litellm_module.register_model(registry.litellm_model_info())
+            # Free the llama.cpp contexts before interpreter teardown, when llama_cpp's own
+            # destructor would run against half-unloaded modules and print a traceback.
+            atexit.register(registry.close)
             _process_registry = registry
         return _process_registry
 

@@ -56,3 +56,23 @@ async def test_full_analysis_is_grounded_or_a_typed_error_after_repairs() -> Non
         assert SEED_TEXT[span.start : span.end] == span.quote
     names = {a.name for a in analysis.actors}
     assert all(name in SEED_TEXT for name in names)
+
+
+def test_process_exits_without_llama_cpp_teardown_noise() -> None:
+    """Regression: llama_cpp's destructor ran during interpreter teardown and printed a
+    TypeError traceback after every run that had loaded a GGUF."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os; os.environ['LITELLM_LOCAL_MODEL_COST_MAP'] = 'True'\n"
+        "import litellm\n"
+        "from api.config import Settings\n"
+        "from api.llm import local\n"
+        "local.register_with_litellm(litellm, Settings(_env_file=None))\n"
+        "litellm.completion(model='local/smollm2-135m', max_tokens=2,\n"
+        "                   messages=[{'role': 'user', 'content': 'Hi'}])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
