@@ -13,32 +13,10 @@ import asyncio
 import resource
 import time
 from collections import Counter
-from pathlib import Path
-from typing import Any
-
-from fastapi import FastAPI
 
 from api.app import create_app
 from api.config import Settings
-from scripts.bench_service import MODEL, SEED, client_for, start_server
-
-ANSWER = (Path(__file__).resolve().parents[1] / "tests" / "data" / "seed_contract.json").read_text()
-
-
-def slow_stub(delay: float) -> FastAPI:
-    stub = FastAPI()
-
-    @stub.post("/v1/chat/completions")
-    async def complete(body: dict[str, Any]) -> dict[str, Any]:
-        await asyncio.sleep(delay)
-        message = {"role": "assistant", "content": ANSWER}
-        return {
-            "id": "stub", "object": "chat.completion", "created": 0, "model": body["model"],
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 900, "completion_tokens": 700, "total_tokens": 1600},
-        }  # fmt: skip
-
-    return stub
+from scripts.bench_service import MODEL, SEED, client_for, start_server, stub_server
 
 
 def rss_mb() -> float:
@@ -46,7 +24,7 @@ def rss_mb() -> float:
 
 
 async def main(n: int, delay: float) -> None:
-    api_base = start_server(slow_stub(delay))
+    api_base = start_server(stub_server(delay))
     settings = Settings(
         default_model=MODEL, models=[MODEL], api_base=api_base, api_key="stub-key",
         cache_size=0, llm_timeout_s=120, _env_file=None,

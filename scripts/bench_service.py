@@ -33,11 +33,14 @@ ANSWER = (ROOT / "tests" / "data" / "seed_contract.json").read_text()
 MODEL = "openai/stub"
 
 
-def stub_server() -> FastAPI:
+def stub_server(delay: float = 0.0) -> FastAPI:
+    """An OpenAI-compatible chat endpoint that answers the seed contract after `delay` s."""
     stub = FastAPI()
 
     @stub.post("/v1/chat/completions")
     async def complete(body: dict[str, Any]) -> dict[str, Any]:
+        if delay:
+            await asyncio.sleep(delay)
         message = {"role": "assistant", "content": ANSWER}
         return {
             "id": "stub", "object": "chat.completion", "created": 0, "model": body["model"],
