@@ -170,7 +170,7 @@ def _ensure_sound(result: EngineResult, job: AnalysisJob) -> None:
     """
     errors = semantic_errors(result.contract, job)
     if errors and result.engine == "builtin":
-        log.warning("built-in engine output failed checks, pruning: %s", errors)
+        log.info("built-in engine output failed checks, pruning: %s", errors)
         result.contract, dropped = prune_unsound(result.contract, job)
         result.warnings.append(
             AnalysisWarning(

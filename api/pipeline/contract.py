@@ -16,6 +16,7 @@ from api.pipeline.engine import AnalysisJob
 from schemas.llm import AnalysisContract, CallerClaimAssessment, ContractActor
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"'s\b")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "his", "her", "their", "its", "our", "my"}
 _STOP = {
     "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "is", "was", "are", "were",
@@ -29,7 +30,8 @@ def normalise(text: str) -> str:
     if not text.isascii():
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return text.lower().replace("’", "'").replace("'s ", " ")
+    # Possessive anywhere, end of text included ("MCDONALD'S" as a whole headline).
+    return _POSSESSIVE.sub("", text.lower().replace("’", "'"))
 
 
 @lru_cache(maxsize=8192)

@@ -109,3 +109,14 @@ def test_prune_drops_unsound_items_and_what_refers_to_them(
     assert len(pruned.stances) == len(seed_contract["stances"]) - 2
     assert pruned.caller_claims[0].status == "not_mentioned"
     assert dropped == 5
+
+
+def test_possessive_name_matches_at_the_end_of_a_headline() -> None:
+    """Regression: "MCDONALD'S" (the whole name, end of text) was 'not named in the article'
+    because only a possessive followed by a space was stripped."""
+    from api.pipeline.contract import mentions_actor
+    from schemas.llm import ContractActor
+
+    actor = ContractActor(id="A1", name="MCDONALD'S", kind="organization")
+    assert mentions_actor("MEN ARRESTED AT MCDONALD'S", actor)
+    assert mentions_actor("McDonald’s denies the report.", actor)
