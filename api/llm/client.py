@@ -227,7 +227,8 @@ class LiteLLMClient:
 
     async def _call_once(self, request: ChatRequest, model: str) -> Completion:
         lm = load_litellm()
-        self._register_local_provider(lm)
+        if model.startswith("local/"):  # hosted calls never touch (or validate) GGUF settings
+            self._register_local_provider(lm)
         response = await lm.acompletion(**self._call_kwargs(request, model))
         return self._to_completion(lm, response, model)
 

@@ -130,6 +130,15 @@ async def test_success_sends_schema_key_and_sampling(provider: respx.MockRouter)
     assert completion.cost_usd is not None and completion.cost_usd > 0
 
 
+async def test_hosted_calls_leave_local_models_alone(provider: respx.MockRouter) -> None:
+    """Regression: every call registered the GGUF provider, so a hosted call checked (and
+    could fail on) STANCEWIRE_LOCAL_MODELS it never uses."""
+    provider.post(OPENAI_URL).mock(return_value=openai_reply('{"n": 1}'))
+    client = LiteLLMClient(openai_settings())
+    await client.complete(chat())
+    assert client.local_status() == {}
+
+
 async def test_unknown_openai_compatible_model_gets_json_mode(provider: respx.MockRouter) -> None:
     reply = openai_reply('{"n": 1}', model="newsroom-7b")
     route = provider.post(OPENAI_URL).mock(return_value=reply)
