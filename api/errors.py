@@ -34,6 +34,10 @@ class InvalidJson(BadRequest):
     code, title = "invalid_json", "Body is not valid JSON"
 
 
+class JsonLimitExceeded(BadRequest):
+    code, title = "json_limit_exceeded", "Body exceeds a JSON parsing limit"
+
+
 class PayloadTooLarge(StancewireError):
     status, code, title = 413, "payload_too_large", "Request body too large"
 

@@ -12,7 +12,10 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from schemas.analysis import Analysis
 
 REGISTRY = CollectorRegistry()
 REQUESTS = Counter(
@@ -29,6 +32,12 @@ ANALYSES = Counter(
 )
 
 router = APIRouter(tags=["health"])
+
+
+def count_analysis(analysis: Analysis) -> None:
+    """One analysis served, from /v1/analyze or as a batch item."""
+    meta = analysis.meta
+    ANALYSES.labels(meta.engine, meta.model, meta.cache_hit).inc()
 
 
 @router.get("/metrics", include_in_schema=False)
@@ -57,6 +66,17 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, record_status)
         finally:
-            route = getattr(scope.get("route"), "path", "unmatched")
+            route = route_label(scope)
             REQUESTS.labels(route, str(status)).inc()
             LATENCY.labels(route).observe(time.perf_counter() - started)
+
+
+def route_label(scope: Scope) -> str:
+    """The route template; for files served by a static mount (the demo page, the docs
+    assets), the mount's path plus "/{path}": bounded either way."""
+    route = getattr(scope.get("route"), "path", None)
+    if route is not None:
+        return str(route)
+    if isinstance(scope.get("endpoint"), StaticFiles):
+        return str(scope.get("root_path", "")) + "/{path}"
+    return "unmatched"

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from schemas.llm import ALL_TASKS, Task
 
 MAX_CALLER_CLAIMS = 20
 MAX_CALLER_ACTORS = 50
+MAX_BATCH_ITEMS = 50
+
+
+def _encodable(value: str) -> str:
+    """Text must be encodable as UTF-8: a lone surrogate ("\\ud800" in JSON) is not text."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PydanticCustomError(
+            "unencodable_text",
+            "contains a lone surrogate (U+{code:04X}) at character {at}; send valid Unicode text",
+            {"code": ord(value[exc.start]), "at": exc.start},
+        ) from None
+    return value
 
 
 class AnalyzeRequest(BaseModel):
@@ -44,12 +61,17 @@ class AnalyzeRequest(BaseModel):
     def _text_not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("text is empty or only whitespace")
-        return value
+        return _encodable(value)
+
+    @field_validator("title")
+    @classmethod
+    def _title_encodable(cls, value: str | None) -> str | None:
+        return None if value is None else _encodable(value)
 
     @field_validator("claims", "actors")
     @classmethod
     def _items_not_blank(cls, values: list[str]) -> list[str]:
-        cleaned = [v.strip() for v in values]
+        cleaned = [_encodable(v.strip()) for v in values]
         if any(not v or len(v) > 500 for v in cleaned):
             raise ValueError("each item must be 1-500 characters")
         return cleaned
@@ -64,5 +86,17 @@ class BatchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     items: list[AnalyzeRequest] = Field(
-        min_length=1, max_length=50, description="Articles to analyse, answered in order."
+        min_length=1,
+        max_length=MAX_BATCH_ITEMS,
+        description="Articles to analyse, answered in order.",
     )
+
+
+class BatchEnvelope(BaseModel):
+    """How a batch body is read: the envelope first, then each item on its own, so an
+    invalid item becomes that item's 422 problem instead of failing the whole batch.
+    BatchRequest is the documented form of the same body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[Any] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)

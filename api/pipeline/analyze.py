@@ -110,7 +110,7 @@ class Analyzer:
         key = cache_key(request, model)
         cached = self.cache.get(key)
         if cached is not None:
-            return _as_cache_hit(cached, started)
+            return _as_cache_hit(cached, started, request_id)
         async with self._slot():
             analysis = await self._compute(request, model, request_id, started)
         self.cache.put(key, analysis)
@@ -206,9 +206,11 @@ def _actor_warnings(result: EngineResult, job: AnalysisJob) -> list[AnalysisWarn
     ]
 
 
-def _as_cache_hit(cached: Analysis, started: float) -> Analysis:
+def _as_cache_hit(cached: Analysis, started: float, request_id: str | None) -> Analysis:
+    """The stored analysis, with this request's id and latency (not the first request's)."""
+    latency_ms = round((time.perf_counter() - started) * 1000, 2)
     meta = cached.meta.model_copy(
-        update={"cache_hit": True, "latency_ms": round((time.perf_counter() - started) * 1000, 2)}
+        update={"cache_hit": True, "latency_ms": latency_ms, "request_id": request_id}
     )
     return cached.model_copy(update={"meta": meta})
 

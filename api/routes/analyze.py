@@ -9,12 +9,13 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from api.errors import StancewireError
-from api.http import request_id_of
-from api.metrics import ANALYSES
-from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body
+from api.http import PROBLEM_TYPE, request_id_of
+from api.metrics import count_analysis
+from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body, validate_as
 from schemas.analysis import Analysis
+from schemas.batch import BatchAnalysis, BatchProblem, BatchResponse
 from schemas.errors import Problem
-from schemas.request import AnalyzeRequest, BatchRequest
+from schemas.request import AnalyzeRequest, BatchEnvelope, BatchRequest
 
 router = APIRouter(prefix="/v1", tags=["analyze"])
 _SEED = Path(__file__).resolve().parents[1] / "static" / "examples" / "seed_article.txt"
@@ -60,30 +61,49 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
     body = await read_json_body(request, AnalyzeRequest, settings)
     analysis = await analyzer.analyze(body, request_id=request_id_of(request))
-    ANALYSES.labels(analysis.meta.engine, analysis.meta.model, analysis.meta.cache_hit).inc()
+    count_analysis(analysis)
     # Already a validated Analysis: serialise once, without FastAPI validating it again.
     return Response(analysis.model_dump_json(), media_type="application/json")
 
 
 @router.post(
     "/analyze/batch",
+    response_model=BatchResponse,
     responses=_PROBLEMS,
     summary="Analyse several articles; each item is an analysis or a problem",
     openapi_extra=_body_doc(BatchRequest, {"items": [{"text": _example_text()}]}),
 )
-async def analyze_batch(
-    request: Request, analyzer: AnalyzerDep, settings: SettingsDep
-) -> dict[str, list[dict[str, Any]]]:
-    body = await read_json_body(request, BatchRequest, settings)
+async def analyze_batch(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
+    envelope = await read_json_body(request, BatchEnvelope, settings)
     request_id = request_id_of(request)
 
-    async def one(index: int, item: AnalyzeRequest) -> dict[str, Any]:
+    async def one(index: int, raw_item: Any) -> BatchAnalysis | BatchProblem:
+        item_id = f"{request_id}-{index}"
         try:
-            result = await analyzer.analyze(item, request_id=f"{request_id}-{index}")
-            return {"ok": True, "analysis": result.model_dump(mode="json")}
+            # Each item is validated on its own: an invalid one fails alone, with a 422.
+            item = validate_as(AnalyzeRequest, raw_item)
+            analysis = await analyzer.analyze(item, request_id=item_id)
         except StancewireError as exc:
-            problem = {"status": exc.status, "code": exc.code, "title": exc.title}
-            return {"ok": False, "problem": {**problem, "detail": exc.detail}}
+            problem = Problem(
+                type=PROBLEM_TYPE + exc.code,
+                title=exc.title,
+                status=exc.status,
+                detail=exc.detail,
+                code=exc.code,
+                request_id=item_id,
+                retry_after=exc.retry_after,
+                errors=exc.extra().get("errors"),
+            )
+            return BatchProblem(ok=False, problem=problem)
+        count_analysis(analysis)
+        return BatchAnalysis(ok=True, analysis=analysis)
 
-    results = await asyncio.gather(*(one(i, item) for i, item in enumerate(body.items)))
-    return {"items": list(results)}
+    results = await asyncio.gather(*(one(i, item) for i, item in enumerate(envelope.items)))
+    return Response(_batch_json(results), media_type="application/json")
+
+
+def _batch_json(results: list[BatchAnalysis | BatchProblem]) -> bytes:
+    """The BatchResponse body: analyses in full (as /v1/analyze sends them), problems without
+    their empty fields (as error responses send them); each item serialised once."""
+    items = [r.model_dump_json(exclude_none=isinstance(r, BatchProblem)).encode() for r in results]
+    return b'{"items":[' + b",".join(items) + b"]}"

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from api.config import Settings
-from api.errors import InvalidEncoding, InvalidJson, RequestValidationFailed, UnsupportedMediaType
+from api.errors import RequestValidationFailed, UnsupportedMediaType
 from api.http import check_declared_length
+from api.json_body import parse_json_body
 from api.pipeline.analyze import Analyzer
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -38,22 +38,23 @@ async def read_json_body(request: Request, model: type[Model], settings: Setting
             f"Send the article as JSON with Content-Type: application/json (got {media_type!r})."
         )
     check_declared_length(request, settings.max_body_bytes)
-    raw = await request.body()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidEncoding(f"The body is not valid UTF-8 (byte {exc.start}).") from exc
-    try:
-        data: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidJson(f"The body is not valid JSON: {exc.msg} at position {exc.pos}.") from exc
+    return validate_as(model, parse_json_body(await request.body()))
+
+
+def validate_as(model: type[Model], data: Any) -> Model:
+    """Validate parsed JSON; failures are one 422 with the per-field errors."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         errors = [
-            {"loc": [str(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+            {"loc": [_printable(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
             for e in exc.errors()
         ]
         raise RequestValidationFailed(
             "Some fields are missing or invalid; see errors.", errors
         ) from exc
+
+
+def _printable(part: object) -> str:
+    # A field name in the body may hold a lone surrogate; the problem body must still encode.
+    return str(part).encode("utf-8", "backslashreplace").decode("utf-8")

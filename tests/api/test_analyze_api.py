@@ -154,10 +154,12 @@ def test_batch_answers_each_item(client: TestClient, seed_text: str) -> None:
     assert items[1] == {
         "ok": False,
         "problem": {
+            "type": "https://stancewire.dev/problems/unknown_model",
             "status": 422,
             "code": "unknown_model",
             "title": "Model not configured",
             "detail": items[1]["problem"]["detail"],
+            "request_id": response.headers["x-request-id"] + "-1",
         },
     }
 
