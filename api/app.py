@@ -12,11 +12,13 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from api.config import Settings, get_settings
 from api.errors import StancewireError
 from api.http import (
     RequestContextMiddleware,
+    handle_client_disconnect,
     handle_http_error,
     handle_stancewire_error,
     handle_unexpected,
@@ -26,6 +28,7 @@ from api.metrics import MetricsMiddleware
 from api.metrics import router as metrics_router
 from api.pipeline.analyze import Analyzer
 from api.routes import analyze, health, models
+from api.security import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
 DESCRIPTION = """Reads a news article and returns, as validated JSON, a summary, the actors,
@@ -52,9 +55,15 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     )
     app.state.settings = settings
     app.state.analyzer = analyzer
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        body_timeout_s=settings.body_timeout_s,
+    )
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StancewireError, handle_stancewire_error)
+    app.add_exception_handler(ClientDisconnect, handle_client_disconnect)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected)

@@ -76,18 +76,12 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
 ) -> None:
-    """Run the REST API and the demo page."""
-    import uvicorn
-
+    """Run the REST API and the demo page (uvicorn with header/body read timeouts)."""
     from api.app import create_app
+    from api.server import serve as run_server
 
     settings = get_settings()
-    uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level=settings.log_level,
-    )
+    run_server(create_app(settings), settings, host=host, port=port)
 
 
 @app.command()

@@ -65,6 +65,20 @@ class Settings(BaseSettings):
     cache_size: int = Field(default=512, ge=0, description="Analyses kept in memory (0 = off).")
     cache_ttl_s: int = Field(default=3600, ge=0, description="Seconds a cached analysis lives.")
 
+    # Connections (api/server.py: uvicorn has no read timeouts of its own)
+    header_timeout_s: float = Field(
+        default=10.0, gt=0, description="Seconds a connection has to send complete headers."
+    )
+    body_timeout_s: float = Field(
+        default=30.0, gt=0, description="Seconds the request body has to arrive, once headed."
+    )
+    keepalive_timeout_s: int = Field(
+        default=5, ge=1, description="Seconds an idle keep-alive connection is kept open."
+    )
+    max_connections: int = Field(
+        default=1000, ge=1, description="Open connections per process; more get a 503."
+    )
+
     # Service
     host: str = Field(default="127.0.0.1", description="Address `stancewire serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `stancewire serve` binds.")

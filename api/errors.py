@@ -46,6 +46,10 @@ class TextTooLong(PayloadTooLarge):
     code, title = "text_too_long", "Article too long"
 
 
+class RequestTimeout(StancewireError):
+    status, code, title = 408, "request_timeout", "Request not received in time"
+
+
 class UnsupportedMediaType(StancewireError):
     status, code, title = 415, "unsupported_media_type", "Unsupported media type"
 

@@ -31,6 +31,13 @@ ANALYSES = Counter(
     registry=REGISTRY,
 )
 
+CONNECTIONS_CLOSED = Counter(
+    "stancewire_connections_closed_total",
+    "Connections the server closed before the app saw a request (api/server.py)",
+    ["reason"],
+    registry=REGISTRY,
+)
+
 router = APIRouter(tags=["health"])
 
 

@@ -1,0 +1,192 @@
+"""Slow, lying and broken clients against the real server on loopback (issue 14, defect 3).
+
+Before: uvicorn held idle and trickling connections forever, never answered a body shorter
+than its Content-Length, answered broken framing with text/plain, and a client hanging up
+mid-body was logged with a traceback and counted as a 500. Both of uvicorn's HTTP
+implementations run every case; timeouts are short so the whole module stays bounded."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from api.app import create_app
+from api.config import Settings
+from api.metrics import REGISTRY
+from api.pipeline.analyze import Analyzer
+from tests.conftest import SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
+from tests.fakes import ScriptedClient
+from tests.live_server import live_server
+
+TIMEOUT_S = 0.6  # header and body timeouts of the server under test
+MAX_CONNECTIONS = 8
+SLACK_S = 2.0  # what a loaded CI machine may add before a timer fires
+
+
+@pytest.fixture(scope="module", params=["httptools", "h11"])
+def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, int]]:
+    settings = Settings(
+        default_model=SCRIPTED_MODEL,
+        models=[SCRIPTED_MODEL],
+        header_timeout_s=TIMEOUT_S,
+        body_timeout_s=TIMEOUT_S,
+        keepalive_timeout_s=1,
+        max_connections=MAX_CONNECTIONS,
+        _env_file=None,
+    )
+    app = create_app(settings, Analyzer(settings, client=ScriptedClient(SEED_CONTRACT)))
+    with live_server(app, settings, implementation=request.param) as address:
+        yield address
+
+
+def connect(address: tuple[str, int]) -> socket.socket:
+    sock = socket.create_connection(address, timeout=TIMEOUT_S + SLACK_S + 5)
+    return sock
+
+
+def read_response(sock: socket.socket) -> tuple[http.client.HTTPResponse, bytes]:
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    return response, response.read()
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(1) == b""
+    except (ConnectionResetError, TimeoutError):
+        return False
+
+
+def assert_problem(
+    response: http.client.HTTPResponse, body: bytes, status: int, code: str
+) -> dict[str, Any]:
+    assert response.status == status, body
+    assert response.getheader("content-type") == "application/problem+json"
+    assert response.getheader("x-content-type-options") == "nosniff"
+    problem: dict[str, Any] = json.loads(body)
+    assert (problem["status"], problem["code"]) == (status, code)
+    assert problem["request_id"] == response.getheader("x-request-id")
+    return problem
+
+
+def analyze_request(body: bytes, declared: int | None = None) -> bytes:
+    length = len(body) if declared is None else declared
+    head = (
+        "POST /v1/analyze HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def metric(name: str, **labels: str) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_a_whole_request_is_answered(server: tuple[str, int]) -> None:
+    with connect(server) as sock:
+        sock.sendall(analyze_request(json.dumps({"text": SEED_TEXT}).encode()))
+        response, body = read_response(sock)
+    assert response.status == 200, body
+    assert json.loads(body)["meta"]["model"] == SCRIPTED_MODEL
+
+
+def test_idle_connection_is_closed_after_the_header_timeout(server: tuple[str, int]) -> None:
+    started = time.monotonic()
+    with connect(server) as sock:
+        assert closed_by_server(sock)
+    assert time.monotonic() - started < TIMEOUT_S + SLACK_S
+
+
+def test_trickled_headers_get_a_408(server: tuple[str, int]) -> None:
+    started = time.monotonic()
+    with connect(server) as sock:
+        sock.sendall(b"POST /v1/analyze HTTP/1.1\r\nHost: te")
+        response, body = read_response(sock)
+        assert_problem(response, body, 408, "request_timeout")
+        assert closed_by_server(sock)
+    assert TIMEOUT_S * 0.9 < time.monotonic() - started < TIMEOUT_S + SLACK_S
+
+
+def test_body_shorter_than_content_length_gets_a_408(server: tuple[str, int]) -> None:
+    started = time.monotonic()
+    with connect(server) as sock:
+        sock.sendall(analyze_request(b'{"text": "The mayor', declared=500))
+        response, body = read_response(sock)
+        problem = assert_problem(response, body, 408, "request_timeout")
+        assert "did not arrive" in problem["detail"]
+        assert closed_by_server(sock)
+    assert time.monotonic() - started < TIMEOUT_S + SLACK_S
+
+
+def test_keep_alive_connection_serves_again_then_idles_out(server: tuple[str, int]) -> None:
+    with connect(server) as sock:
+        for _ in range(2):
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n")
+            response, _ = read_response(sock)
+            assert response.status == 200
+        started = time.monotonic()
+        assert closed_by_server(sock)
+    assert time.monotonic() - started < 1 + SLACK_S
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"Content-Length: abc\r\n",
+        b"Content-Length: -5\r\n",
+        b"Content-Length: 5\r\nContent-Length: 7\r\n",
+        b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+        b"Transfer-Encoding: chunked\r\n\r\nzz",  # a chunk size that is not hexadecimal
+    ],
+    ids=["not-a-number", "negative", "conflicting", "with-chunked", "bad-chunk"],
+)
+def test_broken_framing_gets_a_400_problem(server: tuple[str, int], head: bytes) -> None:
+    request = b"POST /v1/analyze HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+    before = metric("stancewire_connections_closed_total", reason="malformed_request")
+    with connect(server) as sock:
+        sock.sendall(request + head + b"\r\n\r\n")
+        response, body = read_response(sock)
+        assert_problem(response, body, 400, "malformed_request")
+        assert closed_by_server(sock)
+    assert metric("stancewire_connections_closed_total", reason="malformed_request") == before + 1
+
+
+def test_client_hanging_up_mid_body_is_one_info_line_and_a_499(
+    server: tuple[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    closed, failed = analyze_requests("499"), analyze_requests("500")
+    with caplog.at_level(logging.INFO), connect(server) as sock:
+        sock.sendall(analyze_request(b'{"text": "The mayor said', declared=5000))
+        time.sleep(0.1)  # the app is now waiting for the rest of the body
+    deadline = time.monotonic() + SLACK_S
+    while analyze_requests("499") == closed and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert analyze_requests("499") == closed + 1
+    assert analyze_requests("500") == failed
+    lines = [r for r in caplog.records if "disconnected" in r.getMessage()]
+    assert [r.levelno for r in lines] == [logging.INFO]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+def analyze_requests(status: str) -> float:
+    return metric("stancewire_http_requests_total", route="/v1/analyze", status=status)
+
+
+def test_connections_beyond_the_cap_get_a_503(server: tuple[str, int]) -> None:
+    held = [connect(server) for _ in range(MAX_CONNECTIONS)]
+    try:
+        time.sleep(0.1)
+        with connect(server) as extra:
+            response, body = read_response(extra)
+            problem = assert_problem(response, body, 503, "overloaded")
+            assert response.getheader("retry-after") == "1" and problem["retry_after"] == 1
+    finally:
+        for sock in held:
+            sock.close()
