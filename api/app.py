@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from api.config import Settings, get_settings
+from api.docs import install_docs
 from api.errors import StancewireError
 from api.http import (
     RequestContextMiddleware,
@@ -26,6 +27,7 @@ from api.http import (
 )
 from api.metrics import MetricsMiddleware
 from api.metrics import router as metrics_router
+from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
 from api.routes import analyze, health, models
 from api.security import SecurityHeadersMiddleware
@@ -52,6 +54,9 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_docs, never from a CDN
+        redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.analyzer = analyzer
@@ -69,6 +74,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.add_exception_handler(Exception, handle_unexpected)
     for router in (analyze.router, models.router, health.router, metrics_router):
         app.include_router(router)
+    install_openapi(app)
+    install_docs(app)
     if STATIC_DIR.is_dir():
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="demo")
     logging.basicConfig(level=settings.log_level.upper())

@@ -39,7 +39,8 @@ def _body_doc(model: type[AnalyzeRequest] | type[BatchRequest], example: Any) ->
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description}
     for status, description in {
-        400: "Body is not UTF-8 or not JSON",
+        400: "Body is not UTF-8, not JSON, over a JSON limit, or not valid HTTP",
+        408: "Request headers or body not received in time",
         413: "Body or article too long",
         415: "Not application/json",
         422: "Invalid fields or unknown model",
