@@ -55,9 +55,10 @@ eval: install  ## Golden cases on the built-in engine; compare with the committe
 	$(BIN)/stancewire eval run --out runs/latest-builtin.json
 	$(BIN)/stancewire eval compare evals/runs/builtin-rules-en.json runs/latest-builtin.json
 
-bench: install-dev  ## Service overhead vs a bare litellm forward, and the local GGUF path
+bench: install-dev  ## Service overhead vs a bare litellm forward, the local GGUF path, upstream faults
 	$(BIN)/python scripts/bench_service.py
 	$(BIN)/python scripts/bench_local.py
+	$(BIN)/python -m tests.load.harness --requests 2000 --concurrency 100 --rounds 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

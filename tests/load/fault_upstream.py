@@ -1,0 +1,189 @@
+"""A stub OpenAI-compatible upstream that misbehaves on purpose, on loopback.
+
+A raw asyncio server rather than an ASGI app, because some faults live below HTTP: a
+connection reset (RST, not a clean close) and a response cut short of its Content-Length.
+Each request draws its fault from a seeded random generator, so a run is repeatable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import socket
+import struct
+import threading
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSWER = (ROOT / "tests" / "data" / "seed_contract.json").read_text()
+
+FAULTS = (
+    "rate_limited",  # 429 with Retry-After: 0
+    "server_error",  # 500
+    "unavailable",  # 503
+    "timeout",  # no answer until after the client's timeout
+    "reset",  # TCP reset after the request is read
+    "bad_json_body",  # 200 whose HTTP body is not JSON
+    "bad_json_content",  # 200, valid envelope, the model's content is not JSON
+    "truncated_output",  # 200, the model's answer cut off (finish_reason "length")
+    "truncated_body",  # a response shorter than its Content-Length, then close
+)
+
+
+@dataclass
+class FaultPlan:
+    fault_rate: float
+    seed: int = 14
+    hang_s: float = 5.0  # how long "timeout" holds a request (longer than the client waits)
+    drawn: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self._random = random.Random(self.seed)
+
+    def draw(self) -> str:
+        fault = self._random.choice(FAULTS) if self._random.random() < self.fault_rate else "ok"
+        self.drawn[fault] += 1
+        return fault
+
+
+def _completion(content: str, finish_reason: str = "stop") -> bytes:
+    message = {"role": "assistant", "content": content}
+    payload = {
+        "id": "stub",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "stub",
+        "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}],
+        "usage": {"prompt_tokens": 900, "completion_tokens": 700, "total_tokens": 1600},
+    }
+    return json.dumps(payload).encode()
+
+
+def _response(status: int, body: bytes, *extra: str, declared: int | None = None) -> bytes:
+    reason = {200: "OK", 429: "Too Many Requests", 500: "Internal Server Error"}
+    head = [
+        f"HTTP/1.1 {status} {reason.get(status, 'Service Unavailable')}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body) if declared is None else declared}",
+        *extra,
+    ]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+def _error(status: int, kind: str) -> bytes:
+    return json.dumps({"error": {"message": f"stub {kind}", "type": kind, "code": None}}).encode()
+
+
+_REPLIES: dict[str, bytes] = {
+    "ok": _response(200, _completion(ANSWER)),
+    "rate_limited": _response(429, _error(429, "rate_limit_exceeded"), "Retry-After: 0"),
+    "server_error": _response(500, _error(500, "server_error")),
+    "unavailable": _response(503, _error(503, "service_unavailable")),
+    "bad_json_body": _response(200, b'{"id": "stub", "choices": [{"index": 0, "mess'),
+    "bad_json_content": _response(200, _completion("Sure! Here is the analysis you asked for")),
+    "truncated_output": _response(200, _completion(ANSWER[: len(ANSWER) // 2], "length")),
+    "truncated_body": _response(200, _completion(ANSWER)[:200], declared=len(_completion(ANSWER))),
+}
+
+
+async def _read_request(reader: asyncio.StreamReader) -> bool:
+    """Read one request (headers and Content-Length body); False when the peer is gone."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return False
+    length = 0
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    await reader.readexactly(length)
+    return True
+
+
+def _reset(writer: asyncio.StreamWriter) -> None:
+    sock = writer.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
+
+
+class FaultyUpstream:
+    """Serves in a daemon thread; `base_url` is the OpenAI-style /v1 URL."""
+
+    def __init__(self, plan: FaultPlan) -> None:
+        self.plan = plan
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._port = 0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/v1"
+
+    def __enter__(self) -> FaultyUpstream:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("the fault-injecting upstream did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        server = self._loop.run_until_complete(
+            asyncio.start_server(self._serve, "127.0.0.1", 0, backlog=1024)
+        )
+        self._port = server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+        server.close()
+        pending = asyncio.all_tasks(self._loop)  # held "timeout" requests, idle connections
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self._loop.close()
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while await _read_request(reader):
+                fault = self.plan.draw()
+                handler = _CLOSING.get(fault)
+                if handler is not None:
+                    await handler(self.plan, writer)
+                    return
+                writer.write(_REPLIES[fault])
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the peer left, or the stub is shutting down
+        finally:
+            if not writer.transport.is_closing():
+                writer.close()
+
+
+async def _hang(plan: FaultPlan, writer: asyncio.StreamWriter) -> None:
+    await asyncio.sleep(plan.hang_s)
+    writer.close()
+
+
+async def _reset_now(plan: FaultPlan, writer: asyncio.StreamWriter) -> None:
+    _reset(writer)
+
+
+async def _cut_short(plan: FaultPlan, writer: asyncio.StreamWriter) -> None:
+    writer.write(_REPLIES["truncated_body"])
+    await writer.drain()
+    writer.close()
+
+
+_CLOSING: dict[str, Callable[[FaultPlan, asyncio.StreamWriter], Awaitable[None]]] = {
+    "timeout": _hang,
+    "reset": _reset_now,
+    "truncated_body": _cut_short,
+}
