@@ -1,58 +1,45 @@
-"""A checked JSON decoder for request bodies: bounded depth, bounded numbers, strict JSON.
+"""A checked JSON decoder for request bodies: bounded depth, bounded integers, strict JSON.
 
-The standard library's decoder recurses once per nesting level (10,000 levels raise
-RecursionError), converts integer literals of any length (5,000 digits raise ValueError
-under Python's int_max_str_digits guard) and accepts NaN/Infinity, which are not JSON.
-Here each of those is a typed 400 before or while parsing. The decoder is kept (rather
-than orjson) because it keeps lone-surrogate escapes such as "\\ud800" as text: the request
-schema then rejects them with a per-field 422, so in a batch only the item carrying one fails.
+The standard library's decoder recurses once per nesting level (10,000 levels raised
+RecursionError), refuses integer literals over 4,300 digits with a bare ValueError (Python's
+int_max_str_digits guard against quadratic conversion) and accepts NaN/Infinity, which are
+not JSON. Here each of those is a typed 400. Parsing stays in C: its recursion guard stops
+pathological nesting near 1,000 levels (RecursionError is raised cleanly, before the C stack
+is at risk), and the parsed value is then held to a stated depth limit. Float literals of any
+length parse in linear time (no request field is a number: they fail validation). The
+decoder is kept rather than orjson because it keeps lone-surrogate escapes such as "\\ud800"
+as text: the request schema rejects them with a per-field 422, so in a batch only the item
+carrying one fails.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from itertools import accumulate
 from typing import Any, NoReturn
 
 from api.errors import InvalidEncoding, InvalidJson, JsonLimitExceeded
 
 MAX_DEPTH = 32  # a batch request is 4 levels deep: {"items": [{"claims": ["…"]}]}
-MAX_NUMBER_CHARS = 64  # no request field is a number; 64 characters fit any float or int64
-
-# String literals (escapes included) are skipped when counting brackets: "[" inside a
-# string is text. The pattern is the unrolled form, linear on any input.
-_STRING_LITERAL = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+MAX_INT_DIGITS = 4300  # Python's own int conversion guard (sys.int_max_str_digits)
 
 
-def nesting_depth(text: str) -> int:
-    """Deepest bracket nesting of a JSON text, ignoring brackets inside strings."""
-    brackets = _NOT_A_BRACKET.sub("", _STRING_LITERAL.sub("", text))
-    if len(brackets) <= MAX_DEPTH:  # cannot be deeper than half its brackets: skip the walk
-        return len(brackets)
-    steps = (1 if b in "[{" else -1 for b in brackets)
-    return max(accumulate(steps, initial=0))
-
-
-def _bounded_number(literal: str, convert: type[int] | type[float]) -> int | float:
-    if len(literal) > MAX_NUMBER_CHARS:
-        raise JsonLimitExceeded(
-            f"A number in the body has {len(literal):,} characters; the limit is "
-            f"{MAX_NUMBER_CHARS}. No field of this API takes a number that long."
-        )
-    return convert(literal)
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether parsed JSON nests more than `limit` containers deep (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, (list, dict)) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (list, dict)))
+    return False
 
 
 def _no_constant(name: str) -> NoReturn:
     raise InvalidJson(f"The body is not valid JSON: {name} is not a JSON value.")
 
 
-_DECODER = json.JSONDecoder(
-    parse_int=lambda s: _bounded_number(s, int),
-    parse_float=lambda s: _bounded_number(s, float),
-    parse_constant=_no_constant,
-)
+_DECODER = json.JSONDecoder(parse_constant=_no_constant)
 
 
 def parse_json_body(raw: bytes) -> Any:
@@ -61,12 +48,21 @@ def parse_json_body(raw: bytes) -> Any:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidEncoding(f"The body is not valid UTF-8 (byte {exc.start}).") from exc
-    depth = nesting_depth(text)
-    if depth > MAX_DEPTH:
-        raise JsonLimitExceeded(f"The body nests {depth:,} levels deep; the limit is {MAX_DEPTH}.")
     try:
-        return _DECODER.decode(text)
+        value = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise InvalidJson(f"The body is not valid JSON: {exc.msg} at position {exc.pos}.") from exc
-    except RecursionError as exc:  # unreachable after the depth check; kept as a last guard
-        raise JsonLimitExceeded("The body nests too deeply.") from exc
+    except ValueError as exc:  # only int conversion raises a plain ValueError here
+        raise JsonLimitExceeded(
+            f"An integer in the body has more than {MAX_INT_DIGITS:,} digits, the limit."
+        ) from exc
+    except RecursionError:  # the C scanner's own guard, near 1,000 levels: cheap and clean
+        raise _too_deep() from None
+    # A body with fewer brackets than the limit cannot nest past it: no walk needed.
+    if text.count("[") + text.count("{") > MAX_DEPTH and deeper_than(value, MAX_DEPTH):
+        raise _too_deep()
+    return value
+
+
+def _too_deep() -> JsonLimitExceeded:
+    return JsonLimitExceeded(f"The body nests deeper than {MAX_DEPTH} levels, the limit.")

@@ -97,7 +97,13 @@ def test_unknown_field_named_with_a_surrogate_is_422(api: TestClient) -> None:
 def test_json_nested_10000_levels_is_400(api: TestClient, path: str) -> None:
     body = b"[" * 10_000 + b"]" * 10_000
     problem = _problem(api.post(path, content=body, headers=JSON), 400, "json_limit_exceeded")
-    assert "10,000" in problem["detail"]
+    assert str(MAX_DEPTH) in problem["detail"]
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 900])
+def test_nesting_past_the_limit_is_400(api: TestClient, depth: int) -> None:
+    body = b'{"text": ' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+    _problem(api.post("/v1/analyze", content=body, headers=JSON), 400, "json_limit_exceeded")
 
 
 def test_nesting_at_the_limit_is_parsed(api: TestClient) -> None:
@@ -111,9 +117,9 @@ def test_integer_with_5000_digits_is_400(api: TestClient) -> None:
 
 
 @pytest.mark.parametrize("literal", [b"1" + b"0" * 5000 + b".5", b"1e" + b"9" * 5000])
-def test_float_literals_are_bounded_too(api: TestClient, literal: bytes) -> None:
+def test_long_float_literals_parse_and_fail_validation(api: TestClient, literal: bytes) -> None:
     body = b'{"text": ' + literal + b"}"
-    _problem(api.post("/v1/analyze", content=body, headers=JSON), 400, "json_limit_exceeded")
+    _problem(api.post("/v1/analyze", content=body, headers=JSON), 422, "validation_error")
 
 
 @pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
