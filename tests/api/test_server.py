@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import uvicorn
 
 from api.app import create_app
-from api.config import Settings
+from api.config import Settings, get_settings
 from api.metrics import REGISTRY
 from api.pipeline.analyze import Analyzer
+from api.server import GuardedHttpToolsProtocol
 from tests.conftest import SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
 from tests.fakes import ScriptedClient
 from tests.live_server import live_server
@@ -191,3 +193,25 @@ def test_connections_beyond_the_cap_get_a_503(server: tuple[str, int]) -> None:
     finally:
         for sock in held:
             sock.close()
+
+
+def test_stancewire_serve_runs_the_guarded_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    import api.server
+    from api.cli import app as cli
+
+    started: list[uvicorn.Config] = []
+    monkeypatch.setattr(api.server.uvicorn.Server, "run", lambda self: started.append(self.config))
+    monkeypatch.setenv("STANCEWIRE_HEADER_TIMEOUT_S", "7")
+    monkeypatch.setenv("STANCEWIRE_KEEPALIVE_TIMEOUT_S", "3")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["serve", "--port", "8123"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    (config,) = started
+    assert config.port == 8123 and config.timeout_keep_alive == 3
+    assert isinstance(config.http, type) and issubclass(config.http, GuardedHttpToolsProtocol)
+    assert config.http.limits.header_timeout_s == 7
