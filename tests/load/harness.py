@@ -105,6 +105,10 @@ async def run_round(client: httpx.AsyncClient, requests: int, concurrency: int) 
                 result.outcomes["no answer in time"] += 1
                 result.violations.append("no answer within the time bound")
                 return
+            except httpx.TransportError as exc:
+                result.outcomes[f"connection error ({type(exc).__name__})"] += 1
+                result.violations.append(f"connection error: {type(exc).__name__}")
+                return
             result.latencies.append(time.perf_counter() - started)
             kind = response.headers.get("content-type", "")
             outcome, violation = judge(response.status_code, kind, response.content)
@@ -127,7 +131,10 @@ def current_rss_mb() -> float:
 
 
 async def _rounds(base_url: str, settings: Settings, args: argparse.Namespace) -> list[Round]:
-    limits = httpx.Limits(max_connections=args.concurrency)
+    # Idle connections are dropped by the client well before the server's keep-alive timeout
+    # (5 s), as a well-behaved client does: reusing one the server is closing at that very
+    # moment is a race no server can win for a POST.
+    limits = httpx.Limits(max_connections=args.concurrency, keepalive_expiry=1.0)
     timeout = httpx.Timeout(time_bound_s(settings))
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
         # The first analysis imports litellm (~5 s, more on a busy machine): not a round's.
