@@ -1,8 +1,10 @@
 """The HTTP server: uvicorn, plus the connection limits it lacks.
 
-uvicorn has no request-read timeout (its issue #157, open since 2018): a connection that
-sends nothing, or trickles its headers a byte at a time, is held forever — its keep-alive
-timer only runs between requests and is cancelled by any byte received. An outside probe held
+uvicorn has no request-read timeout: its issue #157 (2018) still lists
+--timeout-request-start and --timeout-request-complete as not done, the pull request for the
+first (#1685) was closed unmerged, and 0.54's Config has neither. A connection that sends
+nothing, or trickles its headers a byte at a time, is held forever — the keep-alive timer
+only runs between requests and is cancelled by any byte received. An outside probe held
 5,100 such connections for 30 s without one being closed. Three ways out were weighed:
 nginx in front (sound, but a second server to install and run for `make run`), another
 ASGI server (hypercorn's read timeout is per read, so a trickle still wins; granian's header
