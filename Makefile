@@ -9,7 +9,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev browser lint typecheck test test-fast eval bench clean
+.PHONY: run install install-dev browser bench-tools lint typecheck test test-fast eval bench bench-local clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ browser:
 	  else echo "no /usr/bin/chromium and not root: browser tests will be skipped"; fi; \
 	fi
 
+# The HTTP benchmark's load generator and command timer: Debian's wrk and hyperfine.
+bench-tools:
+	@if ! command -v wrk >/dev/null || ! command -v hyperfine >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hyperfine >/dev/null 2>&1 \
+	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk hyperfine >/dev/null)) \
+	      || echo "wrk/hyperfine could not be installed: the benchmark smoke test will be skipped"; \
+	  else echo "no wrk or hyperfine and not root: the benchmark smoke test will be skipped"; fi; \
+	fi
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,20 +55,27 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-test: install-dev browser lint typecheck  ## Everything CI runs
+test: install-dev browser bench-tools lint typecheck  ## Everything CI runs
 	$(BIN)/pytest -q
 
 test-fast: install-dev  ## Unit tests only: no GGUF model, no browser
-	$(BIN)/pytest -q -m "not integration and not browser and not slow"
+	$(BIN)/pytest -q -m "not integration and not browser and not slow and not bench"
 
 eval: install  ## Golden cases on the built-in engine; compare with the committed baseline
 	$(BIN)/stancewire eval run --out runs/latest-builtin.json
 	$(BIN)/stancewire eval compare evals/runs/builtin-rules-en.json runs/latest-builtin.json
 
-bench: install-dev  ## Service overhead vs a bare litellm forward, the local GGUF path, upstream faults
+# Over real HTTP (uvicorn processes, wrk, a stub upstream; loopback only): stancewire vs a
+# plain httpx and a bare litellm forwarder, tokens and cost per article, CLI start-up
+# (~5 min on 2 cores; writes benchmarks/RESULTS.md and benchmarks/results.json); then the
+# long fault-injection run (tests/load/).
+bench: install-dev bench-tools  ## Overhead benchmark (benchmarks/RESULTS.md) and upstream faults
+	$(BIN)/python scripts/bench_http.py
+	$(BIN)/python -m tests.load.harness --requests 2000 --concurrency 100 --rounds 3
+
+bench-local: install-dev  ## In-process numbers (cache hit) and the local GGUF path vs llama.cpp
 	$(BIN)/python scripts/bench_service.py
 	$(BIN)/python scripts/bench_local.py
-	$(BIN)/python -m tests.load.harness --requests 2000 --concurrency 100 --rounds 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -11,8 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
+import sys
 import time
 from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.app import create_app
 from api.config import Settings

@@ -14,6 +14,7 @@ import asyncio
 import json
 import socket
 import statistics
+import sys
 import threading
 import time
 from pathlib import Path
@@ -23,32 +24,17 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from api.app import create_app
-from api.config import Settings
-from api.llm.client import load_litellm
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.app import create_app  # noqa: E402
+from api.config import Settings  # noqa: E402
+from api.llm.client import load_litellm  # noqa: E402
+from benchmarks.apps import MODEL  # noqa: E402
+from benchmarks.stub import stub_server  # noqa: E402  (the one stub every benchmark shares)
+
 SEED = (ROOT / "api" / "static" / "examples" / "seed_article.txt").read_text()
-ANSWER = (ROOT / "tests" / "data" / "seed_contract.json").read_text()
-MODEL = "openai/stub"
-
-
-def stub_server(delay: float = 0.0) -> FastAPI:
-    """An OpenAI-compatible chat endpoint that answers the seed contract after `delay` s."""
-    stub = FastAPI()
-
-    @stub.post("/v1/chat/completions")
-    async def complete(body: dict[str, Any]) -> dict[str, Any]:
-        if delay:
-            await asyncio.sleep(delay)
-        message = {"role": "assistant", "content": ANSWER}
-        return {
-            "id": "stub", "object": "chat.completion", "created": 0, "model": body["model"],
-            "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 900, "completion_tokens": 700, "total_tokens": 1600},
-        }  # fmt: skip
-
-    return stub
+__all__ = ["MODEL", "SEED", "client_for", "start_server", "stub_server"]
 
 
 def start_stub() -> str:

@@ -1,0 +1,114 @@
+"""Each app under uvicorn in its own process, on a free loopback port; always stopped.
+
+Every app gets the same uvicorn command (one process, uvicorn's default loop and HTTP parser
+— uvloop and httptools when installed —, no access log), so what differs between them is the
+app. Output goes to a log file per server, never to a pipe nobody reads.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from benchmarks.articles import ROOT
+
+HOST = "127.0.0.1"  # loopback only
+
+
+@dataclass
+class Server:
+    name: str
+    factory: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def uvicorn_command(factory: str, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "uvicorn", "--factory", factory,
+        "--host", HOST, "--port", str(port), "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+
+
+def bench_env(extra: dict[str, str]) -> dict[str, str]:
+    """The caller's environment without STANCEWIRE_ settings (a developer's .env must not
+    change what is measured), offline litellm, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STANCEWIRE_")}
+    env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"  # no network: litellm's bundled price map
+    return env | extra
+
+
+def start(name: str, factory: str, env: dict[str, str], log_dir: Path) -> Server:
+    port = free_port()
+    log = log_dir / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            uvicorn_command(factory, port),
+            cwd=ROOT,
+            env=bench_env(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    return Server(name, factory, port, process, log)
+
+
+def wait_ready(server: Server, timeout_s: float = 120.0) -> None:
+    """Until the server answers HTTP at all (uvicorn listens once the app's start-up ran)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            tail = server.log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"{server.name} exited at start-up:\n{tail}")
+        try:
+            httpx.get(f"{server.url}/_bench/ping", timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.25)
+    raise TimeoutError(f"{server.name} did not start within {timeout_s:.0f} s (see {server.log})")
+
+
+def stop(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=15)
+
+
+@contextmanager
+def running(
+    specs: dict[str, tuple[str, dict[str, str]]], log_dir: Path
+) -> Iterator[dict[str, Server]]:
+    """Start every (factory, env) in `specs` at once, wait until all answer, stop them all."""
+    with ExitStack() as stack:
+        servers = {}
+        for name, (factory, env) in specs.items():
+            servers[name] = start(name, factory, env, log_dir)
+            stack.callback(stop, servers[name])
+        for server in servers.values():
+            wait_ready(server)
+        yield servers
