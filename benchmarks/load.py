@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 LUA = Path(__file__).with_name("wrk_rotate.lua")
-IN_FLIGHT_SPARE = 64  # bodies per thread beyond its share: requests sent but not answered
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,12 @@ class Phase:
     max_requests: int
     offset: int = 0
     check_attempts: bool = False
+    # wrk threads; one when every body must be sent (a thread that reaches its share ends the
+    # run, and the others may stop a few short of theirs)
+    threads: int = 2
 
-    @property
-    def threads(self) -> int:
-        return min(2, self.connections)
-
-    def bodies_used(self) -> int:
-        """How far into the body file this phase reads (the next phase starts after it)."""
-        return self.max_requests + self.threads * IN_FLIGHT_SPARE
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "threads", max(1, min(self.threads, self.connections)))
 
 
 def wrk_binary() -> str:

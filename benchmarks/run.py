@@ -100,13 +100,24 @@ def _stub_stats(stub: servers.Server) -> dict[str, int]:
     return stats
 
 
-def measured(stub: servers.Server, phase: load.Phase, bodies: Path) -> dict[str, Any]:
-    """One wrk phase, with what the stub saw meanwhile (its requests and re-asks)."""
-    before = _stub_stats(stub)
+def _per_request(start: float | None, end: float | None, requests: int) -> float | None:
+    if start is None or end is None or not requests:
+        return None
+    return (end - start) * 1000 / requests
+
+
+def measured(
+    stub: servers.Server, app: servers.Server, phase: load.Phase, bodies: Path
+) -> dict[str, Any]:
+    """One wrk phase, with what the stub saw meanwhile (its requests and re-asks) and the CPU
+    time the app and the stub spent per answer."""
+    before, cpu_before = _stub_stats(stub), (app.cpu_seconds(), stub.cpu_seconds())
     result = load.run_phase(phase, bodies)
-    after = _stub_stats(stub)
+    after, cpu_after = _stub_stats(stub), (app.cpu_seconds(), stub.cpu_seconds())
     result["upstream_requests"] = after["requests"] - before["requests"]
     result["upstream_repairs"] = after["repairs"] - before["repairs"]
+    for key, start, end in zip(("app", "stub"), cpu_before, cpu_after, strict=True):
+        result[f"{key}_cpu_ms_per_request"] = _per_request(start, end, result["requests"])
     return result
 
 
@@ -157,8 +168,9 @@ def capture_requests(
     """Every article once through `server` while the stub records the requests."""
     httpx.post(f"{stub.url}/_bench/capture", json={"path": str(capture)}, timeout=10)
     bound_s = 60 + len(work.articles) / 4  # bounded even if the service crawls at 4/s
-    phase = load.Phase(f"{server.url}{ANALYZE_PATH}", 4, bound_s, len(work.articles), 0, True)
-    result = measured(stub, phase, work.bodies)
+    url = f"{server.url}{ANALYZE_PATH}"
+    phase = load.Phase(url, 4, bound_s, len(work.articles), 0, True, threads=1)
+    result = measured(stub, server, phase, work.bodies)
     httpx.post(f"{stub.url}/_bench/capture", json={"path": None}, timeout=10)
     log.info(
         "every article once: %d answers, %d of them 200", result["received"], result["answered_200"]
@@ -185,16 +197,21 @@ def _single(work: Workload, endpoint: Endpoint, url: str, after: int) -> load.Ph
     )
 
 
+def _ms(value: float | None) -> str:
+    return "?" if value is None else f"{value:.1f}"
+
+
 def measure_endpoint(
     work: Workload, stub: servers.Server, endpoint: Endpoint, server: servers.Server
 ) -> dict[str, Any]:
     url = f"{server.url}{endpoint.path}"
-    many = measured(stub, _many(work, endpoint, url), work.bodies)
+    many = measured(stub, server, _many(work, endpoint, url), work.bodies)
     single_phase = _single(work, endpoint, url, many["requests"])
-    single = measured(stub, single_phase, work.bodies)
+    single = measured(stub, server, single_phase, work.bodies)
     log.info(
-        "%s: %.0f requests/s at %d connections, p50 %.1f ms at 1",
-        endpoint.label, many["requests_per_s"], many["connections"], single["latency_ms"]["p50"],
+        "%s: %.0f requests/s at %d connections (%s CPU ms each), p50 %.1f ms at 1",
+        endpoint.label, many["requests_per_s"], many["connections"],
+        _ms(many["app_cpu_ms_per_request"]), single["latency_ms"]["p50"],
     )  # fmt: skip
     for result, offset in ((many, 0), (single, single_phase.offset)):
         result["articles_repeat"] = offset + result["requests"] > work.measured_count

@@ -3,30 +3,46 @@ the stancewire / bare-litellm ratio, the overhead per request, and the correctne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 BARE = "litellm"  # the reference every stancewire variant is compared with
 VARIANTS = ("stancewire", "stancewire_xc")
 
 
-def _per_round(rounds: list[dict[str, Any]], key: str, phase: str, *path: str) -> list[float]:
+def _per_round(
+    rounds: list[dict[str, Any]], key: str, phase: str, *path: str
+) -> list[float] | None:
+    """One value per round; None when a round lacks it (CPU time off Linux)."""
     values = []
     for round_ in rounds:
         value: Any = round_[key][phase]
         for step in path:
             value = value[step]
+        if value is None:
+            return None
         values.append(float(value))
     return values
 
 
-def endpoint_numbers(rounds: list[dict[str, Any]], key: str) -> dict[str, list[float]]:
+def _pairwise(
+    own: list[float] | None, bare: list[float] | None, combine: Callable[[float, float], float]
+) -> list[float] | None:
+    if own is None or bare is None:
+        return None
+    return [combine(a, b) for a, b in zip(own, bare, strict=True)]
+
+
+def endpoint_numbers(rounds: list[dict[str, Any]], key: str) -> dict[str, list[float] | None]:
     return {
         "requests_per_s": _per_round(rounds, key, "concurrency", "requests_per_s"),
         "p50_ms": _per_round(rounds, key, "concurrency", "latency_ms", "p50"),
         "p99_ms": _per_round(rounds, key, "concurrency", "latency_ms", "p99"),
+        "requests": _per_round(rounds, key, "concurrency", "requests"),
+        "cpu_ms": _per_round(rounds, key, "concurrency", "app_cpu_ms_per_request"),
         "single_p50_ms": _per_round(rounds, key, "single", "latency_ms", "p50"),
         "single_requests": _per_round(rounds, key, "single", "requests"),
-        "requests": _per_round(rounds, key, "concurrency", "requests"),
+        "single_cpu_ms": _per_round(rounds, key, "single", "app_cpu_ms_per_request"),
     }
 
 
@@ -55,30 +71,48 @@ def checks(results: dict[str, Any]) -> dict[str, int]:
 
 
 def summarise(results: dict[str, Any]) -> dict[str, Any]:
+    """Per endpoint and round; and for each stancewire variant against the bare forwarder:
+    requests/s ratio, CPU capacity ratio (its CPU ms per request over ours), and overhead per
+    request at one connection (p50 latency and CPU time, ours minus its)."""
     rounds = results["rounds"]
     keys = [e["key"] for e in results["endpoints"]]
     numbers = {key: endpoint_numbers(rounds, key) for key in keys}
     bare = numbers[BARE]
-    ratio: dict[str, list[float] | None] = {}
-    overhead: dict[str, list[float] | None] = {}
+    compared: dict[str, dict[str, list[float] | None]] = {}
     for variant in VARIANTS:
-        if variant not in numbers:
-            ratio[variant] = overhead[variant] = None
+        own = numbers.get(variant)
+        if own is None:
+            compared[variant] = dict.fromkeys(
+                ("ratio", "cpu_ratio", "overhead_ms", "cpu_overhead_ms")
+            )
             continue
-        own = numbers[variant]
-        ratio[variant] = [
-            s / b if b else 0.0
-            for s, b in zip(own["requests_per_s"], bare["requests_per_s"], strict=True)
-        ]
-        overhead[variant] = [
-            s - b for s, b in zip(own["single_p50_ms"], bare["single_p50_ms"], strict=True)
-        ]
+        compared[variant] = {
+            "ratio": _pairwise(own["requests_per_s"], bare["requests_per_s"], _ratio),
+            "cpu_ratio": _pairwise(bare["cpu_ms"], own["cpu_ms"], _ratio),
+            "overhead_ms": _pairwise(own["single_p50_ms"], bare["single_p50_ms"], _minus),
+            "cpu_overhead_ms": _pairwise(own["single_cpu_ms"], bare["single_cpu_ms"], _minus),
+        }
+    stub_cpu = [
+        p["stub_cpu_ms_per_request"]
+        for round_ in rounds
+        for endpoint in round_.values()
+        for p in (endpoint["concurrency"], endpoint["single"])
+        if p["stub_cpu_ms_per_request"] is not None
+    ]
     return {
         "endpoints": numbers,
-        "ratio": ratio,
-        "overhead_ms": overhead,
+        "compared": compared,
+        "stub_cpu_ms": stub_cpu or None,
         "checks": checks(results),
     }
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+def _minus(a: float, b: float) -> float:
+    return a - b
 
 
 def passed(results: dict[str, Any]) -> bool:
