@@ -260,7 +260,7 @@ def run(cfg: Config) -> dict[str, Any]:
         log.info("round %d of %d", number, cfg.rounds)
         rounds.append(run_round(work, chosen)[0])
     log.info("counting tokens")
-    token_counts = tokens.token_report(tokens.read_capture(capture_file), articles)
+    token_counts = tokens.token_report(tokens.read_capture(capture_file, len(articles)), articles)
     results = {
         "machine": info | {"load_average_end": machine.load_average()},
         "config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},

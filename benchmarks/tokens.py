@@ -95,15 +95,13 @@ def count_request(body: dict[str, Any]) -> RequestTokens:
     )
 
 
-def read_capture(path: Path) -> list[dict[str, Any]]:
-    """One request per article: no re-asks (the benchmark checks none happen), and no second
-    copy of an article wrk sent again in the last moment before it stopped."""
-    firsts: dict[str, dict[str, Any]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        body = json.loads(line)
-        if not any(m["role"] == "assistant" for m in body["messages"]):
-            firsts.setdefault(_content(body, "user"), body)
-    return list(firsts.values())
+def read_capture(path: Path, articles: int) -> list[dict[str, Any]]:
+    """One request per article: the first `articles` first-attempt requests, in the order
+    they arrived (the capture pass sends each article once, in order; what wrk sent past the
+    last one before it stopped starts over at the first article and is left out)."""
+    bodies = (json.loads(line) for line in path.read_text(encoding="utf-8").splitlines())
+    firsts = [b for b in bodies if not any(m["role"] == "assistant" for m in b["messages"])]
+    return firsts[:articles]
 
 
 def shared_prefix_tokens(bodies: list[dict[str, Any]]) -> int:

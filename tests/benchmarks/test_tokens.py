@@ -26,10 +26,10 @@ def _request(article: str, sentences: int, repair: bool = False) -> dict[str, An
 
 
 def test_capture_keeps_one_first_request_per_article(tmp_path: Path) -> None:
-    bodies = [_request("A.", 1), _request("B.", 1), _request("A.", 1), _request("B.", 1, True)]
+    bodies = [_request("A.", 1), _request("B.", 1, True), _request("B.", 1), _request("A.", 1)]
     capture = tmp_path / "requests.jsonl"
     capture.write_text("\n".join(json.dumps(b) for b in bodies))
-    kept = read_capture(capture)
+    kept = read_capture(capture, articles=2)
     assert [b["messages"][1]["content"] for b in kept] == [
         "<article>\n[1] A.\n</article>",
         "<article>\n[1] B.\n</article>",
