@@ -15,11 +15,14 @@ RAW = "results.json"
 
 
 def span(values: Sequence[float] | None, digits: int = 0) -> str:
-    """Two rounds as "low–high" (one value when they agree at this precision); n/a if absent."""
+    """Two rounds as "low–high" ("-3 to 5" across zero; one value when they agree at this
+    precision); n/a when absent."""
     if not values:
         return "n/a"
     low, high = f"{min(values):,.{digits}f}", f"{max(values):,.{digits}f}"
-    return low if low == high else f"{low}–{high}"
+    if low == high:
+        return low
+    return f"{low} to {high}" if low.startswith("-") else f"{low}–{high}"
 
 
 def number(value: float | None, digits: int = 0) -> str:
@@ -47,3 +50,16 @@ def write_results(results: dict[str, Any], out_dir: Path) -> Path:
     markdown = out_dir / MARKDOWN
     markdown.write_text(render(results), encoding="utf-8")
     return markdown
+
+
+def main() -> None:
+    """Render RESULTS.md again from a results.json (after a template change, say)."""
+    import sys
+
+    raw = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name(RAW)
+    results = json.loads(raw.read_text(encoding="utf-8"))
+    (raw.parent / MARKDOWN).write_text(render(results), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -47,6 +47,7 @@ class Config:
     max_articles: int | None = None
     cross_check_setting: str = CROSS_CHECK_SETTING
     smoke: bool = False  # the golden cases' articles, no CLI timing: a CI check, not numbers
+    label: str = ""  # what this run is, e.g. "before: the baseline for issue 18"
     keep_logs: bool = False  # server logs and recorded requests (kept anyway when a run fails)
     log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-http-")))
 
@@ -241,6 +242,12 @@ def run_round(
     return results, captured
 
 
+def _config_record(cfg: Config) -> dict[str, Any]:
+    """The run's settings as JSON, without its temporary folder."""
+    record = {k: v for k, v in asdict(cfg).items() if k != "log_dir"}
+    return {k: str(v) if isinstance(v, Path) else v for k, v in record.items()}
+
+
 def run(cfg: Config) -> dict[str, Any]:
     """Everything; returns the results (also written as JSON and Markdown to cfg.out_dir)."""
     from benchmarks.report import write_results
@@ -263,7 +270,7 @@ def run(cfg: Config) -> dict[str, Any]:
     token_counts = tokens.token_report(tokens.read_capture(capture_file, len(articles)), articles)
     results = {
         "machine": info | {"load_average_end": machine.load_average()},
-        "config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
+        "config": _config_record(cfg),
         "articles": {"count": len(articles), "source": source},
         "model": MODEL,
         "endpoints": [{"key": e.key, "label": e.label} for e in chosen],

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from benchmarks.report import span
 from benchmarks.tokens import PriceRule, cached_tokens, read_capture, shared_prefix_tokens
 
 
@@ -50,9 +49,3 @@ def test_cached_tokens_follow_the_provider_minimum_and_step() -> None:
     assert cached_tokens(1000, openai) == 0
     assert cached_tokens(1300, openai) == 1280
     assert cached_tokens(1300, PriceRule("gemini/gemini-2.5-flash", 1024, 1)) == 1300
-
-
-def test_span_shows_the_range_of_rounds() -> None:
-    assert span([48.2, 50.9]) == "48–51"
-    assert span([0.41, 0.41], 2) == "0.41"
-    assert span(None) == "n/a"
