@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     cfg = parse(argv)
     results = run(cfg)
     print((cfg.out_dir / "RESULTS.md").read_text())
+    print(f"results: {cfg.out_dir / 'RESULTS.md'} and results.json beside it", file=sys.stderr)
     ok = passed(results)
     if not ok:
         print("FAILED: some answers were not 200, or stancewire repaired answers.", file=sys.stderr)
