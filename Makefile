@@ -68,9 +68,9 @@ eval: install  ## Golden cases on the built-in engine; compare with the committe
 # Over real HTTP (uvicorn processes, wrk, a stub upstream; loopback only): stancewire vs a
 # plain httpx and a bare litellm forwarder, tokens and cost per article, CLI start-up
 # (~5 min on 2 cores; writes benchmarks/RESULTS.md and benchmarks/results.json); then the
-# long fault-injection run (tests/load/).
+# long fault-injection run (tests/load/). BENCH_ARGS go to bench_http.py, e.g. --label "after: …".
 bench: install-dev bench-tools  ## Overhead benchmark (benchmarks/RESULTS.md) and upstream faults
-	$(BIN)/python scripts/bench_http.py
+	$(BIN)/python scripts/bench_http.py $(BENCH_ARGS)
 	$(BIN)/python -m tests.load.harness --requests 2000 --concurrency 100 --rounds 3
 
 bench-local: install-dev  ## In-process numbers (cache hit) and the local GGUF path vs llama.cpp

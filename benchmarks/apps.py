@@ -4,8 +4,10 @@ process (`python -m uvicorn --factory benchmarks.apps:<name>`), all against the 
 - `httpx_forwarder`: FastAPI → one httpx POST to the stub → the answer's JSON;
 - `litellm_forwarder`: FastAPI → `litellm.acompletion` with litellm's default settings →
   the answer's JSON (DESIGN §8's reference: what a bare litellm endpoint costs);
-- `stancewire`: the service's own app (`api.app.create_app`) on a hosted model name that
-  supports JSON-schema output, pointed at the stub, cache off.
+- stancewire: the service as shipped (`stancewire serve`, settings from STANCEWIRE_
+  variables, see `as_environment`), or its app (`stancewire`) under the forwarders' plain
+  uvicorn, on a hosted model name that supports JSON-schema output, pointed at the stub,
+  cache off.
 
 Configuration comes from the environment the runner sets: BENCH_UPSTREAM (the stub's /v1
 base URL), BENCH_MODEL, and BENCH_SETTINGS (a JSON object of extra stancewire Settings).
@@ -80,19 +82,30 @@ def litellm_forwarder() -> FastAPI:
     return app
 
 
+def stancewire_settings(upstream: str, extra: dict[str, Any]) -> dict[str, Any]:
+    """stancewire's Settings for the benchmark: the model at the stub, cache off, + `extra`."""
+    return {
+        "default_model": _model(),
+        "models": [_model()],
+        "api_base": upstream,
+        "api_key": "stub-key",
+        "cache_size": 0,
+        **extra,
+    }
+
+
+def as_environment(settings: dict[str, Any]) -> dict[str, str]:
+    """The same settings as STANCEWIRE_ variables, for `stancewire serve`."""
+    return {
+        f"STANCEWIRE_{name.upper()}": value if isinstance(value, str) else json.dumps(value)
+        for name, value in settings.items()
+    }
+
+
 def stancewire() -> FastAPI:
-    """The service as shipped, configured through Settings only (no env file, cache off)."""
+    """The service's app, configured through Settings only (no env file, cache off)."""
     from api.app import create_app
     from api.config import Settings
 
     extra: dict[str, Any] = json.loads(os.environ.get("BENCH_SETTINGS", "{}"))
-    settings = Settings(
-        _env_file=None,
-        default_model=_model(),
-        models=[_model()],
-        api_base=_upstream(),
-        api_key="stub-key",
-        cache_size=0,
-        **extra,
-    )
-    return create_app(settings)
+    return create_app(Settings(_env_file=None, **stancewire_settings(_upstream(), extra)))

@@ -22,7 +22,13 @@ from typing import Any
 import httpx
 
 from benchmarks import load, machine, servers, summary, tokens
-from benchmarks.apps import ANALYZE_PATH, FORWARD_PATH, MODEL
+from benchmarks.apps import (
+    ANALYZE_PATH,
+    FORWARD_PATH,
+    MODEL,
+    as_environment,
+    stancewire_settings,
+)
 from benchmarks.articles import data_dir, load_articles, write_bodies
 from benchmarks.startup import measure_cli
 
@@ -46,6 +52,8 @@ class Config:
     cli_runs: int = 5
     max_articles: int | None = None
     cross_check_setting: str = CROSS_CHECK_SETTING
+    # "serve": `stancewire serve`, as shipped; "uvicorn": its app under the forwarders' uvicorn
+    stancewire_server: str = "serve"
     smoke: bool = False  # the golden cases' articles, no CLI timing: a CI check, not numbers
     label: str = ""  # what this run is, e.g. "before: the baseline for issue 18"
     keep_logs: bool = False  # server logs and recorded requests (kept anyway when a run fails)
@@ -73,27 +81,30 @@ class Endpoint:
         return self.path == ANALYZE_PATH
 
 
-def endpoints(cross_check_setting: str) -> tuple[list[Endpoint], bool]:
-    """The apps to compare; stancewire with the cross-check on only once the setting exists."""
+def endpoints(cfg: Config) -> tuple[list[Endpoint], Endpoint, bool]:
+    """The apps to compare, the stancewire for the pass over every article, and whether the
+    cross-check setting exists (stancewire with it on is compared only then)."""
     from api.config import Settings
 
-    exists = cross_check_setting in Settings.model_fields
-    off, on = ({cross_check_setting: False} if exists else {}), {cross_check_setting: True}
+    name = cfg.cross_check_setting
+    exists = name in Settings.model_fields
+    server = servers.SERVE if cfg.stancewire_server == "serve" else STANCEWIRE
+    off = {name: False} if exists else {}
     chosen = [
         Endpoint("httpx", "plain httpx forwarder", "benchmarks.apps:httpx_forwarder", FORWARD_PATH),
         Endpoint(
             "litellm", "bare litellm forwarder", "benchmarks.apps:litellm_forwarder", FORWARD_PATH
         ),
-        Endpoint("stancewire", "stancewire, cross-check off", STANCEWIRE, ANALYZE_PATH, off),
+        Endpoint("stancewire", "stancewire, cross-check off", server, ANALYZE_PATH, off),
     ]
     if exists:
         chosen.append(
-            Endpoint("stancewire_xc", "stancewire, cross-check on", STANCEWIRE, ANALYZE_PATH, on)
+            Endpoint(
+                "stancewire_xc", "stancewire, cross-check on", server, ANALYZE_PATH, {name: True}
+            )
         )
-    return chosen, exists
-
-
-CAPTURE = Endpoint("capture", "stancewire (every article once)", STANCEWIRE, ANALYZE_PATH)
+    capture = Endpoint("capture", "stancewire (every article once)", server, ANALYZE_PATH, off)
+    return chosen, capture, exists
 
 
 def _stub_stats(stub: servers.Server) -> dict[str, int]:
@@ -140,11 +151,16 @@ def warm_all(apps: dict[str, servers.Server], chosen: list[Endpoint], articles: 
             done.result()
 
 
-def app_specs(
-    stub: servers.Server, chosen: list[Endpoint]
-) -> dict[str, tuple[str, dict[str, str]]]:
-    env = {"BENCH_UPSTREAM": f"{stub.url}/v1", "BENCH_MODEL": MODEL}
-    return {e.key: (e.factory, env | {"BENCH_SETTINGS": json.dumps(e.settings)}) for e in chosen}
+def launches(stub: servers.Server, chosen: list[Endpoint]) -> dict[str, servers.Launch]:
+    upstream = f"{stub.url}/v1"
+    started = {}
+    for e in chosen:
+        if e.factory == servers.SERVE:
+            env = as_environment(stancewire_settings(upstream, e.settings))
+        else:
+            env = {"BENCH_UPSTREAM": upstream, "BENCH_SETTINGS": json.dumps(e.settings)}
+        started[e.key] = servers.Launch(e.factory, env | {"BENCH_MODEL": MODEL})
+    return started
 
 
 @dataclass
@@ -152,6 +168,11 @@ class Workload:
     cfg: Config
     articles: list[str]
     bodies: Path
+
+    @property
+    def capture_file(self) -> Path:
+        """Where the stub records the requests of the pass over every article."""
+        return self.cfg.log_dir / "requests.jsonl"
 
     @property
     def warmup_articles(self) -> list[str]:
@@ -220,23 +241,23 @@ def measure_endpoint(
 
 
 def run_round(
-    work: Workload, chosen: list[Endpoint], capture: Path | None = None
+    work: Workload, chosen: list[Endpoint], capture: Endpoint | None = None
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Fresh processes; with `capture`, first the pass over every article. That pass has a
     stancewire process of its own (started with the others: one wait for litellm's import),
     so the measured one stays cold — except in the smoke run, where one process does both."""
-    log_dir, own_capture = work.cfg.log_dir, capture is not None and not work.cfg.smoke
+    log_dir, own = work.cfg.log_dir, capture is not None and not work.cfg.smoke
     captured = None
-    with servers.running({"stub": (STUB, {})}, log_dir) as stub_only:
+    with servers.running({"stub": servers.Launch(STUB)}, log_dir) as stub_only:
         stub = stub_only["stub"]
-        warmed = [*chosen, CAPTURE] if own_capture else chosen
-        with servers.running(app_specs(stub, warmed), log_dir) as apps:
+        warmed = [*chosen, capture] if own and capture else chosen
+        with servers.running(launches(stub, warmed), log_dir) as apps:
             log.info("servers up: %s", ", ".join(apps))
             warm_all(apps, warmed, work.warmup_articles)
             if capture is not None:
-                server = apps[CAPTURE.key if own_capture else "stancewire"]
-                captured = capture_requests(work, stub, server, capture)
-                if own_capture:
+                server = apps[capture.key if own else "stancewire"]
+                captured = capture_requests(work, stub, server, work.capture_file)
+                if own:
                     servers.stop(server)  # its memory and CPU go back to the measured apps
             results = {e.key: measure_endpoint(work, stub, e, apps[e.key]) for e in chosen}
     return results, captured
@@ -258,21 +279,22 @@ def run(cfg: Config) -> dict[str, Any]:
     articles, source = load_articles(None if cfg.smoke else data_dir(cfg.data))
     articles = articles[: cfg.max_articles] if cfg.max_articles else articles
     work = Workload(cfg, articles, write_bodies(articles, cfg.log_dir / "bodies.jsonl"))
-    chosen, cross_check = endpoints(cfg.cross_check_setting)
-    capture_file = cfg.log_dir / "requests.jsonl"
+    chosen, capture_endpoint, cross_check = endpoints(cfg)
     log.info("%s; round 1 of %d", source, cfg.rounds)
-    first, capture = run_round(work, chosen, capture_file)
+    first, capture = run_round(work, chosen, capture_endpoint)
     rounds = [first]
     for number in range(2, cfg.rounds + 1):
         log.info("round %d of %d", number, cfg.rounds)
         rounds.append(run_round(work, chosen)[0])
     log.info("counting tokens")
-    token_counts = tokens.token_report(tokens.read_capture(capture_file, len(articles)), articles)
+    captured = tokens.read_capture(work.capture_file, len(articles))
+    token_counts = tokens.token_report(captured, articles)
     results = {
         "machine": info | {"load_average_end": machine.load_average()},
         "config": _config_record(cfg),
         "articles": {"count": len(articles), "source": source},
         "model": MODEL,
+        "stancewire_server": capture_endpoint.factory,
         "endpoints": [{"key": e.key, "label": e.label} for e in chosen],
         "cross_check": {"setting": cfg.cross_check_setting, "available": cross_check},
         "capture": capture,

@@ -1,8 +1,9 @@
 """Each app under uvicorn in its own process, on a free loopback port; always stopped.
 
-Every app gets the same uvicorn command (one process, uvicorn's default loop and HTTP parser
-— uvloop and httptools when installed —, no access log), so what differs between them is the
-app. Output goes to a log file per server, never to a pipe nobody reads.
+The forwarders get the same uvicorn command (one process, uvicorn's default loop and HTTP
+parser — uvloop and httptools when installed —, no access log); stancewire runs as shipped,
+`stancewire serve` (or, for comparison, its app under that same plain uvicorn). Output goes
+to a log file per server, never to a pipe nobody reads.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -24,10 +25,28 @@ from benchmarks.articles import ROOT
 HOST = "127.0.0.1"  # loopback only
 
 
+SERVE = "stancewire serve"  # the service's documented production command
+
+
+@dataclass(frozen=True)
+class Launch:
+    """How one server starts: `target` is an app factory ("module:function") served by plain
+    uvicorn, or SERVE — the stancewire CLI, configured only through STANCEWIRE_ variables."""
+
+    target: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    def command(self, port: int) -> list[str]:
+        if self.target == SERVE:
+            stancewire = Path(sys.executable).with_name("stancewire")
+            return [str(stancewire), "serve", "--host", HOST, "--port", str(port)]
+        return uvicorn_command(self.target, port)
+
+
 @dataclass
 class Server:
     name: str
-    factory: str
+    launch: Launch
     port: int
     process: subprocess.Popen[bytes]
     log: Path
@@ -69,19 +88,20 @@ def bench_env(extra: dict[str, str]) -> dict[str, str]:
     return env | extra
 
 
-def start(name: str, factory: str, env: dict[str, str], log_dir: Path) -> Server:
+def start(name: str, launch: Launch, log_dir: Path) -> Server:
     port = free_port()
     log = log_dir / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            uvicorn_command(factory, port),
-            cwd=ROOT,
-            env=bench_env(env),
+            launch.command(port),
+            # The CLI reads a .env from its working directory: the log folder has none.
+            cwd=log_dir if launch.target == SERVE else ROOT,
+            env=bench_env(launch.env),
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-    return Server(name, factory, port, process, log)
+    return Server(name, launch, port, process, log)
 
 
 def wait_ready(server: Server, timeout_s: float = 120.0) -> None:
@@ -110,14 +130,12 @@ def stop(server: Server) -> None:
 
 
 @contextmanager
-def running(
-    specs: dict[str, tuple[str, dict[str, str]]], log_dir: Path
-) -> Iterator[dict[str, Server]]:
-    """Start every (factory, env) in `specs` at once, wait until all answer, stop them all."""
+def running(launches: dict[str, Launch], log_dir: Path) -> Iterator[dict[str, Server]]:
+    """Start every server at once, wait until all answer, stop them all at the end."""
     with ExitStack() as stack:
         servers = {}
-        for name, (factory, env) in specs.items():
-            servers[name] = start(name, factory, env, log_dir)
+        for name, launch in launches.items():
+            servers[name] = start(name, launch, log_dir)
             stack.callback(stop, servers[name])
         for server in servers.values():
             wait_ready(server)

@@ -42,6 +42,13 @@ def parse(argv: list[str] | None = None) -> Config:
     p.add_argument("--max-articles", type=int, help="use only the first N articles")
     p.add_argument("--cross-check-setting", default=CROSS_CHECK_SETTING)
     p.add_argument("--keep-logs", action="store_true", help="keep server logs and requests")
+    p.add_argument(
+        "--stancewire-server",
+        choices=["serve", "uvicorn"],
+        default="serve",
+        help="serve: `stancewire serve`, as shipped (default); uvicorn: the app under the\n"
+        "forwarders' plain uvicorn command (isolates the server stack's share)",
+    )
     p.add_argument("--label", default="", help='what this run is, e.g. "after: lean litellm"')
     a = p.parse_args(argv)
     if a.smoke:
@@ -52,6 +59,7 @@ def parse(argv: list[str] | None = None) -> Config:
         duration_s=a.duration, max_requests=a.requests, c1_duration_s=a.single_duration,
         c1_max_requests=a.single_requests, cli_runs=a.cli_runs, max_articles=a.max_articles,
         cross_check_setting=a.cross_check_setting, keep_logs=a.keep_logs, label=a.label,
+        stancewire_server=a.stancewire_server,
     )  # fmt: skip
 
 
