@@ -9,7 +9,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev browser bench-tools lint typecheck test test-fast eval bench bench-local clean
+.PHONY: run install install-dev browser bench-tools lint typecheck test test-fast eval bench bench-local train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ bench: install-dev bench-tools  ## Overhead benchmark (benchmarks/RESULTS.md) an
 bench-local: install-dev  ## In-process numbers (cache hit) and the local GGUF path vs llama.cpp
 	$(BIN)/python scripts/bench_service.py
 	$(BIN)/python scripts/bench_local.py
+
+DATA ?= ../shared/data
+train: install  ## Rebuild the claim model from the shared data (fixed seeds, one thread, ~15 min)
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/train_claim_model.py --data $(DATA)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

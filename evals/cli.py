@@ -17,6 +17,7 @@ from rich.table import Table
 from api.errors import StancewireError
 from evals.cassettes import CASSETTES_DIR, CassetteMode
 from evals.compare import DEFAULT_THRESHOLD, compare_runs
+from evals.datasets.claim_commands import register as register_claim_datasets
 from evals.datasets.emergent import DatasetScores
 from evals.results import CassetteInfo, RunFile
 from evals.runner import RUNS_DIR, RunOptions
@@ -24,6 +25,7 @@ from evals.runner import RUNS_DIR, RunOptions
 eval_app = typer.Typer(help="Golden cases, runs, comparisons, reports.", no_args_is_help=True)
 dataset_app = typer.Typer(help="Score the service on public datasets.", no_args_is_help=True)
 eval_app.add_typer(dataset_app, name="dataset")
+register_claim_datasets(dataset_app)  # fnc1, near-miss (the claim model)
 out = Console()
 err = Console(stderr=True)
 

@@ -1,0 +1,67 @@
+"""Plain-text features: what a sentence does with a claim, and what of the claim is missing."""
+
+from __future__ import annotations
+
+from api.builtin.claimmodel.features import (
+    ARTICLE_NAMES,
+    SENTENCE_NAMES,
+    ClaimView,
+    Idf,
+    pair_features,
+    sentence_matrix,
+)
+from api.builtin.claimmodel.fnc_features import FEATURE_NAMES, fnc_features
+from api.builtin.claimmodel.text import read
+
+IDF = Idf({"troop": 2.0, "russia": 3.0, "korea": 3.0, "north": 2.0, "sent": 1.5}, unseen=6.0)
+SEED_SENTENCES = [
+    "North Korea has sent troops to Russia, South Korea's spy agency said.",
+    "The Kremlin earlier denied the reports.",
+    "The White House said it could not confirm whether the troops had arrived.",
+]
+
+
+def _article(claim: str) -> dict[str, float]:
+    tokens = [read(s) for s in SEED_SENTENCES]
+    return dict(zip(ARTICLE_NAMES, pair_features(claim, tokens, SEED_SENTENCES, IDF), strict=True))
+
+
+def test_a_claim_about_other_countries_misses_its_names_though_troops_match() -> None:
+    own = _article("North Korea sent troops to Russia")
+    other = _article("China sent troops to Ukraine")
+    assert own["missing_names"] == 0 and own["article_cov"] == 1.0
+    assert other["missing_names"] == 2
+    assert other["missing_max_idf"] == IDF.unseen  # "China", "Ukraine": never seen, so rare
+    assert other["article_cov"] < 0.5
+
+
+def test_cues_are_scoped_to_the_matched_claim_words() -> None:
+    view = ClaimView.of("Russia denied the reports", IDF)
+    rows = sentence_matrix(view, [read(s) for s in SEED_SENTENCES])
+    column = dict(zip(SENTENCE_NAMES, rows.T, strict=True))
+    assert list(column["has_refute"]) == [0.0, 1.0, 0.0]  # "denied"
+    assert column["has_hedge"][2] == 1.0  # "could", "whether"
+    assert column["has_negation"][2] == 1.0  # "not"
+    assert column["scoped_negation"][2] == 0.0  # far from any word of this claim
+
+
+def test_negated_contractions_and_names_are_read() -> None:
+    tokens = read("Apple didn't confirm the iPhone 7 launch in Berlin.")
+    assert "n't" in tokens.stems and "negation" in tokens.cues and "confirm" in tokens.cues
+    assert {"appl", "berlin"} <= tokens.names
+    assert "7" in tokens.numbers
+
+
+def test_fnc_baseline_features_count_refuting_words_and_shared_grams() -> None:
+    values = dict(
+        zip(
+            FEATURE_NAMES,
+            fnc_features("Hoax: Banksy not arrested", "Banksy was not arrested, police said."),
+            strict=True,
+        )
+    )
+    assert len(values) == 44
+    assert values["fnc_refute_hoax"] == 1.0 and values["fnc_refute_not"] == 1.0
+    assert values["fnc_polarity_head"] == 0.0  # two refuting words: even
+    assert values["fnc_polarity_body"] == 1.0  # one: odd
+    assert values["fnc_word2_all"] == 1.0  # "not arrested"
