@@ -2,9 +2,10 @@
 
     .venv/bin/python -m tests.claimmodel.build_sample /work/shared/data
 
-Eight claim groups that are neither golden nor near-miss: their Emergent rows, their
-FNC-1 headlines against up to three of their bodies, and unrelated pairs among those
-bodies, in the shared data's own formats.
+Eight claim groups that are neither golden nor near-miss, chosen among those with
+Emergent denials (so every class occurs): up to 15 Emergent rows each, their FNC-1
+headlines against up to three of their bodies, and one FNC-1 "unrelated" pair per
+headline (at most 25 more bodies), in the shared data's own formats.
 """
 
 from __future__ import annotations
@@ -12,53 +13,87 @@ from __future__ import annotations
 import json
 import random
 import sys
+from collections import Counter
 from pathlib import Path
 
-from api.builtin.claimmodel.data import load_corpus, read_jsonl
+from api.builtin.claimmodel.data import Corpus, load_corpus, read_jsonl
 from api.builtin.claimmodel.exclusions import all_exclusions
 
 OUT = Path(__file__).parent / "data"
 
 
+def _groups(corpus: Corpus, rng: random.Random) -> set[str]:
+    excluded = all_exclusions(corpus).groups
+    against = Counter(
+        corpus.claim_group(p)
+        for p in corpus.pairs
+        if p.source == "emergent" and p.label == "disagree"
+    )
+    with_bodies = {corpus.claim_group(p) for p in corpus.pairs if p.source == "emergent-claim-body"}
+    eligible = sorted(g for g in with_bodies - excluded if against[g] >= 2)
+    return set(rng.sample(eligible, 8))
+
+
 def main(data_dir: Path) -> None:
     rng = random.Random(3)
     corpus = load_corpus(data_dir)
-    excluded = all_exclusions(corpus).groups
-    with_bodies = {corpus.claim_group(p) for p in corpus.pairs if p.source == "emergent-claim-body"}
-    groups = set(rng.sample(sorted(with_bodies - excluded), 8))
+    groups = _groups(corpus, rng)
+    fnc = [p for p in corpus.pairs if p.source == "fnc1" and corpus.claim_group(p) in groups]
     bodies: set[int] = set()
     for group in sorted(groups):
         related = sorted(
             {
                 int(p.article[4:])
-                for p in corpus.pairs
-                if p.source == "fnc1" and p.label != "unrelated" and corpus.claim_group(p) == group
+                for p in fnc
+                if p.label != "unrelated" and corpus.claim_group(p) == group
             }
         )
         bodies |= set(rng.sample(related, min(3, len(related))))
+    chosen = [p for p in fnc if int(p.article[4:]) in bodies]
+    seen: set[str] = set()
+    headlines = {c.claim for c in chosen}
+    extra = 0
+    for p in fnc:  # one unrelated pair per headline, at most 25 more bodies
+        body = int(p.article[4:])
+        if p.label != "unrelated" or p.claim in seen or p.claim not in headlines:
+            continue
+        if body not in bodies and extra >= 25:
+            continue
+        extra += body not in bodies
+        seen.add(p.claim)
+        chosen.append(p)
+        bodies.add(body)
     stances = [
-        r
-        for r in read_jsonl(data_dir / "fnc1_train_stances.jsonl")
-        if int(str(r["body_id"])) in bodies
-        and corpus.groups["claim:" + " ".join(str(r["headline"]).lower().split()).strip(" .")]
-        in groups
+        {"headline": p.claim, "body_id": int(p.article[4:]), "stance": p.label} for p in chosen
     ]
     emergent = [
         r
         for r in read_jsonl(data_dir / "emergent_train.jsonl")
         if corpus.groups[f"em:{r['id']}"] in groups
     ]
+    per_group: Counter[str] = Counter()
+    kept = []
+    for r in emergent:
+        group = corpus.groups[f"em:{r['id']}"]
+        if per_group[group] < 15 or r["stance"] == "against":
+            per_group[group] += 1
+            kept.append(r)
     _write(OUT / "fnc1_train_stances.jsonl", stances)
+    all_bodies = read_jsonl(data_dir / "fnc1_train_bodies.jsonl")
     _write(
-        OUT / "fnc1_train_bodies.jsonl",
-        [
-            r
-            for r in read_jsonl(data_dir / "fnc1_train_bodies.jsonl")
-            if int(str(r["body_id"])) in bodies
-        ],
+        OUT / "fnc1_train_bodies.jsonl", [r for r in all_bodies if int(str(r["body_id"])) in bodies]
     )
-    _write(OUT / "emergent_train.jsonl", emergent)
-    print(len(stances), "stances", len(bodies), "bodies", len(emergent), "emergent rows")
+    _write(OUT / "emergent_train.jsonl", kept)
+    print(
+        len(stances),
+        "stances",
+        Counter(s["stance"] for s in stances),
+        len(bodies),
+        "bodies",
+        len(kept),
+        "emergent rows",
+        Counter(str(r["stance"]) for r in kept),
+    )
 
 
 def _write(path: Path, rows: list[dict[str, object]]) -> None:

@@ -7,7 +7,7 @@ from api.builtin.claimmodel.features import (
     SENTENCE_NAMES,
     ClaimView,
     Idf,
-    pair_features,
+    pair_features_and_text,
     sentence_matrix,
 )
 from api.builtin.claimmodel.fnc_features import FEATURE_NAMES, fnc_features
@@ -23,7 +23,8 @@ SEED_SENTENCES = [
 
 def _article(claim: str) -> dict[str, float]:
     tokens = [read(s) for s in SEED_SENTENCES]
-    return dict(zip(ARTICLE_NAMES, pair_features(claim, tokens, SEED_SENTENCES, IDF), strict=True))
+    vector, _ = pair_features_and_text(claim, tokens, SEED_SENTENCES, IDF)
+    return dict(zip(ARTICLE_NAMES, vector, strict=True))
 
 
 def test_a_claim_about_other_countries_misses_its_names_though_troops_match() -> None:
@@ -65,3 +66,14 @@ def test_fnc_baseline_features_count_refuting_words_and_shared_grams() -> None:
     assert values["fnc_polarity_head"] == 0.0  # two refuting words: even
     assert values["fnc_polarity_body"] == 1.0  # one: odd
     assert values["fnc_word2_all"] == 1.0  # "not arrested"
+
+
+def test_evidence_text_is_the_lead_and_the_sentences_that_cover_the_claim() -> None:
+    from api.builtin.claimmodel.features import evidence_text
+
+    sentences = [*SEED_SENTENCES, "Nothing here about it.", "Russia has not commented."]
+    tokens = [read(s) for s in sentences]
+    rows = sentence_matrix(ClaimView.of("Kremlin denied reports", IDF), tokens)
+    text = evidence_text(tokens, rows).split()
+    assert text[:3] == ["north", "korea", "has"]  # the lead comes first
+    assert "kremlin" in text and "noth" not in text

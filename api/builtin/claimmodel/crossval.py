@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from api.builtin.claimmodel.data import LABELS, STANCES
 from api.builtin.claimmodel.features import ARTICLE_NAMES
 from api.builtin.claimmodel.fnc_features import FEATURE_NAMES as FNC_NAMES
 from api.builtin.claimmodel.learners import SEED, BoostingParams, baseline, calibrated
+from api.builtin.claimmodel.stance import DomainCalibrated, DomainText, domains_of, out_of_fold_text
 from api.builtin.claimmodel.table import Table
 
 N_FOLDS = 5
@@ -42,13 +44,18 @@ def assign_folds(groups: np.ndarray, n_folds: int = N_FOLDS, seed: int = SEED) -
 
 @dataclass
 class FittedModel:
-    related: object
-    stance: object
+    related: Any  # calibrated booster: X -> P(unrelated), P(related)
+    stance: Any  # calibrated booster: [X, text probs] -> P(agree, disagree, discuss)
+    text: Any  # bag-of-words pipeline: evidence text -> P(agree, disagree, discuss)
 
-    def predict(self, X: np.ndarray) -> np.ndarray:
+    def stance_probs(self, X: np.ndarray, texts: np.ndarray) -> np.ndarray:
+        text_probs = self.text.predict_proba(texts, domains_of(X))
+        return np.asarray(self.stance.predict_proba(np.hstack([X, text_probs])))
+
+    def predict(self, X: np.ndarray, texts: np.ndarray) -> np.ndarray:
         """(n, 4) probabilities over LABELS: unrelated, agree, disagree, discuss."""
-        p_related = self.related.predict_proba(X)[:, 1]  # type: ignore[attr-defined]
-        p_stance = self.stance.predict_proba(X)  # type: ignore[attr-defined]
+        p_related = self.related.predict_proba(X)[:, 1]
+        p_stance = self.stance_probs(X, texts)
         return np.column_stack([1 - p_related, p_stance * p_related[:, None]])
 
 
@@ -59,8 +66,11 @@ def fit_model(train: Table, params: BoostingParams) -> FittedModel:
     related = calibrated(train.X[rel_mask], y_rel, train.claim_groups[rel_mask], params)
     st_mask = np.isin(sources, STANCE_SOURCES) & np.isin(labels, STANCES)
     y_st = np.array([STANCES.index(lab) for lab in labels[st_mask]])
-    stance = calibrated(train.X[st_mask], y_st, train.claim_groups[st_mask], params)
-    return FittedModel(related, stance)
+    texts, groups = train.texts[st_mask], train.claim_groups[st_mask]
+    domains = domains_of(train.X[st_mask])
+    stacked = np.hstack([train.X[st_mask], out_of_fold_text(texts, y_st, groups, domains)])
+    stance = DomainCalibrated(params).fit(stacked, y_st, groups)
+    return FittedModel(related, stance, DomainText().fit(texts, y_st, domains))
 
 
 @dataclass
@@ -95,7 +105,7 @@ def cross_validate(
         train = concat(table.select(train_mask), swapped.select(swap_fold != k))
         test = table.select((claim_fold == k) & np.isin(table.sources(), STANCE_SOURCES))
         model = fit_model(train, params)
-        _record(result, k, train, test, model.predict(test.X), with_baseline)
+        _record(result, k, train, test, model.predict(test.X, test.texts), with_baseline)
     return result
 
 
@@ -136,6 +146,7 @@ def concat(a: Table, b: Table) -> Table:
     return Table(
         a.pairs + b.pairs,
         np.vstack([a.X, b.X]),
+        np.concatenate([a.texts, b.texts]),
         np.concatenate([a.claim_groups, b.claim_groups]),
         np.concatenate([a.article_groups, b.article_groups]),
     )

@@ -243,20 +243,34 @@ def _cosine(claim: ClaimView, sentences: Sequence[Tokens], idf: Idf) -> float:
     return dot / norm if norm else 0.0
 
 
+def pair_features_and_text(
+    claim: str, sentences: Sequence[Tokens], texts: Sequence[str], idf: Idf
+) -> tuple[np.ndarray, str]:
+    """ARTICLE_NAMES of a claim against an article given as read sentences and their text,
+    and the article's evidence text (evidence_text)."""
+    view = ClaimView.of(claim, idf)
+    rows = sentence_matrix(view, sentences)
+    vector = article_vector(claim, view, sentences, rows, "\n".join(texts), idf)
+    return vector, evidence_text(sentences, rows)
+
+
+def evidence_text(sentences: Sequence[Tokens], rows: np.ndarray) -> str:
+    """The stems of what the article says about the claim: its TOP_K most covering
+    sentences (and the lead), for the bag-of-words stance classifier."""
+    if not len(rows):
+        return ""
+    cov = rows[:, _INDEX["cov"]]
+    chosen = sorted({0, *np.argsort(-cov, kind="stable")[:TOP_K].tolist()})
+    return " ".join(s for i in chosen for s in sentences[i].stems)
+
+
 __all__ = [
     "ARTICLE_NAMES",
     "SENTENCE_NAMES",
     "ClaimView",
     "Idf",
     "article_vector",
+    "evidence_text",
+    "pair_features_and_text",
     "sentence_matrix",
 ]
-
-
-def pair_features(
-    claim: str, sentences: Sequence[Tokens], texts: Sequence[str], idf: Idf
-) -> np.ndarray:
-    """ARTICLE_NAMES of a claim against an article given as read sentences and their text."""
-    view = ClaimView.of(claim, idf)
-    rows = sentence_matrix(view, sentences)
-    return article_vector(claim, view, sentences, rows, "\n".join(texts), idf)

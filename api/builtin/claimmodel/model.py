@@ -12,13 +12,16 @@ from typing import Any, Literal
 import joblib
 import numpy as np
 import sklearn
+from threadpoolctl import threadpool_limits
 
+from api.builtin.claimmodel.crossval import FittedModel
 from api.builtin.claimmodel.data import STANCES
 from api.builtin.claimmodel.features import (
     SENTENCE_NAMES,
     ClaimView,
     Idf,
     article_vector,
+    evidence_text,
     sentence_matrix,
 )
 from api.builtin.claimmodel.table import FEATURES_VERSION
@@ -70,17 +73,26 @@ class ClaimModel:
     def __init__(self, artifact: dict[str, Any]) -> None:
         self.version: str = artifact["version"]
         self.idf = Idf(artifact["idf_weights"], artifact["idf_unseen"])
-        self._related = artifact["related"]
-        self._stance = artifact["stance"]
+        self._model = FittedModel(artifact["related"], artifact["stance"], artifact["text"])
 
     def assess(self, claim: str, sentences: Sequence[str]) -> ClaimAssessment:
         tokens = [read(s) for s in sentences]
         view = ClaimView.of(claim, self.idf)
         rows = sentence_matrix(view, tokens)
-        x = article_vector(claim, view, tokens, rows, "\n".join(sentences), self.idf)[None, :]
-        related = float(self._related.predict_proba(x)[0, 1])
-        stance = self._stance.predict_proba(x)[0]
-        per_sentence = self._sentences(claim, view, tokens, sentences, rows)
+        x = article_vector(claim, view, tokens, rows, "\n".join(sentences), self.idf)
+        # The article and each sentence as a one-sentence article, in one call per model:
+        # a booster's cost is per call (one pass over its trees), not per row.
+        singles = [
+            article_vector(claim, view, tokens[i : i + 1], rows[i : i + 1], sentences[i], self.idf)
+            for i in range(len(sentences))
+        ]
+        X = np.vstack([x, *singles])
+        texts = np.array([evidence_text(tokens, rows), *(" ".join(t.stems) for t in tokens)])
+        with threadpool_limits(limits=1):  # OpenMP threads cost more than they save on a row
+            related = float(self._model.related.predict_proba(x[None, :])[0, 1])
+            stances = self._model.stance_probs(X, texts)
+        stance = stances[0]
+        per_sentence = _sentences(stances[1:], rows)
         top = int(stance.argmax())
         if related < RELATED_THRESHOLD or not sentences:
             verdict: Verdict = "not_mentioned"
@@ -100,42 +112,27 @@ class ClaimModel:
             model_version=self.version,
         )
 
-    def _sentences(
-        self,
-        claim: str,
-        view: ClaimView,
-        tokens: Sequence[Any],
-        texts: Sequence[str],
-        rows: np.ndarray,
-    ) -> list[SentenceAssessment]:
-        """Each sentence read as a one-sentence article by the stance model."""
-        if not texts:
-            return []
-        X = np.vstack(
-            [
-                article_vector(claim, view, tokens[i : i + 1], rows[i : i + 1], texts[i], self.idf)
-                for i in range(len(texts))
-            ]
-        )
-        probs = self._stance.predict_proba(X)
-        out = []
-        for i, (agree, disagree, discuss) in enumerate(probs):
-            hedged = bool(rows[i, _HEDGED].any())
-            acts: dict[SpeechAct, float] = {
-                "asserts": float(agree),
-                "denies": float(disagree),
-                "questions": float(discuss) if hedged else 0.0,
-                "reports": 0.0 if hedged else float(discuss),
-            }
-            out.append(SentenceAssessment(i, float(rows[i, _COV]), acts))
-        return out
-
     def claim_similarity(self, a: str, b: str) -> float:
         """Cosine of the IDF-weighted stems of two claims, 0..1 (claims across articles)."""
         wa, wb = ClaimView.of(a, self.idf).weights, ClaimView.of(b, self.idf).weights
         dot = sum(w * wb.get(s, 0.0) for s, w in wa.items())
         norm = math.sqrt(sum(w * w for w in wa.values()) * sum(w * w for w in wb.values()))
         return dot / norm if norm else 0.0
+
+
+def _sentences(probs: np.ndarray, rows: np.ndarray) -> list[SentenceAssessment]:
+    """Speech acts from each sentence's stance probabilities; a hedged one questions."""
+    out = []
+    for i, (agree, disagree, discuss) in enumerate(probs):
+        hedged = bool(rows[i, _HEDGED].any())
+        acts: dict[SpeechAct, float] = {
+            "asserts": float(agree),
+            "denies": float(disagree),
+            "questions": float(discuss) if hedged else 0.0,
+            "reports": 0.0 if hedged else float(discuss),
+        }
+        out.append(SentenceAssessment(i, float(rows[i, _COV]), acts))
+    return out
 
 
 def _decisive(sentences: list[SentenceAssessment], stance: str) -> list[int]:

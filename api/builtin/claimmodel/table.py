@@ -11,16 +11,17 @@ from pathlib import Path
 import numpy as np
 
 from api.builtin.claimmodel.data import Corpus, Pair
-from api.builtin.claimmodel.features import ARTICLE_NAMES, Idf, pair_features
+from api.builtin.claimmodel.features import ARTICLE_NAMES, Idf, pair_features_and_text
 from api.builtin.claimmodel.text import Tokens, read
 
-FEATURES_VERSION = "f1"  # bump when features change: cached tables are keyed by it
+FEATURES_VERSION = "f2"  # bump when features change: cached tables are keyed by it
 
 
 @dataclass
 class Table:
     pairs: list[Pair]
     X: np.ndarray
+    texts: np.ndarray  # evidence text (stems) per pair, for the bag-of-words stance model
     claim_groups: np.ndarray
     article_groups: np.ndarray
 
@@ -28,6 +29,7 @@ class Table:
         return Table(
             [p for p, keep in zip(self.pairs, mask, strict=True) if keep],
             self.X[mask],
+            self.texts[mask],
             self.claim_groups[mask],
             self.article_groups[mask],
         )
@@ -54,28 +56,31 @@ def build_table(
     corpus: Corpus, pairs: Sequence[Pair], idf: Idf, cache: Path | None = None
 ) -> Table:
     key = _cache_key(pairs, idf)
-    path = cache / f"features-{key}.npy" if cache else None
+    path = cache / f"features-{key}.npz" if cache else None
     if path is not None and path.exists():
-        X = np.load(path, allow_pickle=False)
+        with np.load(path, allow_pickle=False) as stored:
+            X, texts = stored["X"], stored["texts"]
     else:
-        X = _featurize(corpus, pairs, idf)
+        X, texts = _featurize(corpus, pairs, idf)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            np.save(path, X, allow_pickle=False)
+            np.savez(path, X=X, texts=texts)
     claim_groups = np.array([corpus.claim_group(p) for p in pairs])
     article_groups = np.array([corpus.article_group(p) for p in pairs])
-    return Table(list(pairs), X, claim_groups, article_groups)
+    return Table(list(pairs), X, texts, claim_groups, article_groups)
 
 
-def _featurize(corpus: Corpus, pairs: Sequence[Pair], idf: Idf) -> np.ndarray:
+def _featurize(corpus: Corpus, pairs: Sequence[Pair], idf: Idf) -> tuple[np.ndarray, np.ndarray]:
     tokens: dict[str, list[Tokens]] = {}
     X = np.zeros((len(pairs), len(ARTICLE_NAMES)))
+    evidence = []
     for i, pair in enumerate(pairs):
         texts = corpus.articles[pair.article]
         if pair.article not in tokens:
             tokens[pair.article] = [read.__wrapped__(s) for s in texts]
-        X[i] = pair_features(pair.claim, tokens[pair.article], texts, idf)
-    return X
+        X[i], text = pair_features_and_text(pair.claim, tokens[pair.article], texts, idf)
+        evidence.append(text)
+    return X, np.array(evidence, dtype=str)
 
 
 def _cache_key(pairs: Sequence[Pair], idf: Idf) -> str:

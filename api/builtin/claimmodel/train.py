@@ -91,6 +91,7 @@ def train(config: TrainingConfig) -> TrainingRun:
             "idf_unseen": idf.unseen,
             "related": final.related,
             "stance": final.stance,
+            "text": final.text,
         },
         artifact,
         compress=3,
