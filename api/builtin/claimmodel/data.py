@@ -23,12 +23,14 @@ STANCES = ("agree", "disagree", "discuss")
 LABELS = ("unrelated", *STANCES)
 EMERGENT_TO_FNC = {"for": "agree", "against": "disagree", "observing": "discuss"}
 DATA_FILES = ("fnc1_train_stances.jsonl", "fnc1_train_bodies.jsonl", "emergent_train.jsonl")
-_SPACE = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def norm(text: str) -> str:
-    """The key two texts share when they are the same claim or headline."""
-    return _SPACE.sub(" ", text.lower()).strip(" .")
+    """The key two texts share when they are the same claim or headline. Letters and
+    digits only: Emergent's copy of a headline lost some quote marks, % and $ that FNC-1's
+    kept (1,202 Emergent rows match an FNC-1 headline this way, 742 with spaces alone)."""
+    return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,70 @@
+"""No leak on the real data: golden and near-miss claims never reach training or a fold.
+
+Needs the shared data folder (../shared/data next to the repository, or
+SHARED_DATA_DIR); skipped with a reason where it is absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from api.builtin.claimmodel.crossval import assign_folds
+from api.builtin.claimmodel.data import Corpus, load_corpus, norm
+from api.builtin.claimmodel.exclusions import Exclusions, all_exclusions, golden_texts
+from api.builtin.claimmodel.train import training_pairs
+from evals.datasets.near_miss import load_rows
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("SHARED_DATA_DIR", REPO.parent / "shared" / "data"))
+pytestmark = pytest.mark.skipif(
+    not (DATA / "fnc1_train_stances.jsonl").exists(), reason=f"shared data not at {DATA}"
+)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    return load_corpus(DATA)
+
+
+@pytest.fixture(scope="module")
+def exclusions(corpus: Corpus) -> Exclusions:
+    return all_exclusions(corpus)
+
+
+def test_every_golden_claim_and_near_miss_claim_is_out_of_training(
+    corpus: Corpus, exclusions: Exclusions
+) -> None:
+    pairs = training_pairs(corpus, exclusions)
+    trained = {norm(p.claim) for p in pairs}
+    golden_claims, _, rows = golden_texts()
+    assert len(rows) == 7  # cases 02-08 name their Emergent rows
+    assert not trained & {norm(c) for c in golden_claims}
+    near = {norm(r.original_claim or r.claim) for r in load_rows()}
+    assert not trained & near
+    bodies = {p.article for p in pairs}
+    assert not bodies & {f"fnc:{r.body_id}" for r in load_rows()}
+    assert len(exclusions.golden) == 7 and len(exclusions.near_miss) == 40
+
+
+def test_emergent_headlines_also_in_fnc1_share_their_claim_group(corpus: Corpus) -> None:
+    emergent = [p for p in corpus.pairs if p.source == "emergent"]
+    fnc_heads = {norm(p.claim): corpus.claim_group(p) for p in corpus.pairs if p.source == "fnc1"}
+    shared = [p for p in emergent if norm(corpus.bodies[p.article]) in fnc_heads]
+    assert len(shared) > 1000  # 1,201 of 2,071 Emergent rows
+    for p in shared:
+        assert fnc_heads[norm(corpus.bodies[p.article])] == corpus.claim_group(p)
+
+
+def test_a_fold_never_holds_a_claim_group_on_both_sides(
+    corpus: Corpus, exclusions: Exclusions
+) -> None:
+    pairs = training_pairs(corpus, exclusions)
+    groups = np.array([corpus.claim_group(p) for p in pairs])
+    folds = assign_folds(groups)
+    assert len(set(folds.values())) == 5
+    for group in set(groups.tolist()):
+        assert group in folds  # one fold per group, by construction of the mapping
