@@ -1,11 +1,12 @@
-"""Hard negatives made from training claims: one name or key word swapped (-> unrelated).
+"""Hard negatives made from training claims (-> unrelated).
 
 FNC-1's unrelated pairs are random headline–body pairings that share few words, so a
 model trained on them alone calls any article that mentions "troops" related to a claim
-about troops. A claim with one name or one key word replaced by one its own article never
-mentions teaches the model what a near miss looks like. Only claims of the training folds
-are swapped (the caller filters by group), with names from a fixed list that shares none
-with the near-miss builder's.
+about troops. Two kinds of negatives teach it what a near miss looks like: the claim
+against the body of another claim group that shares the most words with it, and the
+claim with one name (or, optionally, one key word) replaced by one its own article never
+mentions. Only training claims and bodies are used (the caller filters by fold), with
+names from a fixed list that shares none with the near-miss builder's.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from api.builtin.claimmodel.data import Corpus, Pair, claim_key, norm
+from api.builtin.claimmodel.features import Idf
 from api.builtin.claimmodel.text import STOP_WORDS, read
 
 SEED = 12
@@ -111,4 +113,29 @@ def _swap_word(claim: str, body: str, vocabulary: list[str], rng: random.Random)
     return re.sub(rf"\b{re.escape(target)}\b", rng.choice(options), claim, count=1)
 
 
-__all__ = ["NAMES", "swapped_pairs"]
+def other_event_pairs(corpus: Corpus, pairs: Sequence[Pair], idf: Idf) -> list[Pair]:
+    """Each claim against the body of another claim group that shares the most
+    IDF-weighted words with it (at least two) -> unrelated: what FNC-1's random pairings
+    rarely show, an article about a different event in the same words. Not in the
+    committed model yet (EXPERIMENTS.md, run 4)."""
+    claims = sorted({p.claim for p in pairs if p.label != "unrelated"})
+    bodies = sorted({p.article for p in pairs if p.article.startswith("fnc:")})
+    words = {b: read(corpus.bodies[b]).content_set for b in bodies}
+    out = []
+    for claim in claims:
+        group = corpus.groups[claim_key(claim)]
+        wanted = {s: idf(s) for s in read(claim).content_set}
+        best, best_score = None, 0.0
+        for body in bodies:
+            if corpus.groups[body] == group:
+                continue
+            shared = wanted.keys() & words[body]
+            score = sum(wanted[s] for s in shared)
+            if len(shared) >= 2 and score > best_score:
+                best, best_score = body, score
+        if best is not None:
+            out.append(Pair(claim, best, "unrelated", "swapped", f"other|{claim}|{best}"))
+    return out
+
+
+__all__ = ["NAMES", "other_event_pairs", "swapped_pairs"]

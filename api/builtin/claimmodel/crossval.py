@@ -99,10 +99,13 @@ def cross_validate(
     claim_fold = np.array([folds[g] for g in table.claim_groups])
     article_fold = np.array([folds.get(g, -1) for g in table.article_groups])
     swap_fold = np.array([folds.get(g, -1) for g in swapped.claim_groups])
+    swap_article_fold = np.array([folds.get(g, -1) for g in swapped.article_groups])
     result = OutOfFold()
     for k in range(n_folds):
         train_mask = (claim_fold != k) & (article_fold != k)
-        train = concat(table.select(train_mask), swapped.select(swap_fold != k))
+        train = concat(
+            table.select(train_mask), swapped.select((swap_fold != k) & (swap_article_fold != k))
+        )
         test = table.select((claim_fold == k) & np.isin(table.sources(), STANCE_SOURCES))
         model = fit_model(train, params)
         _record(result, k, train, test, model.predict(test.X, test.texts), with_baseline)

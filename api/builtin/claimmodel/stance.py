@@ -45,12 +45,12 @@ class DomainText:
     """Bag-of-words stance per domain, with a pooled model for small domains."""
 
     def fit(self, texts: np.ndarray, y: np.ndarray, domains: np.ndarray) -> DomainText:
-        self.pooled = text_stance().fit(texts, y)
+        self.pooled = slim(text_stance().fit(texts, y))
         self.by_domain: dict[int, Any] = {}
         for d in np.unique(domains).tolist():
             rows = domains == d
             if rows.sum() >= MIN_DOMAIN_ROWS and len(np.unique(y[rows])) == N_STANCES:
-                self.by_domain[d] = text_stance().fit(texts[rows], y[rows])
+                self.by_domain[d] = slim(text_stance().fit(texts[rows], y[rows]))
         return self
 
     def predict_proba(self, texts: np.ndarray, domains: np.ndarray) -> np.ndarray:
@@ -60,6 +60,15 @@ class DomainText:
             model = self.by_domain.get(d, self.pooled)
             probs[np.ix_(rows, model.classes_)] = model.predict_proba(texts[rows])
         return probs
+
+
+def slim(pipeline: Any) -> Any:
+    """Drop the vectorizer's record of the n-grams it discarded (`stop_words_`): only for
+    introspection, yet most of the pickle (seconds to load)."""
+    vectorizer = pipeline.steps[0][1]
+    if hasattr(vectorizer, "stop_words_"):
+        del vectorizer.stop_words_
+    return pipeline
 
 
 def out_of_fold_text(
@@ -109,4 +118,4 @@ class DomainCalibrated:
         return np.where(total > 0, out / np.where(total > 0, total, 1.0), 1.0 / N_STANCES)
 
 
-__all__ = ["DomainCalibrated", "DomainText", "domains_of", "out_of_fold_text"]
+__all__ = ["DomainCalibrated", "DomainText", "domains_of", "out_of_fold_text", "slim"]

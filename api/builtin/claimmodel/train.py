@@ -71,8 +71,8 @@ def train(config: TrainingConfig) -> TrainingRun:
         exclusions = all_exclusions(corpus, config.cases_dir, config.near_miss)
         keep = set(corpus.groups.values()) - exclusions.groups
         pairs = training_pairs(corpus, exclusions)
-        swapped = swapped_pairs(corpus, pairs)
         idf = fit_idf(corpus, keep)
+        swapped = swapped_pairs(corpus, pairs)
         table = build_table(corpus, pairs, idf, config.cache_dir)
         swap_table = build_table(corpus, swapped, idf, config.cache_dir)
         oof = cross_validate(table, swap_table, config.params, config.n_folds, config.with_baseline)
