@@ -76,6 +76,14 @@ class ClaimModel:
         self._model = FittedModel(artifact["related"], artifact["stance"], artifact["text"])
 
     def assess(self, claim: str, sentences: Sequence[str]) -> ClaimAssessment:
+        # One thread for BLAS and OpenMP throughout, as in training: a multi-threaded BLAS
+        # sums in another order, and a last-bit difference can cross a tree's threshold
+        # (seen: P(related) 0.076 vs 0.118 for one probe). Threads cost more than they
+        # save on one article anyway.
+        with threadpool_limits(limits=1):
+            return self._assess(claim, sentences)
+
+    def _assess(self, claim: str, sentences: Sequence[str]) -> ClaimAssessment:
         tokens = [read(s) for s in sentences]
         view = ClaimView.of(claim, self.idf)
         rows = sentence_matrix(view, tokens)
@@ -88,9 +96,8 @@ class ClaimModel:
         ]
         X = np.vstack([x, *singles])
         texts = np.array([evidence_text(tokens, rows), *(" ".join(t.stems) for t in tokens)])
-        with threadpool_limits(limits=1):  # OpenMP threads cost more than they save on a row
-            related = float(self._model.related.predict_proba(x[None, :])[0, 1])
-            stances = self._model.stance_probs(X, texts)
+        related = float(self._model.related.predict_proba(x[None, :])[0, 1])
+        stances = self._model.stance_probs(X, texts)
         stance = stances[0]
         per_sentence = _sentences(stances[1:], rows)
         top = int(stance.argmax())
