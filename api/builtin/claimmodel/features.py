@@ -116,7 +116,9 @@ class ClaimView:
     @classmethod
     def of(cls, claim: str, idf: Idf) -> ClaimView:
         tokens = read(claim)
-        weights = {s: idf(s) for s in tokens.content_set}
+        # Sorted: float sums must not follow set order, which changes with the hash seed
+        # of each process (a last-bit difference can cross a tree's threshold).
+        weights = {s: idf(s) for s in sorted(tokens.content_set)}
         return cls(tokens, weights, sum(weights.values()) or 1.0, _bigrams(tokens.content))
 
 
@@ -132,7 +134,7 @@ def sentence_matrix(claim: ClaimView, sentences: Sequence[Tokens]) -> np.ndarray
 def _sentence_row(claim: ClaimView, sent: Tokens, index: int, n: int) -> list[float]:
     have = sent.content_set
     shared = claim.weights.keys() & have
-    cov = sum(claim.weights[s] for s in shared) / claim.mass
+    cov = sum(claim.weights[s] for s in sorted(shared)) / claim.mass
     union = len(claim.weights.keys() | have) or 1
     bigram = len(claim.bigrams & _bigrams(sent.content)) / max(1, len(claim.bigrams))
     names = claim.tokens.names
