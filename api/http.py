@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 PROBLEM_TYPE = "https://stancewire.dev/problems/"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 CLIENT_CLOSED_REQUEST = 499
+# Set in a request's scope state by the server (api/server.py) when it answered the
+# request itself (e.g. a 400 for a bad chunk) while the app was still reading the body.
+ANSWERED_BY_SERVER = "answered_by_server"
 
 
 def request_id_of(request: Request) -> str | None:
@@ -115,7 +118,12 @@ async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 async def handle_client_disconnect(request: Request, exc: Exception) -> Response:
     """The client hung up while sending its request: nobody is left to answer. One info
-    line, and status 499 (nginx's "client closed request") so metrics count it apart."""
+    line, and status 499 (nginx's "client closed request") so metrics count it apart.
+    When the server itself cut the connection (it answered a framing error), the app counts
+    the server's status instead: nobody hung up."""
+    answered: int | None = request.scope.get("state", {}).get(ANSWERED_BY_SERVER)
+    if answered is not None:
+        return Response(status_code=answered)
     log.info(
         "client disconnected before its request %s was read whole (%s %s)",
         request_id_of(request),

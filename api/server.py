@@ -40,7 +40,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.config import Settings
-from api.http import PROBLEM_TYPE
+from api.http import ANSWERED_BY_SERVER, PROBLEM_TYPE
 from api.metrics import CONNECTIONS_CLOSED
 from api.security import SECURITY_HEADERS
 
@@ -182,6 +182,10 @@ class _Guarded:
         reason: str,
         retry_after: int | None = None,
     ) -> None:
+        if self.cycle is not None and not self.cycle.response_complete:
+            # The app may be reading this request's body: when it sees the connection go,
+            # it must count the server's answer, not a client that hung up (api/http.py).
+            self.cycle.scope.setdefault("state", {})[ANSWERED_BY_SERVER] = status
         if (
             self.cycle is not None
             and self.cycle.response_started

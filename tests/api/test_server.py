@@ -152,30 +152,48 @@ def test_keep_alive_connection_serves_again_then_idles_out(server: tuple[str, in
 def test_broken_framing_gets_a_400_problem(server: tuple[str, int], head: bytes) -> None:
     request = b"POST /v1/analyze HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
     before = metric("stancewire_connections_closed_total", reason="malformed_request")
+    hung_up = analyze_requests("499")
     with connect(server) as sock:
         sock.sendall(request + head + b"\r\n\r\n")
         response, body = read_response(sock)
         assert_problem(response, body, 400, "malformed_request")
         assert closed_by_server(sock)
     assert metric("stancewire_connections_closed_total", reason="malformed_request") == before + 1
+    # The app may still be winding down the request it was reading (a bad chunk arrives
+    # after the headers): it must not count a client hanging up (it did, with httptools).
+    time.sleep(0.3)
+    assert analyze_requests("499") == hung_up
 
 
 def test_client_hanging_up_mid_body_is_one_info_line_and_a_499(
     server: tuple[str, int], caplog: pytest.LogCaptureFixture
 ) -> None:
+    # The request carries its own id: the 499 counter is global, and a previous test's
+    # request (a broken chunk the server answered itself) may still be winding down in
+    # the app and count its own 499 while this test runs (it did, on a loaded CI machine).
     caplog.set_level(logging.INFO)  # the server thread logs after the socket is gone
     closed, failed = analyze_requests("499"), analyze_requests("500")
+    request_id = "hang-up-mid-body-test"
+    request = analyze_request(b'{"text": "The mayor said', declared=5000)
+    request = request.replace(b"\r\n\r\n", f"\r\nX-Request-ID: {request_id}\r\n\r\n".encode(), 1)
     with connect(server) as sock:
-        sock.sendall(analyze_request(b'{"text": "The mayor said', declared=5000))
+        sock.sendall(request)
         time.sleep(0.1)  # the app is now waiting for the rest of the body
     deadline = time.monotonic() + SLACK_S
-    while analyze_requests("499") == closed and time.monotonic() < deadline:
+    while not _disconnect_lines(caplog, request_id) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert analyze_requests("499") == closed + 1
+    assert [r.levelno for r in _disconnect_lines(caplog, request_id)] == [logging.INFO]
+    assert analyze_requests("499") >= closed + 1
     assert analyze_requests("500") == failed
-    lines = [r for r in caplog.records if "disconnected" in r.getMessage()]
-    assert [r.levelno for r in lines] == [logging.INFO]
     assert not any(r.exc_info for r in caplog.records)
+
+
+def _disconnect_lines(caplog: pytest.LogCaptureFixture, request_id: str) -> list[logging.LogRecord]:
+    return [
+        r
+        for r in caplog.records
+        if "disconnected" in r.getMessage() and request_id in r.getMessage()
+    ]
 
 
 def analyze_requests(status: str) -> float:
