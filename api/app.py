@@ -29,10 +29,14 @@ from api.metrics import MetricsMiddleware
 from api.metrics import router as metrics_router
 from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
+from api.pipeline.cpu import CpuRunner, cpu_runner_for
 from api.routes import analyze, health, models
 from api.security import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Imported once by the engine pool's fork server, so workers fork warm (api/builtin/worker.py).
+# The fork server is one per process: the first pool started fixes what it preloads.
+ENGINE_PRELOAD = ("api.builtin.worker",)
 DESCRIPTION = """Reads a news article and returns, as validated JSON, a summary, the actors,
 each actor's stance toward the article's claims and topics, and the confirmation status of
 every claim, each tied to the exact sentences (with character offsets) that support it.
@@ -41,13 +45,14 @@ Errors are RFC 9457 problem+json with a stable `code`."""
 
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
     settings = settings or (analyzer.settings if analyzer else get_settings())
-    analyzer = analyzer or Analyzer(settings)
+    analyzer = analyzer or Analyzer(settings, cpu=_engine_runner(settings))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load models before the first request pays for them (spaCy ~1 s, GGUFs when asked).
         await asyncio.to_thread(analyzer.warm_up)
         yield
+        analyzer.close()
 
     app = FastAPI(
         title="stancewire",
@@ -81,3 +86,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     logging.basicConfig(level=settings.log_level.upper())
     logging.getLogger("httpx").setLevel(logging.WARNING)
     return app
+
+
+def _engine_runner(settings: Settings) -> CpuRunner:
+    """The server's one process pool for built-in engine work, sized to the cores."""
+    return cpu_runner_for(settings.engine_processes, settings.engine_queue, ENGINE_PRELOAD)

@@ -59,7 +59,23 @@ class Settings(BaseSettings):
     max_llm_sentences: int = Field(
         default=200, ge=5, description="Sentences sent to a model per article (rest: coverage)."
     )
-    max_concurrency: int = Field(default=64, ge=1, description="Analyses in flight per process.")
+    max_concurrency: int = Field(
+        default=256, ge=1, description="Model calls in flight per process (I/O; more wait)."
+    )
+    request_deadline_s: float = Field(
+        default=45.0,
+        gt=0,
+        description="Time a request may take, retries, repairs and engines included (504 after).",
+    )
+    engine_processes: int | None = Field(
+        default=None,
+        ge=0,
+        description="Worker processes for the built-in engine when serving (`auto` or unset: "
+        "one per core; 0: threads of the server process).",
+    )
+    engine_queue: int = Field(
+        default=16, ge=0, description="Built-in analyses that may wait for a worker (then 503)."
+    )
 
     # Cache
     cache_size: int = Field(default=512, ge=0, description="Analyses kept in memory (0 = off).")
@@ -90,6 +106,11 @@ class Settings(BaseSettings):
         if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDER_SECRETS:
             raise ValueError("STANCEWIRE_API_KEY is a placeholder; set a real key or unset it")
         return value
+
+    @field_validator("engine_processes", mode="before")
+    @classmethod
+    def _auto_is_one_per_core(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in {"", "auto"} else value
 
     @field_validator("local_load")
     @classmethod

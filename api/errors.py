@@ -128,5 +128,12 @@ class Overloaded(StancewireError):
     status, code, title = 503, "overloaded", "Service busy"
 
 
+class DeadlineExceeded(StancewireError):
+    """The request's deadline passed (retries, repairs and engines included); its work was
+    stopped."""
+
+    status, code, title = 504, "deadline_exceeded", "Analysis took too long"
+
+
 class NothingToAnalyse(StancewireError):
     status, code, title = 422, "nothing_to_analyse", "No sentences to analyse"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import uuid
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PayloadTooLarge, RequestTimeout, StancewireError
@@ -24,6 +27,11 @@ CLIENT_CLOSED_REQUEST = 499
 # Set in a request's scope state by the server (api/server.py) when it answered the
 # request itself (e.g. a 400 for a bad chunk) while the app was still reading the body.
 ANSWERED_BY_SERVER = "answered_by_server"
+T = TypeVar("T")
+
+
+class ClientLeftEarly(ClientDisconnect):
+    """The client hung up after sending its request, before the answer was ready."""
 
 
 def request_id_of(request: Request) -> str | None:
@@ -124,8 +132,14 @@ async def handle_client_disconnect(request: Request, exc: Exception) -> Response
     answered: int | None = request.scope.get("state", {}).get(ANSWERED_BY_SERVER)
     if answered is not None:
         return Response(status_code=answered)
+    when = (
+        "its answer was ready; its work was stopped"
+        if isinstance(exc, ClientLeftEarly)
+        else "its request was read whole"
+    )
     log.info(
-        "client disconnected before its request %s was read whole (%s %s)",
+        "client disconnected before %s (request %s, %s %s)",
+        when,
         request_id_of(request),
         request.method,
         request.url.path,
@@ -209,3 +223,28 @@ def check_declared_length(request: Request, limit: int) -> None:
     declared = request.scope.get("state", {}).get("declared_length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(_too_large(limit))
+
+
+async def unless_client_leaves(request: Request, work: Awaitable[T]) -> T:
+    """Await `work`, cancelling it when the client hangs up first: an analysis nobody waits
+    for stops (its model calls, retries and engine worker with it) instead of running on.
+    Raises ClientDisconnect then (a 499 and one info line, like a hang-up mid-body)."""
+    task = asyncio.ensure_future(work)
+    left = asyncio.ensure_future(_client_left(request))
+    try:
+        await asyncio.wait({task, left}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if not task.done():
+            task.cancel()
+        left.cancel()
+    if task.done() and not task.cancelled():
+        return task.result()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task  # let the cancellation reach the engine before we answer
+    raise ClientLeftEarly()
+
+
+async def _client_left(request: Request) -> None:
+    # The body was read whole: the next message the server sends is the disconnect.
+    while (await request.receive())["type"] != "http.disconnect":
+        pass

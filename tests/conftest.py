@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# Apps built by tests run the built-in engine in a thread unless a test asks for the
+# process pool (tests/api/test_bounded_work.py): a pool per test app would start spaCy in
+# two more processes each time.
+os.environ.setdefault("STANCEWIRE_ENGINE_PROCESSES", "0")
 
 from api.config import Settings
 

@@ -37,3 +37,12 @@ def test_default_and_builtin_are_always_allowed() -> None:
     settings = Settings(default_model="openai/gpt-4o-mini", models=["x/y"], _env_file=None)
     assert settings.models == ["openai/gpt-4o-mini", BUILTIN_MODEL, "x/y"]
     assert not settings.is_allowed("openai/gpt-4o")
+
+
+@pytest.mark.parametrize(("given", "expected"), [("auto", None), ("", None), ("0", 0), ("3", 3)])
+def test_engine_processes_auto_means_one_per_core(given: str, expected: int | None) -> None:
+    assert Settings(engine_processes=given, _env_file=None).engine_processes == expected
+
+
+def test_the_env_example_loads_as_settings() -> None:
+    Settings(_env_file=ROOT / ".env.example")

@@ -7,7 +7,6 @@ article is not English it degrades to an extractive summary, with a coded warnin
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -28,6 +27,7 @@ from api.builtin.stances import StanceFinding, find_stances
 from api.builtin.summary import summarise
 from api.pipeline.article import PreparedArticle
 from api.pipeline.contract import content_words, shows_actor
+from api.pipeline.cpu import CpuRunner, ThreadRunner
 from api.pipeline.engine import AnalysisJob, EngineResult
 from schemas.analysis import AnalysisWarning
 from schemas.llm import (
@@ -59,8 +59,11 @@ class _Findings:
 class BuiltinEngine:
     """The Engine protocol on linguistic rules; `model` is e.g. "builtin/rules-en"."""
 
+    def __init__(self, runner: CpuRunner | None = None) -> None:
+        self.runner = runner or ThreadRunner()
+
     async def run(self, job: AnalysisJob) -> EngineResult:
-        contract, warnings = await asyncio.to_thread(analyse, job)
+        contract, warnings = await self.runner.run(analyse, job)
         return EngineResult(
             contract=contract,
             engine="builtin",

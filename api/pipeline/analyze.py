@@ -9,11 +9,18 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from api.config import Settings
-from api.errors import NothingToAnalyse, StancewireError, TextTooLong, UnknownModel
+from api.errors import (
+    DeadlineExceeded,
+    NothingToAnalyse,
+    StancewireError,
+    TextTooLong,
+    UnknownModel,
+)
 from api.llm.cache import AnalysisCache, cache_key
 from api.llm.types import LLMClient
 from api.pipeline.article import PreparedArticle, prepare_article
 from api.pipeline.contract import normalise, prune_unsound, semantic_errors
+from api.pipeline.cpu import CpuRunner, ThreadRunner
 from api.pipeline.engine import AnalysisJob, Engine, EngineResult
 from api.pipeline.grounding import build_analysis
 from api.pipeline.llm_engine import LLMEngine
@@ -45,10 +52,14 @@ class Analyzer:
         client: LLMClient | None = None,
         builtin: Engine | None = None,
         cache: AnalysisCache | None = None,
+        cpu: CpuRunner | None = None,
     ) -> None:
         self.settings = settings
         self._client = client
         self._builtin = builtin
+        # Built-in engine work: the server passes its process pool (api/app.py); one-shot
+        # callers (CLI, evals) run it in a thread.
+        self.cpu = cpu or ThreadRunner(settings.engine_queue)
         self._llm: LLMEngine | None = None
         self.cache = cache or AnalysisCache(settings.cache_size, settings.cache_ttl_s)
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
@@ -66,7 +77,7 @@ class Analyzer:
             if self._builtin is None:
                 from api.builtin.engine import BuiltinEngine
 
-                self._builtin = BuiltinEngine()
+                self._builtin = BuiltinEngine(self.cpu)
             return self._builtin
         if self._llm is None:
             self._llm = LLMEngine(self.client, self.settings)
@@ -83,11 +94,16 @@ class Analyzer:
             from api.builtin.nlp import warm_up
 
             warm_up()
+            self.cpu.start()
         offered = [*self.settings.models, *self.settings.fallback_models]
         if any(m.startswith("local/") for m in offered):
             warm_up_local = getattr(self.client, "warm_up_local_models", None)
             if callable(warm_up_local):
                 warm_up_local()
+
+    def close(self) -> None:
+        """Stop the engine's worker processes (server shutdown)."""
+        self.cpu.close()
 
     def models(self) -> list[ModelInfo]:
         return [ModelInfo(m, engine_kind(m), _label(m)) for m in self.settings.models]
@@ -99,8 +115,16 @@ class Analyzer:
             raise UnknownModel(f"Model {model!r} is not configured. Choose one of: {allowed}.")
         return model
 
-    async def analyze(self, request: AnalyzeRequest, request_id: str | None = None) -> Analysis:
+    async def analyze(
+        self, request: AnalyzeRequest, request_id: str | None = None, deadline: float | None = None
+    ) -> Analysis:
+        """`deadline` is an event-loop time (a batch's items share their request's); by
+        default the request has `request_deadline_s` from now. Past it the work is stopped
+        (cancelled: model calls, retries, repairs, the engine's worker) and DeadlineExceeded
+        is raised."""
         started = time.perf_counter()
+        if deadline is None:
+            deadline = asyncio.get_running_loop().time() + self.settings.request_deadline_s
         model = self.resolve_model(request.model)
         if len(request.text) > self.settings.max_text_chars:
             raise TextTooLong(
@@ -111,15 +135,27 @@ class Analyzer:
         cached = self.cache.get(key)
         if cached is not None:
             return _as_cache_hit(cached, started, request_id)
-        async with self._slot():
-            analysis = await self._compute(request, model, request_id, started)
+        try:
+            async with asyncio.timeout_at(deadline):
+                analysis = await self._compute(request, model, request_id, started)
+        except TimeoutError:
+            if asyncio.get_running_loop().time() < deadline:
+                raise  # a timeout of its own (e.g. a model call), not the deadline
+            raise DeadlineExceeded(
+                f"The analysis did not finish within the request's deadline "
+                f"({self.settings.request_deadline_s:g} s per request); its work was stopped. "
+                "Retry, or send a shorter article.",
+                retry_after=1,
+            ) from None
         self.cache.put(key, analysis)
         return analysis
 
     async def _compute(
         self, request: AnalyzeRequest, model: str, request_id: str | None, started: float
     ) -> Analysis:
-        full = prepare_article(request.text, request.title)
+        # Splitting 100,000 characters takes ~1 s of pure Python: off the event loop, so
+        # health checks and cache hits do not wait behind it.
+        full = await asyncio.to_thread(prepare_article, request.text, request.title)
         if not full.sentences:
             raise NothingToAnalyse("The text has no sentences to analyse (only credit lines).")
         job = AnalysisJob(
@@ -130,7 +166,11 @@ class Analyzer:
             caller_actors=tuple(request.actors),
             language=request.language,
         )
-        result = await self.engine_for(model).run(job)
+        if engine_kind(model) == "builtin":  # admission: the CPU runner's bounded queue
+            result = await self.engine_for(model).run(job)
+        else:
+            async with self._slot():  # model calls are I/O: many in flight, the rest wait
+                result = await self.engine_for(model).run(job)
         if result.engine == "builtin":  # model answers passed the same checks in repair.py
             _settle_builtin(result, job)
         result.warnings += _coverage_warnings(full, job.article) + _actor_warnings(result, job)

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from api.errors import StancewireError
-from api.http import PROBLEM_TYPE, request_id_of
+from api.http import PROBLEM_TYPE, request_id_of, unless_client_leaves
 from api.metrics import count_analysis
 from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body, validate_as
 from schemas.analysis import Analysis
@@ -46,8 +46,8 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
         422: "Invalid fields or unknown model",
         429: "Provider rate limit (Retry-After)",
         502: "Model output could not be repaired",
-        503: "Provider unavailable (Retry-After)",
-        504: "Provider timed out",
+        503: "Engine busy (overloaded) or provider unavailable (Retry-After)",
+        504: "Provider timed out, or the request's deadline passed (deadline_exceeded)",
     }.items()
 }
 
@@ -61,7 +61,9 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 )
 async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
     body = await read_json_body(request, AnalyzeRequest, settings)
-    analysis = await analyzer.analyze(body, request_id=request_id_of(request))
+    analysis = await unless_client_leaves(
+        request, analyzer.analyze(body, request_id=request_id_of(request))
+    )
     count_analysis(analysis)
     # Already a validated Analysis: serialise once, without FastAPI validating it again.
     return Response(analysis.model_dump_json(), media_type="application/json")
@@ -77,13 +79,15 @@ async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep
 async def analyze_batch(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
     envelope = await read_json_body(request, BatchEnvelope, settings)
     request_id = request_id_of(request)
+    # One deadline for the whole batch: an item still running past it answers 504 alone.
+    deadline = asyncio.get_running_loop().time() + settings.request_deadline_s
 
     async def one(index: int, raw_item: Any) -> BatchAnalysis | BatchProblem:
         item_id = f"{request_id}-{index}"
         try:
             # Each item is validated on its own: an invalid one fails alone, with a 422.
             item = validate_as(AnalyzeRequest, raw_item)
-            analysis = await analyzer.analyze(item, request_id=item_id)
+            analysis = await analyzer.analyze(item, request_id=item_id, deadline=deadline)
         except StancewireError as exc:
             problem = Problem(
                 type=PROBLEM_TYPE + exc.code,
@@ -99,7 +103,8 @@ async def analyze_batch(request: Request, analyzer: AnalyzerDep, settings: Setti
         count_analysis(analysis)
         return BatchAnalysis(ok=True, analysis=analysis)
 
-    results = await asyncio.gather(*(one(i, item) for i, item in enumerate(envelope.items)))
+    every_item = asyncio.gather(*(one(i, item) for i, item in enumerate(envelope.items)))
+    results = await unless_client_leaves(request, every_item)
     return Response(_batch_json(results), media_type="application/json")
 
 
