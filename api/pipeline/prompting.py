@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -100,6 +101,21 @@ def language_name(job: AnalysisJob) -> str:
     return _LANGUAGE_NAMES.get(job.language.split("-")[0], job.language)
 
 
+# Tags that look like the prompt's own delimiters (or a chat template's role markers) inside
+# caller data: a text holding "</article>" would otherwise close the data block and speak
+# as instructions. They are kept readable but made inert by escaping their angle brackets.
+_DELIMITER_LIKE = re.compile(
+    r"<\s*/?\s*\|?\s*(?:article|title|claims?|actors?|system|user|assistant|instructions?|im_start|im_end)"
+    r"\b[^<>]{0,40}>",
+    re.IGNORECASE,
+)
+
+
+def as_data(text: str) -> str:
+    """Caller text as it may appear inside a delimited data block of the prompt."""
+    return _DELIMITER_LIKE.sub(lambda m: m.group(0).replace("<", "&lt;").replace(">", "&gt;"), text)
+
+
 def initial_messages(
     job: AnalysisJob, schema: dict[str, Any], schema_in_prompt: bool
 ) -> list[dict[str, str]]:
@@ -107,11 +123,11 @@ def initial_messages(
     user = prompts.render(
         "analyze",
         "user",
-        title=job.article.title,
-        sentences=[{"number": s.number, "text": s.clean} for s in job.article.sentences],
+        title=as_data(job.article.title) if job.article.title else job.article.title,
+        sentences=[{"number": s.number, "text": as_data(s.clean)} for s in job.article.sentences],
         fields=contract_fields(job.tasks, bool(job.caller_claims)),
-        caller_claims=list(job.caller_claims),
-        caller_actors=list(job.caller_actors),
+        caller_claims=[as_data(claim) for claim in job.caller_claims],
+        caller_actors=[as_data(actor) for actor in job.caller_actors],
         language=language_name(job),
         schema_in_prompt=schema_in_prompt,
         schema_json=json.dumps(schema, ensure_ascii=False) if schema_in_prompt else "",
