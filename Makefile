@@ -79,7 +79,7 @@ bench-local: install-dev  ## In-process numbers (cache hit) and the local GGUF p
 
 DATA ?= ../shared/data
 train: install  ## Rebuild the claim model from the shared data (fixed seeds, one thread, ~15 min)
-	OMP_NUM_THREADS=1 $(BIN)/python scripts/train_claim_model.py --data $(DATA)
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/train_claim_model.py --data $(DATA) $(TRAIN_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -41,14 +41,33 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ARTIFACT.parent)
     parser.add_argument("--cache", type=Path, default=REPO / "artifacts" / "claimmodel-cache")
     parser.add_argument("--no-baseline", action="store_true", help="Skip the organisers' baseline.")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="Cross-validate relatedness alone and print it (no artifact): for experiments.",
+    )
+    parser.add_argument(
+        "--negatives", default="name,other", help="Hard negatives: name, other, word."
+    )
+    parser.add_argument("--without", default="", help="Ablation: participants.")
     args = parser.parse_args()
     if not args.data.exists():
         raise SystemExit(f"no shared data at {args.data}; pass --data DIR")
     run = train(
         TrainingConfig(
-            args.data, args.out, cache_dir=args.cache, with_baseline=not args.no_baseline
+            args.data,
+            args.out,
+            cache_dir=args.cache,
+            with_baseline=not args.no_baseline,
+            quick=args.quick,
+            negatives=tuple(k for k in args.negatives.split(",") if k),
+            without=tuple(k for k in args.without.split(",") if k),
         )
     )
+    if run.artifact is None:
+        print(json.dumps({"counts": run.counts, **run.scores}, indent=1))
+        print(f"quick run in {run.seconds:.0f} s")
+        return
     checker = _ArtifactChecker(run.artifact)
     _, near_miss = run_near_miss(load_rows(), load_articles(), checker)
     run.scores["near_miss"] = near_miss.model_dump()

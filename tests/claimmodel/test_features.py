@@ -77,3 +77,44 @@ def test_evidence_text_is_the_lead_and_the_sentences_that_cover_the_claim() -> N
     text = evidence_text(tokens, rows).split()
     assert text[:3] == ["north", "korea", "has"]  # the lead comes first
     assert "kremlin" in text and "noth" not in text
+
+
+def test_names_are_the_words_bodies_write_capitalised_not_title_case_words() -> None:
+    from api.builtin.claimmodel.text import proper_stems
+
+    bodies = [
+        "A report said Obama met Putin in Paris.",
+        "The report claims that Obama flew to Paris, and Putin did not.",
+        "Claims about the report spread.",
+    ]
+    proper = proper_stems(bodies)
+    assert {"obama", "putin", "pari"} <= proper
+    assert "report" not in proper and "claim" not in proper  # lower case mid-sentence
+
+
+def test_participants_of_a_title_case_headline_are_its_names() -> None:
+    from api.builtin.claimmodel.features import participants_of
+
+    weights = {"report": 1.0, "claim": 1.0, "troop": 2.0, "sent": 1.5, "korea": 3.0, "north": 2.0}
+    idf = Idf(weights, 6.0)
+    idf = Idf(idf.weights, idf.unseen, frozenset({"korea"}))
+    tokens = read("Report Claims North Korea Sent Troops To Ruritania")
+    # "korea": written capitalised in bodies; "ruritania": never seen, so a rare name;
+    # "north" is seen only in lower case here (not in proper): a common word
+    assert participants_of(tokens, idf) == ("korea", "ruritania")
+
+
+def test_an_article_missing_the_claims_participants_says_so() -> None:
+    proper_idf = Idf(IDF.weights, IDF.unseen, frozenset({"korea", "russia"}))
+    tokens = [read(s) for s in SEED_SENTENCES]
+
+    def features(claim: str) -> dict[str, float]:
+        vector, _ = pair_features_and_text(claim, tokens, SEED_SENTENCES, proper_idf)
+        return dict(zip(ARTICLE_NAMES, vector, strict=True))
+
+    own, other = features("North Korea sent troops to Russia"), features("China sent troops")
+    assert own["participants"] == 2 and own["missing_participants"] == 0
+    assert own["lead_participant_cov"] == 1.0 and own["best_participant_cov"] == 1.0
+    assert other["participants"] == 1 and other["missing_participant_share"] == 1.0
+    assert other["missing_participant_idf"] == IDF.unseen
+    assert features("troops were sent")["lead_participant_cov"] == 1.0  # none to miss

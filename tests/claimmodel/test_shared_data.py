@@ -6,6 +6,7 @@ SHARED_DATA_DIR); skipped with a reason where it is absent.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -68,3 +69,32 @@ def test_a_fold_never_holds_a_claim_group_on_both_sides(
     assert len(set(folds.values())) == 5
     for group in set(groups.tolist()):
         assert group in folds  # one fold per group, by construction of the mapping
+
+
+def test_hard_negatives_use_training_claims_and_bodies_only(
+    corpus: Corpus, exclusions: Exclusions
+) -> None:
+    from api.builtin.claimmodel.augment import NAMES
+    from api.builtin.claimmodel.exclusions import NEAR_MISS
+    from api.builtin.claimmodel.table import fit_idf
+    from api.builtin.claimmodel.train import hard_negatives
+
+    pairs = training_pairs(corpus, exclusions)
+    keep = set(corpus.groups.values()) - exclusions.groups
+    idf = fit_idf(corpus, keep)
+    negatives = hard_negatives(corpus, pairs, idf, ("name", "other"))
+    kinds = {p.ref.split("|", 1)[0] for p in negatives}
+    assert kinds == {"name", "other"} and len(negatives) > 2000
+    near_bodies = {f"fnc:{r.body_id}" for r in load_rows()}
+    trained_claims = {p.claim for p in pairs}
+    for negative in negatives:
+        assert negative.label == "unrelated" and negative.article not in near_bodies
+        assert corpus.article_group(negative) in keep
+        assert corpus.claim_group(negative) in keep
+        if negative.ref.startswith("other|"):
+            assert negative.claim in trained_claims
+            assert corpus.article_group(negative) != corpus.claim_group(negative)
+    # the near-miss builder's replacement names are never ours
+    raw = [json.loads(line) for line in NEAR_MISS.read_text(encoding="utf-8").splitlines()]
+    builder_names = {r["swap"][1] for r in raw if r["kind"] == "swapped_entity"}
+    assert builder_names and not builder_names & set(NAMES)

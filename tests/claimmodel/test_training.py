@@ -35,6 +35,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[ClaimModel, dict[
         near_miss=out / "absent.jsonl",
     )
     run = train(config)
+    assert run.artifact is not None
     assert run.artifact.exists() and run.artifact.stat().st_size < 2_000_000
     return ClaimModel(_read_artifact(run.artifact)), run.scores
 
@@ -65,6 +66,36 @@ def test_trained_model_assesses_a_claim(trained: tuple[ClaimModel, dict[str, obj
         assert sum(sentence.speech_acts.values()) == pytest.approx(1.0)
     assert model.claim_similarity("Banksy was arrested", "Banksy arrested in London") > 0.5
     assert model.assess("Banksy was arrested", []).verdict == "not_mentioned"
+
+
+def test_the_model_abstains_below_the_threshold_chosen_in_training(
+    trained: tuple[ClaimModel, dict[str, object]],
+) -> None:
+    model, scores = trained
+    relatedness = scores["relatedness"]
+    assert isinstance(relatedness, dict)
+    assert model.related_threshold == relatedness["chosen"]["threshold"]
+    sentences = ["Police said the artist Banksy was arrested in London.", "He denied it."]
+    result = model.assess("Banksy was arrested in London", sentences)
+    assert (result.verdict == "not_mentioned") == (result.related < model.related_threshold)
+
+
+def test_a_quick_run_cross_validates_relatedness_alone(tmp_path: Path) -> None:
+    config = TrainingConfig(
+        SAMPLE,
+        tmp_path,
+        SMALL,
+        n_folds=2,
+        cases_dir=tmp_path,
+        near_miss=tmp_path / "absent.jsonl",
+        quick=True,
+    )
+    run = train(config)
+    assert run.artifact is None and not list(tmp_path.glob("*.joblib"))
+    chosen = run.scores["relatedness"]["chosen"]
+    # every held-out row of both kinds of hard negative is scored
+    assert chosen["n_by_kind"]["name"] == run.counts["negatives_name"]
+    assert chosen["n_by_kind"]["other"] == run.counts["negatives_other"]
 
 
 def test_folds_keep_whole_groups_and_balance_sizes() -> None:

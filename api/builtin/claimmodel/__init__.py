@@ -15,6 +15,9 @@ Use::
     result.stance       # {"agree": p, "disagree": p, "discuss": p}, given related
     result.verdict      # confirmed | denied | unconfirmed | not_mentioned
     result.confidence   # calibrated probability of that verdict
+    model.related_threshold   # related below it -> not_mentioned (chosen on training folds,
+                              # above 0.5: a near miss reads as related more often than not,
+                              # so not_mentioned's confidence 1 - related can be < 0.5)
     result.evidence     # ≤ 5 sentence indices (0-based), most decisive first
     result.sentences[i].relevance    # share of the claim's weighted words in sentence i
     result.sentences[i].speech_act   # asserts | denies | questions | reports

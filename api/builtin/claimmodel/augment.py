@@ -4,7 +4,8 @@ FNC-1's unrelated pairs are random headline–body pairings that share few words
 model trained on them alone calls any article that mentions "troops" related to a claim
 about troops. Two kinds of negatives teach it what a near miss looks like: the claim
 against the body of another claim group that shares the most words with it, and the
-claim with one name (or, optionally, one key word) replaced by one its own article never
+claim with one name (a word the bodies write capitalised, so not a title-case headline's
+"Report" or "Claims"; optionally one key word) replaced by one its own article never
 mentions. Only training claims and bodies are used (the caller filters by fold), with
 names from a fixed list that shares none with the near-miss builder's.
 """
@@ -21,6 +22,7 @@ from api.builtin.claimmodel.text import STOP_WORDS, read
 
 SEED = 12
 _NAME = re.compile(r"(?<!^)(?<![.:?!] )\b[A-Z][a-zA-Z\-]+(?: [A-Z][a-zA-Z\-]+){0,2}")
+_SPAN = re.compile(r"\b[A-Z][a-zA-Z\-]+(?: [A-Z][a-zA-Z\-]+){0,2}")  # may open the claim
 NAMES = (
     "Argentina",
     "Portugal",
@@ -64,10 +66,15 @@ NAMES = (
 
 
 def swapped_pairs(
-    corpus: Corpus, pairs: Sequence[Pair], kinds: Sequence[str] = ("name",)
+    corpus: Corpus,
+    pairs: Sequence[Pair],
+    kinds: Sequence[str] = ("name",),
+    proper: frozenset[str] = frozenset(),
 ) -> list[Pair]:
     """For each claim of `pairs` with a related body, a negative per kind ("name", "word").
 
+    `proper`: stems known as names (Idf.proper); a span holding one is swapped first,
+    so a title-case headline loses a participant, not a capitalised common word.
     A swapped claim joins its original's group (registered in corpus.groups), so it
     never lands on the other side of a fold from the claim it was made from."""
     rng = random.Random(SEED)
@@ -80,7 +87,7 @@ def swapped_pairs(
     for claim, pair in sorted(own.items()):
         body = corpus.bodies[pair.article]
         made = {
-            "name": _swap_name(claim, body, rng) if "name" in kinds else None,
+            "name": _swap_name(claim, body, rng, proper) if "name" in kinds else None,
             "word": _swap_word(claim, body, vocabulary, rng) if "word" in kinds else None,
         }
         for kind, text in made.items():
@@ -90,14 +97,27 @@ def swapped_pairs(
     return out
 
 
-def _swap_name(claim: str, body: str, rng: random.Random) -> str | None:
-    matches = [m for m in _NAME.finditer(claim) if m.group().lower() not in STOP_WORDS]
-    if not matches:
+def _swap_name(
+    claim: str, body: str, rng: random.Random, proper: frozenset[str] = frozenset()
+) -> str | None:
+    spans = [m.span() for m in _NAME.finditer(claim) if m.group().lower() not in STOP_WORDS]
+    named = [s for m in _SPAN.finditer(claim) if (s := _proper_part(m, proper)) is not None]
+    if named:
+        spans = named
+    if not spans:
         return None
-    match = rng.choice(matches)
+    start, end = rng.choice(spans)
     seen = (body + claim).lower()
     options = [n for n in NAMES if n.lower() not in seen]
-    return claim[: match.start()] + rng.choice(options) + claim[match.end() :]
+    return claim[:start] + rng.choice(options) + claim[end:]
+
+
+def _proper_part(match: re.Match[str], proper: frozenset[str]) -> tuple[int, int] | None:
+    """The span's words from its first to its last name ("Report Says Obama" -> "Obama")."""
+    words = [w for w in re.finditer(r"\S+", match.group()) if read(w.group()).names & proper]
+    if not words:
+        return None
+    return match.start() + words[0].start(), match.start() + words[-1].end()
 
 
 def _swap_word(claim: str, body: str, vocabulary: list[str], rng: random.Random) -> str | None:
@@ -116,8 +136,8 @@ def _swap_word(claim: str, body: str, vocabulary: list[str], rng: random.Random)
 def other_event_pairs(corpus: Corpus, pairs: Sequence[Pair], idf: Idf) -> list[Pair]:
     """Each claim against the body of another claim group that shares the most
     IDF-weighted words with it (at least two) -> unrelated: what FNC-1's random pairings
-    rarely show, an article about a different event in the same words. Not in the
-    committed model yet (EXPERIMENTS.md, run 4)."""
+    rarely show, an article about a different event in the same words (EXPERIMENTS.md,
+    runs 4-5)."""
     claims = sorted({p.claim for p in pairs if p.label != "unrelated"})
     bodies = sorted({p.article for p in pairs if p.article.startswith("fnc:")})
     words = {b: read(corpus.bodies[b]).content_set for b in bodies}

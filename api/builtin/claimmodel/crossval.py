@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from api.builtin.claimmodel.data import LABELS, STANCES
+from api.builtin.claimmodel.data import LABELS, STANCES, Pair
 from api.builtin.claimmodel.features import ARTICLE_NAMES
 from api.builtin.claimmodel.fnc_features import FEATURE_NAMES as FNC_NAMES
 from api.builtin.claimmodel.learners import SEED, BoostingParams, baseline, calibrated
@@ -59,11 +59,16 @@ class FittedModel:
         return np.column_stack([1 - p_related, p_stance * p_related[:, None]])
 
 
-def fit_model(train: Table, params: BoostingParams) -> FittedModel:
+def fit_related(train: Table, params: BoostingParams) -> Any:
     labels, sources = train.labels(), train.sources()
     rel_mask = np.isin(sources, RELATEDNESS_SOURCES)
     y_rel = (labels[rel_mask] != "unrelated").astype(int)
-    related = calibrated(train.X[rel_mask], y_rel, train.claim_groups[rel_mask], params)
+    return calibrated(train.X[rel_mask], y_rel, train.claim_groups[rel_mask], params)
+
+
+def fit_model(train: Table, params: BoostingParams) -> FittedModel:
+    labels, sources = train.labels(), train.sources()
+    related = fit_related(train, params)
     st_mask = np.isin(sources, STANCE_SOURCES) & np.isin(labels, STANCES)
     y_st = np.array([STANCES.index(lab) for lab in labels[st_mask]])
     texts, groups = train.texts[st_mask], train.claim_groups[st_mask]
@@ -71,6 +76,31 @@ def fit_model(train: Table, params: BoostingParams) -> FittedModel:
     stacked = np.hstack([train.X[st_mask], out_of_fold_text(texts, y_st, groups, domains)])
     stance = DomainCalibrated(params).fit(stacked, y_st, groups)
     return FittedModel(related, stance, DomainText().fit(texts, y_st, domains))
+
+
+@dataclass
+class Relatedness:
+    """Out-of-fold P(related) of every row of a fold's claims, hard negatives included,
+    with the row's kind (kind_of): what the relatedness threshold is chosen on."""
+
+    p: list[float] = field(default_factory=list)
+    related: list[bool] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+
+    def add(self, table: Table, p_related: np.ndarray) -> None:
+        self.p += p_related.tolist()
+        self.related += [pair.label != "unrelated" for pair in table.pairs]
+        self.kind += [kind_of(pair) for pair in table.pairs]
+
+
+def kind_of(pair: Pair) -> str:
+    """fnc1-related, fnc1-unrelated, emergent, emergent-claim-body, or the hard
+    negative's kind (name, word, other)."""
+    if pair.source == "swapped":
+        return pair.ref.split("|", 1)[0]
+    if pair.source == "fnc1":
+        return "fnc1-unrelated" if pair.label == "unrelated" else "fnc1-related"
+    return pair.source
 
 
 @dataclass
@@ -83,6 +113,7 @@ class OutOfFold:
     probs: list[np.ndarray] = field(default_factory=list)
     baseline: list[np.ndarray] = field(default_factory=list)
     prior: list[np.ndarray] = field(default_factory=list)
+    relatedness: Relatedness = field(default_factory=lambda: Relatedness())
 
     def stacked(self, name: str) -> np.ndarray:
         return np.vstack(getattr(self, name))
@@ -94,7 +125,9 @@ def cross_validate(
     params: BoostingParams,
     n_folds: int = N_FOLDS,
     with_baseline: bool = True,
+    with_stance: bool = True,
 ) -> OutOfFold:
+    """Out-of-fold predictions; with_stance=False fits relatedness alone (quick runs)."""
     folds = assign_folds(table.claim_groups, n_folds)
     claim_fold = np.array([folds[g] for g in table.claim_groups])
     article_fold = np.array([folds.get(g, -1) for g in table.article_groups])
@@ -106,8 +139,16 @@ def cross_validate(
         train = concat(
             table.select(train_mask), swapped.select((swap_fold != k) & (swap_article_fold != k))
         )
+        # Every row of the fold's claims for relatedness (hard negatives included);
+        # the labelled stance rows for the scores.
+        held = concat(table.select(claim_fold == k), swapped.select(swap_fold == k))
         test = table.select((claim_fold == k) & np.isin(table.sources(), STANCE_SOURCES))
+        if not with_stance:
+            related = fit_related(train, params)
+            result.relatedness.add(held, related.predict_proba(held.X)[:, 1])
+            continue
         model = fit_model(train, params)
+        result.relatedness.add(held, model.related.predict_proba(held.X)[:, 1])
         _record(result, k, train, test, model.predict(test.X, test.texts), with_baseline)
     return result
 
@@ -159,8 +200,11 @@ __all__ = [
     "N_FOLDS",
     "FittedModel",
     "OutOfFold",
+    "Relatedness",
     "assign_folds",
     "concat",
     "cross_validate",
     "fit_model",
+    "fit_related",
+    "kind_of",
 ]

@@ -5,8 +5,10 @@ numbers), which cues it carries (negation, refutation, hedge, confirmation, repo
 and whether a cue sits within a few words of a matched claim word (its scope), a
 question mark, a quote, its position. Per article: the best and top-3 coverage, what of
 the claim the whole article never mentions (a missing name is the strongest sign the
-article is about another event), cue rates weighted by relevance, and the organisers'
-FNC-1 features. Everything reads plain text (api.builtin.claimmodel.text): no parse.
+article is about another event), the claim's participants (its names, as article bodies
+write them) found in the article, its lead and its best sentence, cue rates weighted by
+relevance, and the organisers' FNC-1 features. Everything reads plain text
+(api.builtin.claimmodel.text): no parse.
 """
 
 from __future__ import annotations
@@ -52,6 +54,14 @@ _AGGREGATED = (
     "question",
     "quote",
 )
+PARTICIPANT_NAMES = (
+    "participants",
+    "missing_participants",
+    "missing_participant_share",
+    "missing_participant_idf",
+    "lead_participant_cov",
+    "best_participant_cov",
+)
 ARTICLE_NAMES: tuple[str, ...] = (
     "claim_len",
     "claim_names",
@@ -73,6 +83,7 @@ ARTICLE_NAMES: tuple[str, ...] = (
     "article_bigram_cov",
     "tfidf_cosine",
     "best_position",
+    *PARTICIPANT_NAMES,
     *(f"top_{a}" for a in _AGGREGATED),
     *(f"all_{a}" for a in _AGGREGATED),
     *(f"best_{a}" for a in _AGGREGATED),
@@ -83,10 +94,12 @@ _INDEX = {name: i for i, name in enumerate(SENTENCE_NAMES)}
 
 @dataclass(frozen=True)
 class Idf:
-    """Inverse document frequencies of stems; unseen stems count as rare."""
+    """Inverse document frequencies of stems; unseen stems count as rare. `proper`: the
+    stems the same documents write mostly capitalised (text.proper_stems), i.e. names."""
 
     weights: Mapping[str, float]
     unseen: float
+    proper: frozenset[str] = frozenset()
 
     def __call__(self, stem: str) -> float:
         return self.weights.get(stem, self.unseen)
@@ -112,6 +125,7 @@ class ClaimView:
     weights: dict[str, float]
     mass: float
     bigrams: set[tuple[str, str]]
+    participants: tuple[str, ...]  # who or what the claim is about (participants_of)
 
     @classmethod
     def of(cls, claim: str, idf: Idf) -> ClaimView:
@@ -119,7 +133,24 @@ class ClaimView:
         # Sorted: float sums must not follow set order, which changes with the hash seed
         # of each process (a last-bit difference can cross a tree's threshold).
         weights = {s: idf(s) for s in sorted(tokens.content_set)}
-        return cls(tokens, weights, sum(weights.values()) or 1.0, _bigrams(tokens.content))
+        return cls(
+            tokens,
+            weights,
+            sum(weights.values()) or 1.0,
+            _bigrams(tokens.content),
+            participants_of(tokens, idf),
+        )
+
+
+def participants_of(tokens: Tokens, idf: Idf) -> tuple[str, ...]:
+    """The claim's capitalised content words that are names where articles write them
+    (Idf.proper) or that no article uses at all (rare names), sorted. An article that
+    mentions none of a claim's participants is rarely about it, whatever else it shares."""
+    return tuple(
+        sorted(
+            s for s in tokens.names & tokens.content_set if s in idf.proper or s not in idf.weights
+        )
+    )
 
 
 def sentence_matrix(claim: ClaimView, sentences: Sequence[Tokens]) -> np.ndarray:
@@ -212,12 +243,37 @@ def article_vector(
         else 0.0,
         _cosine(claim, sentences, idf),
         float(rows[order[0], _INDEX["position"]]) if len(rows) else 0.0,
+        *_participant_features(claim, sentences, have, int(order[0]) if len(rows) else 0, idf),
         *(rows[top][:, agg].T @ weights if len(rows) else np.zeros(len(agg))),
         *(rows[:, agg].mean(axis=0) if len(rows) else np.zeros(len(agg))),
         *best,
         *fnc_features(claim_text, body),
     ]
     return np.asarray(features, dtype=np.float64)
+
+
+LEAD = 3  # sentences: where an article names who its story is about
+
+
+def _participant_features(
+    claim: ClaimView, sentences: Sequence[Tokens], have: set[str], best: int, idf: Idf
+) -> list[float]:
+    """How many of the claim's participants the article, its lead and its best-covering
+    sentence miss (a swapped name or another event's actors)."""
+    wanted = claim.participants
+    if not wanted:
+        return [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+    missing = [s for s in wanted if s not in have]
+    lead: set[str] = set().union(*(s.content_set for s in sentences[:LEAD])) if sentences else set()
+    in_best = sentences[best].content_set if sentences else frozenset()
+    return [
+        float(len(wanted)),
+        float(len(missing)),
+        len(missing) / len(wanted),
+        max((idf(s) for s in missing), default=0.0),
+        sum(s in lead for s in wanted) / len(wanted),
+        sum(s in in_best for s in wanted) / len(wanted),
+    ]
 
 
 def _claim_has(claim: ClaimView, cue: str) -> float:
@@ -268,11 +324,13 @@ def evidence_text(sentences: Sequence[Tokens], rows: np.ndarray) -> str:
 
 __all__ = [
     "ARTICLE_NAMES",
+    "PARTICIPANT_NAMES",
     "SENTENCE_NAMES",
     "ClaimView",
     "Idf",
     "article_vector",
     "evidence_text",
     "pair_features_and_text",
+    "participants_of",
     "sentence_matrix",
 ]

@@ -36,7 +36,6 @@ VERDICT_OF_STANCE: dict[str, Verdict] = {
     "disagree": "denied",
     "discuss": "unconfirmed",
 }
-RELATED_THRESHOLD = 0.5
 MIN_RELEVANCE = 0.25  # a sentence covering less of the claim's weighted words is not evidence
 MAX_EVIDENCE = 5
 _COV = SENTENCE_NAMES.index("cov")
@@ -72,7 +71,13 @@ class ClaimAssessment:
 class ClaimModel:
     def __init__(self, artifact: dict[str, Any]) -> None:
         self.version: str = artifact["version"]
-        self.idf = Idf(artifact["idf_weights"], artifact["idf_unseen"])
+        self.idf = Idf(
+            artifact["idf_weights"],
+            artifact["idf_unseen"],
+            frozenset(artifact["idf_proper"]),
+        )
+        # Chosen on the training folds (evaluate.choose_threshold), recorded in the card.
+        self.related_threshold: float = artifact["related_threshold"]
         self._model = FittedModel(artifact["related"], artifact["stance"], artifact["text"])
 
     def assess(self, claim: str, sentences: Sequence[str]) -> ClaimAssessment:
@@ -101,7 +106,7 @@ class ClaimModel:
         stance = stances[0]
         per_sentence = _sentences(stances[1:], rows)
         top = int(stance.argmax())
-        if related < RELATED_THRESHOLD or not sentences:
+        if related < self.related_threshold or not sentences:
             verdict: Verdict = "not_mentioned"
             confidence = 1.0 - related
             evidence: list[int] = []

@@ -12,9 +12,9 @@ import numpy as np
 
 from api.builtin.claimmodel.data import Corpus, Pair
 from api.builtin.claimmodel.features import ARTICLE_NAMES, Idf, pair_features_and_text
-from api.builtin.claimmodel.text import Tokens, read
+from api.builtin.claimmodel.text import Tokens, proper_stems, read
 
-FEATURES_VERSION = "f2"  # bump when features change: cached tables are keyed by it
+FEATURES_VERSION = "f3"  # bump when features change: cached tables are keyed by it
 
 
 @dataclass
@@ -42,14 +42,15 @@ class Table:
 
 
 def fit_idf(corpus: Corpus, keep_groups: set[str]) -> Idf:
-    """IDF over the bodies and distinct claims of the kept groups: text only, no labels."""
-    docs = [
-        read(body).content_set
-        for key, body in corpus.bodies.items()
-        if corpus.groups[key] in keep_groups
-    ]
+    """IDF over the bodies and distinct claims of the kept groups, and the names among
+    their stems (how the bodies capitalise them; headlines are title case): text only,
+    no labels."""
+    kept = sorted(key for key in corpus.bodies if corpus.groups[key] in keep_groups)
+    docs = [read(corpus.bodies[key]).content_set for key in kept]
     claims = {p.claim for p in corpus.pairs if corpus.claim_group(p) in keep_groups}
-    return Idf.fit(docs + [read(c).content_set for c in sorted(claims)])
+    idf = Idf.fit(docs + [read(c).content_set for c in sorted(claims)])
+    body_sentences = (s for key in kept if key.startswith("fnc:") for s in corpus.articles[key])
+    return Idf(idf.weights, idf.unseen, proper_stems(body_sentences))
 
 
 def build_table(
@@ -88,6 +89,7 @@ def _cache_key(pairs: Sequence[Pair], idf: Idf) -> str:
     for p in pairs:
         digest.update(f"{p.claim}\x00{p.article}\x00".encode())
     digest.update(json.dumps(sorted(idf.weights.items())).encode())
+    digest.update(json.dumps([sorted(idf.proper), ARTICLE_NAMES]).encode())
     return digest.hexdigest()[:16]
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -124,6 +126,28 @@ def names_in(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'\-]*")
+PROPER_SHARE = 0.6  # of a word's mid-sentence uses that are capitalised: a name
+PROPER_MIN = 2
+
+
+def proper_stems(sentences: Iterable[str]) -> frozenset[str]:
+    """Stems written mostly capitalised when they are not a sentence's first word.
+
+    Title-case headlines capitalise every word, so a capital letter alone does not make a
+    name ("Report", "Claims"); how article bodies write the word does (text only, no
+    labels, like the IDF)."""
+    upper: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for sentence in sentences:
+        for word in _WORD.findall(sentence)[1:]:
+            key = stem(normalise(word))
+            (upper if word[0].isupper() else lower)[key] += 1
+    return frozenset(
+        s for s, n in upper.items() if n >= PROPER_MIN and n >= PROPER_SHARE * (n + lower[s])
+    )
+
+
 def cue_positions(stems: tuple[str, ...], cue: str) -> list[int]:
     lexicon = CUES[cue]
     return [i for i, s in enumerate(stems) if s in lexicon]
@@ -137,6 +161,7 @@ __all__ = [
     "cue_positions",
     "names_in",
     "normalise",
+    "proper_stems",
     "read",
     "stem",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,16 +21,17 @@ import numpy as np
 import sklearn
 from threadpoolctl import threadpool_limits
 
-from api.builtin.claimmodel.augment import swapped_pairs
-from api.builtin.claimmodel.crossval import N_FOLDS, concat, cross_validate, fit_model
+from api.builtin.claimmodel.augment import other_event_pairs, swapped_pairs
+from api.builtin.claimmodel.crossval import N_FOLDS, concat, cross_validate, fit_model, kind_of
 from api.builtin.claimmodel.data import Corpus, Pair, data_hashes, load_corpus
-from api.builtin.claimmodel.evaluate import score_out_of_fold
+from api.builtin.claimmodel.evaluate import choose_threshold, relatedness_block, score_out_of_fold
 from api.builtin.claimmodel.exclusions import CASES_DIR, NEAR_MISS, Exclusions, all_exclusions
+from api.builtin.claimmodel.features import ARTICLE_NAMES, PARTICIPANT_NAMES, Idf
 from api.builtin.claimmodel.learners import SEED, BoostingParams
-from api.builtin.claimmodel.table import FEATURES_VERSION, build_table, fit_idf
+from api.builtin.claimmodel.table import FEATURES_VERSION, Table, build_table, fit_idf
 
 MODEL_NAME = "claimmodel"
-MODEL_RELEASE = "1"
+MODEL_RELEASE = "2"
 
 
 @dataclass
@@ -42,12 +44,20 @@ class TrainingConfig:
     cache_dir: Path | None = None
     cases_dir: Path = CASES_DIR
     near_miss: Path = NEAR_MISS
+    # Hard negatives from the training claims (augment.py): "name" swaps, "other"-event
+    # bodies; "word" swaps (not used: label noise, EXPERIMENTS.md).
+    negatives: tuple[str, ...] = ("name", "other")
+    # Relatedness alone, cross-validated, no artifact: minutes instead of a quarter hour.
+    quick: bool = False
+    # Ablation for experiments: "participants" zeroes the participant features and swaps
+    # any capitalised span (round 1's model).
+    without: tuple[str, ...] = ()
 
 
 @dataclass
 class TrainingRun:
     version: str
-    artifact: Path
+    artifact: Path | None
     scores: dict[str, Any]
     exclusions: Exclusions
     counts: dict[str, int]
@@ -72,11 +82,38 @@ def train(config: TrainingConfig) -> TrainingRun:
         keep = set(corpus.groups.values()) - exclusions.groups
         pairs = training_pairs(corpus, exclusions)
         idf = fit_idf(corpus, keep)
-        swapped = swapped_pairs(corpus, pairs)
-        table = build_table(corpus, pairs, idf, config.cache_dir)
-        swap_table = build_table(corpus, swapped, idf, config.cache_dir)
-        oof = cross_validate(table, swap_table, config.params, config.n_folds, config.with_baseline)
-        scores = score_out_of_fold(oof)
+        ablated = "participants" in config.without
+        swap_idf = Idf(idf.weights, idf.unseen) if ablated else idf
+        swapped = hard_negatives(corpus, pairs, swap_idf, config.negatives)
+        table = _ablate(build_table(corpus, pairs, idf, config.cache_dir), config.without)
+        swap_table = _ablate(build_table(corpus, swapped, idf, config.cache_dir), config.without)
+        oof = cross_validate(
+            table,
+            swap_table,
+            config.params,
+            config.n_folds,
+            config.with_baseline and not config.quick,
+            with_stance=not config.quick,
+        )
+        threshold = choose_threshold(oof.relatedness)
+        counts = {
+            "pairs": len(pairs),
+            "swapped": len(swapped),
+            "groups_kept": len(keep),
+            "groups_excluded_golden": len(exclusions.golden),
+            "groups_excluded_near_miss": len(exclusions.near_miss),
+            **{f"negatives_{k}": n for k, n in Counter(kind_of(p) for p in swapped).items()},
+        }
+        if config.quick:
+            scores: dict[str, Any] = {
+                "relatedness": {
+                    "at_half": relatedness_block(oof.relatedness, 0.5),
+                    "chosen": relatedness_block(oof.relatedness, threshold),
+                }
+            }
+            seconds = time.perf_counter() - started
+            return TrainingRun("quick", None, scores, exclusions, counts, seconds)
+        scores = score_out_of_fold(oof, threshold)
         final = fit_model(concat(table, swap_table), config.params)
     hashes = data_hashes(config.data_dir)
     version = f"{MODEL_NAME}-{MODEL_RELEASE}-{_short_hash(hashes, config)}"
@@ -89,6 +126,8 @@ def train(config: TrainingConfig) -> TrainingRun:
             "sklearn": sklearn.__version__,
             "idf_weights": dict(sorted(idf.weights.items())),
             "idf_unseen": idf.unseen,
+            "idf_proper": sorted(idf.proper),
+            "related_threshold": threshold,
             "related": final.related,
             "stance": final.stance,
             "text": final.text,
@@ -96,21 +135,44 @@ def train(config: TrainingConfig) -> TrainingRun:
         artifact,
         compress=3,
     )
-    counts = {
-        "pairs": len(pairs),
-        "swapped": len(swapped),
-        "groups_kept": len(keep),
-        "groups_excluded_golden": len(exclusions.golden),
-        "groups_excluded_near_miss": len(exclusions.near_miss),
-    }
     scores["data_hashes"] = hashes
     return TrainingRun(version, artifact, scores, exclusions, counts, time.perf_counter() - started)
+
+
+def hard_negatives(
+    corpus: Corpus,
+    pairs: list[Pair],
+    idf: Idf,
+    kinds: tuple[str, ...],
+) -> list[Pair]:
+    """Unrelated pairs made from the training claims (augment.py), by kind."""
+    swaps = tuple(k for k in kinds if k in ("name", "word"))
+    out = swapped_pairs(corpus, pairs, swaps, idf.proper) if swaps else []
+    if "other" in kinds:
+        out += other_event_pairs(corpus, pairs, idf)
+    return out
+
+
+def _ablate(table: Table, without: tuple[str, ...]) -> Table:
+    """Constant columns for the features left out: trees never split on them."""
+    if "participants" in without:
+        table.X[:, [ARTICLE_NAMES.index(n) for n in PARTICIPANT_NAMES]] = 0.0
+    return table
 
 
 def _short_hash(hashes: dict[str, str], config: TrainingConfig) -> str:
     import hashlib
 
-    text = json.dumps([hashes, FEATURES_VERSION, asdict(config.params), SEED, sklearn.__version__])
+    text = json.dumps(
+        [
+            hashes,
+            FEATURES_VERSION,
+            asdict(config.params),
+            SEED,
+            sklearn.__version__,
+            config.negatives,
+        ]
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
@@ -122,4 +184,11 @@ def environment() -> dict[str, str]:
     }
 
 
-__all__ = ["TrainingConfig", "TrainingRun", "environment", "train", "training_pairs"]
+__all__ = [
+    "TrainingConfig",
+    "TrainingRun",
+    "environment",
+    "hard_negatives",
+    "train",
+    "training_pairs",
+]
