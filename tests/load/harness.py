@@ -31,8 +31,8 @@ MODEL = "openai/stub"
 TYPED_PROBLEMS = {
     429: {"upstream_rate_limited"},
     502: {"model_output_invalid", "upstream_error"},
-    503: {"upstream_unavailable"},
-    504: {"upstream_timeout"},
+    503: {"upstream_unavailable", "overloaded"},
+    504: {"upstream_timeout", "deadline_exceeded"},
 }
 SLACK_S = 5.0  # scheduling on a loaded 2-core machine
 
@@ -49,6 +49,7 @@ def service_settings(api_base: str) -> Settings:
         retry_max_wait_s=0.2,
         retry_total_s=3.0,
         repair_attempts=1,
+        request_deadline_s=6.0,
         log_level="error",
         max_connections=4096,
         _env_file=None,
@@ -56,11 +57,12 @@ def service_settings(api_base: str) -> Settings:
 
 
 def time_bound_s(settings: Settings) -> float:
-    """Longest a request may take before deadlines exist: every model call may time out on
-    every try, with the longest wait between tries, on every repair attempt."""
+    """Longest a request may take: its deadline (retries and repairs included), or, when
+    every call timing out on every try and repair is sooner, that."""
     attempts = settings.retry_attempts
     per_call = attempts * settings.llm_timeout_s + (attempts - 1) * settings.retry_max_wait_s
-    return (settings.repair_attempts + 1) * per_call + SLACK_S
+    worst_case = (settings.repair_attempts + 1) * per_call
+    return min(worst_case, settings.request_deadline_s) + SLACK_S
 
 
 @dataclass
