@@ -70,6 +70,10 @@ class Usage(BaseModel):
 class Span(BaseModel):
     start: int = Field(description="Start character offset into the submitted text.")
     end: int = Field(description="End character offset (exclusive).")
+    reason: str | None = Field(
+        default=None,
+        description="Why a skipped range was left out (credit line, caption, over-length).",
+    )
 
 
 class Coverage(BaseModel):
