@@ -206,7 +206,7 @@ def _from_boilerplate_only(name: str, text: str) -> bool:
 
 
 def _target_words(target: str) -> int:
-    return len(re.findall(r"\w+", target))
+    return len(target.split())
 
 
 def actors(texts: list[str]) -> dict[str, object]:
