@@ -52,6 +52,8 @@ _KIN = frozenset(
     "grandmother grandfather boyfriend girlfriend partner fiance fiancee widow".split()
 )
 _GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
+# Handles, addresses, brackets and picture credits are never a name.
+_NOT_A_NAME = re.compile(r"[@\[\]|]|\b(?:photo|image|picture)s?\b", re.IGNORECASE)
 
 
 @cache
@@ -163,6 +165,8 @@ def _entity_mention(number: int, ent: Span) -> Mention | None:
         tokens = _without_titles(tokens)
     if not tokens or not any(t.text[:1].isupper() for t in tokens):
         return None  # "van", "lorry along": lower-case words the NER took for names
+    if _NOT_A_NAME.search(_span_text(tokens)):
+        return None  # "@barbarastarrcnn", "Europics[CEN", "Facebook Photo": credit debris
     return Mention(number, tokens[0].i, tokens[-1].i + 1, _span_text(tokens), ent.label_, root)
 
 
@@ -417,6 +421,7 @@ def build_actor_table(docs: list[Doc]) -> ActorTable:
                 acting.add(found.key)
     _fold_sources(table, records)
     kept = [r for r in records.values() if r.label in _ALWAYS_ACTORS or r.key in acting]
+    kept = [r for r in kept if not _NOT_A_NAME.search(r.name)]
     table.actors = _dedupe_aliases(sorted(kept, key=lambda r: r.first))
     table.keep_only(table.actors)
     _register_repeats(table, docs)

@@ -87,3 +87,12 @@ def test_an_editors_bracket_makes_no_actor() -> None:
         '"[W]e write to express our concern," the senators said in a letter to the agency.'
     )
     assert not [n for n in _names(contract) if "]" in n or "[" in n]
+
+
+def test_handles_and_picture_credits_are_no_actors() -> None:
+    """Corpus leftovers: "@barbarastarrcnn", "Europics[CEN", "Facebook Photo"."""
+    contract = _actors(
+        "@barbarastarrcnn said the Pentagon had confirmed the strike. "
+        "Facebook Photo said the image was taken on Monday, officials said."
+    )
+    assert not [n for n in _names(contract) if "@" in n or "Photo" in n]

@@ -107,3 +107,10 @@ def test_a_column_in_the_first_person_keeps_its_byline() -> None:
     wire = "By Sylvia Westall\n\nThe ministry has not sent the data, officials said."
     assert prepare_article(column).sentences[0].text == "By Hettie Marsh-Collier"
     assert prepare_article(wire).skip_reasons == ["byline"]
+
+
+def test_an_embedded_tweet_credit_in_the_wrong_encoding_is_skipped() -> None:
+    """FNC-1 body: the dash read as cp1252 ("â€”"); "Brown Moses (@Brown_Moses" was an actor."""
+    line = "â€” Brown Moses (@Brown_Moses) September 13, 2014"
+    found = match(line)
+    assert found is not None and found.name == "embedded-tweet-credit"
