@@ -114,3 +114,13 @@ def test_an_embedded_tweet_credit_in_the_wrong_encoding_is_skipped() -> None:
     line = "â€” Brown Moses (@Brown_Moses) September 13, 2014"
     found = match(line)
     assert found is not None and found.name == "embedded-tweet-credit"
+
+
+def test_a_caption_credited_to_associated_press_is_skipped() -> None:
+    """FNC-1 body (NYT layout): "Credit Bebeto Matthews/Associated Press" was an actor."""
+    line = (
+        "Kenneth P. Thompson, the Brooklyn district attorney. "
+        "Credit Bebeto Matthews/Associated Press"
+    )
+    article = prepare_article(f"{LEAD}\n{line}")
+    assert [s.text for s in article.sentences] == [LEAD]
