@@ -72,9 +72,16 @@ class Span(BaseModel):
     end: int = Field(description="End character offset (exclusive).")
 
 
+class SkippedSpan(Span):
+    reason: str | None = Field(
+        default=None,
+        description="Why the range was left out: e.g. credit line, photo caption, over-length.",
+    )
+
+
 class Coverage(BaseModel):
     analysed: list[Span] = Field(description="Character ranges that were actually analysed.")
-    skipped: list[Span] = Field(
+    skipped: list[SkippedSpan] = Field(
         default_factory=list, description="Ranges left out (wire-service trailers, over-length)."
     )
     complete: bool = Field(description="True when every sentence of the article was analysed.")

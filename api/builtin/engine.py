@@ -21,7 +21,7 @@ from api.builtin.claims import (
     status_of,
 )
 from api.builtin.entities import ActorRecord, ActorTable, build_actor_table
-from api.builtin.language import is_english_code, looks_english
+from api.builtin.language import detect, is_english_code, looks_english
 from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
 from api.builtin.stances import StanceFinding, find_stances
 from api.builtin.summary import summarise
@@ -100,6 +100,9 @@ def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
             f"The built-in engine cannot write in {job.language!r}; "
             "it answers in the article's own words and language.",
         ))  # fmt: skip
+    english = looks_english(job.article.text)
+    if not english:  # said whatever the tasks: a summary alone is still in another language
+        warnings.append(_not_english(job.article.text))
     contract = AnalysisContract()
     if "summary" in job.tasks:
         contract.headline, contract.summary, contract.key_points = summarise(job.article)
@@ -107,7 +110,7 @@ def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
     if not wants_analysis or not job.article.sentences:
         contract.caller_claims = _unassessed_caller_claims(job)
         return contract, warnings
-    docs = _parse(job.article, warnings)
+    docs = _parse(job.article, warnings) if english else None
     if docs is None:
         contract.caller_claims = _unassessed_caller_claims(job)
         if job.caller_claims:
@@ -124,15 +127,18 @@ _NOT_ASSESSED = (
 )
 
 
+def _not_english(text: str) -> AnalysisWarning:
+    code, _ = detect(text)
+    return _warning(
+        "language_not_supported",
+        f"The article does not look English (most likely language: {code!r}); the built-in "
+        "engine's rules are English-only, so it returns an extractive summary only and finds "
+        "no actors, stances or claims. Configure an LLM for other languages.",
+    )
+
+
 def _parse(article: PreparedArticle, warnings: list[AnalysisWarning]) -> list[Doc] | None:
     """The parsed sentences, or None with the reason added to `warnings`."""
-    if not looks_english(article.text):
-        warnings.append(_warning(
-            "language_not_supported",
-            "The article does not look English; the built-in engine's rules are English-only, "
-            "so it returns an extractive summary only. Configure an LLM for other languages.",
-        ))  # fmt: skip
-        return None
     try:
         return parse_sentences(article)
     except PipelineUnavailable as exc:

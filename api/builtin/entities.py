@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
+import yaml
 from spacy.tokens import Doc, Span, Token
 
 from api.builtin.cues import REPORTING_VERBS
@@ -36,6 +39,39 @@ _GROUP_HEADS = frozenset({"party"})
 _ALWAYS_ACTORS = frozenset({"PERSON", "ORG"})  # named people and organisations
 _AGENT_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+# Honorifics and titles in front of a name are not part of it ("Pres Obama" is Barack
+# Obama, "Miss Titley" is Rachel Titley) and never a role on their own.
+_TITLES = frozenset(
+    "mr mrs ms miss mx dr sir dame pres president rep sen gov gen lt col capt sgt adm prof "
+    "rev fr".split()
+)
+_PRONOUNS = frozenset("his her their its my our your".split())
+_KIN = frozenset(
+    "son sons daughter daughters wife husband mother father brother sister parents "
+    "children child family uncle aunt nephew niece cousin grandson granddaughter "
+    "grandmother grandfather boyfriend girlfriend partner fiance fiancee widow".split()
+)
+_GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
+# Handles, addresses, brackets and picture credits are never a name.
+_NOT_A_NAME = re.compile(r"[@\[\]|]|\b(?:photo|image|picture)s?\b", re.IGNORECASE)
+
+
+@cache
+def _gazetteer() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load(_GAZETTEER.read_text(encoding="utf-8"))
+    return {key: frozenset(values) for key, values in data.items()}
+
+
+def _place_key(name: str) -> str:
+    """ "the U.S." -> "us", "South Korea's" -> "south korea": how the gazetteer spells it."""
+    key = re.sub(r"^the\s+", "", name.lower().replace(".", "")).strip()
+    return re.sub(r"['’]s?$", "", key)
+
+
+def kind_for_place() -> ActorKind:
+    """A state, city or region that is no country. Contract v2 calls it `place`; until then
+    it is `other` (this one function switches)."""
+    return "other"
 
 
 @dataclass
@@ -125,9 +161,22 @@ def _entity_mention(number: int, ent: Span) -> Mention | None:
     if ent.label_ == "NORP" and root.pos_ not in {"NOUN", "PROPN"}:
         return None
     tokens = _trim(list(ent))
+    if ent.label_ == "PERSON":
+        tokens = _without_titles(tokens)
     if not tokens or not any(t.text[:1].isupper() for t in tokens):
         return None  # "van", "lorry along": lower-case words the NER took for names
+    if _NOT_A_NAME.search(_span_text(tokens)):
+        return None  # "@barbarastarrcnn", "Europics[CEN", "Facebook Photo": credit debris
     return Mention(number, tokens[0].i, tokens[-1].i + 1, _span_text(tokens), ent.label_, root)
+
+
+def _without_titles(tokens: list[Token]) -> list[Token]:
+    """ "Pres Obama", "Miss Titley" -> the name alone (a lone "Mr" stays nothing)."""
+    while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in _TITLES:
+        tokens = tokens[1:]
+        while tokens and tokens[0].text == ".":
+            tokens = tokens[1:]
+    return tokens
 
 
 def _is_specific(chunk: Span) -> bool:
@@ -215,10 +264,11 @@ def head_class(mention: Mention) -> str:
 
 
 def kind_for(mention: Mention) -> ActorKind:
+    key = _place_key(mention.text)
     if mention.label == "PERSON":
-        return "person"
+        return "organization" if key in _gazetteer()["organizations"] else "person"
     if mention.label == "GPE":
-        return "country"
+        return "country" if key in _gazetteer()["countries"] else kind_for_place()
     if mention.label == "NORP" or (mention.label == "SOURCE" and mention.root.tag_ == "NNS"):
         return "group"
     if mention.label == "SOURCE":
@@ -244,11 +294,30 @@ def acts_in_text(mention: Mention) -> bool:
         return True
     if root.dep_ not in _AGENT_DEPS:
         return False
+    if mention.label == "NORP" and root.tag_ in {"NNPS", "NNS"}:
+        return True  # "Democrats blocked the bill": members of a party act as a group
     return mention.label == "INST" or root.head.lemma_.lower() in REPORTING_VERBS
 
 
 def role_of(mention: Mention) -> str | None:
-    """Title or affiliation as written: an apposition, else a title before the name."""
+    """Title or affiliation as written, never an honorific ("Mr"), a letter ("R"), a
+    relation ("her son") or a fragment ending in a possessive ("the president's")."""
+    role = _raw_role(mention)
+    if role is None:
+        return None
+    parts = role.split()
+    while parts and parts[0].lower().rstrip(".") in _TITLES - {"president", "gov", "sen", "rep"}:
+        parts = parts[1:]
+    if parts and parts[0].lower() in _PRONOUNS:
+        parts = parts[1:]  # "Its operations director" -> "operations director"
+    if not parts or parts[0].lower() in _KIN or len("".join(parts)) < 3:
+        return None
+    if re.search(r"['’]s?$", parts[-1]):
+        return None
+    return " ".join(parts)
+
+
+def _raw_role(mention: Mention) -> str | None:
     if mention.label != "PERSON":
         return None
     for child in mention.root.children:
@@ -280,7 +349,23 @@ def _merge_target(mention: Mention, records: dict[str, ActorRecord]) -> ActorRec
         r for r in records.values()
         if r.label == "PERSON" and mine < set(words(r.name))
     ]  # fmt: skip
+    if len(mine) == 1 and len(longer) > 1 and _same_surname(mine, longer):
+        # "Conway" beside Kellyanne and George Conway: the one named first, the story's
+        # subject; the two full names stay two people.
+        return min(longer, key=lambda r: r.first)
+    if not longer and mention.label == "ORG" and len(mine) == 1:
+        longer = [r for r in records.values() if r.label == "ORG" and _extends(r, mention)]
     return longer[0] if len(longer) == 1 else None
+
+
+def _same_surname(name: set[str], records: list[ActorRecord]) -> bool:
+    return all(list(words(r.name)[-1:]) == sorted(name) for r in records)
+
+
+def _extends(record: ActorRecord, mention: Mention) -> bool:
+    """ "Fox" -> "Fox News": a one-word organisation that starts a two-word one."""
+    theirs = words(record.name)
+    return len(theirs) == 2 and theirs[0] == words(mention.text)[0]
 
 
 def _add_specific(table: ActorTable, records: dict[str, ActorRecord], mention: Mention) -> None:
@@ -336,6 +421,7 @@ def build_actor_table(docs: list[Doc]) -> ActorTable:
                 acting.add(found.key)
     _fold_sources(table, records)
     kept = [r for r in records.values() if r.label in _ALWAYS_ACTORS or r.key in acting]
+    kept = [r for r in kept if not _NOT_A_NAME.search(r.name)]
     table.actors = _dedupe_aliases(sorted(kept, key=lambda r: r.first))
     table.keep_only(table.actors)
     _register_repeats(table, docs)

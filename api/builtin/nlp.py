@@ -64,7 +64,11 @@ def load_pipeline() -> Language:
 
 
 def warm_up() -> bool:
-    """Load the pipeline now (at start-up) so the first request does not pay for it."""
+    """Load the pipeline and the language identifier now (at start-up), so the first
+    request does not pay for them."""
+    from api.builtin.language import warm_up as warm_up_language
+
+    warm_up_language()
     try:
         load_pipeline()
     except PipelineUnavailable:

@@ -23,6 +23,7 @@ from api.builtin.cues import (
     stance_cue,
 )
 from api.builtin.entities import ActorRecord
+from api.builtin.topic import topic
 from schemas.llm import StanceLabel
 
 _MAX_TARGET_WORDS = 12
@@ -38,7 +39,7 @@ _CLAIM_STANCE: dict[str, StanceLabel] = {
 class StanceFinding:
     actor: ActorRecord
     label: StanceLabel
-    target: str  # topic phrase as written
+    target: str  # a noun phrase from the text, at most 6 words (api/builtin/topic.py)
     claim: int | None = None  # index into the claim groups when the target is a claim
     evidence: list[int] = field(default_factory=list)
     stems: set[str] = field(default_factory=set)
@@ -82,11 +83,22 @@ def act_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> li
             or (target := _content_phrase(attribution.content)) is None
         ):
             continue
+        text, stems = _topic_of(target)
+        if not text:
+            continue
         label = _CLAIM_STANCE[attribution.kind]
-        stems = content_stems(target)[0]
-        found.append(StanceFinding(attribution.speaker, label, target.text, None,
+        found.append(StanceFinding(attribution.speaker, label, text, None,
                                    [attribution.number], stems))  # fmt: skip
     return found
+
+
+def _topic_of(span: Span | None) -> tuple[str, set[str]]:
+    """The readable target (<= 6 words) and its stems; ("", set()) when there is none."""
+    short = topic(span) if span is not None else None
+    if short is None:
+        return "", set()
+    text, tokens = short
+    return text, content_stems(tokens)[0]
 
 
 def _content_phrase(tokens: list[Token]) -> Span | None:
@@ -187,7 +199,7 @@ def evaluative_stance(attribution: Attribution) -> StanceFinding | None:
     target = _cue_target(cues)
     labels = {cue for _, cue in cues}
     label: StanceLabel = "mixed" if len(labels) > 1 else labels.pop()
-    text, stems = (target.text, content_stems(target)[0]) if target is not None else ("", set())
+    text, stems = _topic_of(target)
     return StanceFinding(attribution.speaker, label, text, None, [attribution.number], stems)
 
 
@@ -224,12 +236,12 @@ def wish_stance(attribution: Attribution) -> StanceFinding | None:
     wanted = [c for c in verb.children if c.dep_ in _WISH_DEPS or _is_purpose(c)]
     tokens = [t for c in wanted for t in c.subtree if t.dep_ != "mark"]
     target = _content_phrase(tokens)
-    if target is None:
+    text, stems = _topic_of(target)
+    if target is None or not text:
         return None
     both = any(t.lower_ in {"both", "all"} and t.head.lemma_.lower() in _SIDES for t in target)
     label: StanceLabel = "neutral" if both else "support"
-    return StanceFinding(attribution.speaker, label, target.text, None, [attribution.number],
-                         content_stems(target)[0])  # fmt: skip
+    return StanceFinding(attribution.speaker, label, text, None, [attribution.number], stems)
 
 
 _WISH_DEPS = frozenset({"xcomp", "ccomp", "dobj", "prep"})
@@ -262,4 +274,29 @@ def find_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> l
             _merge(found, stance)
         elif attribution.clause is None:  # no target and no clause: only a continuation
             _continues(found, stance)
-    return sorted(found, key=lambda s: s.evidence[0])
+    return sorted(_without_contradictions(found), key=lambda s: s.evidence[0])
+
+
+def _without_contradictions(found: list[StanceFinding]) -> list[StanceFinding]:
+    """One actor supporting and opposing one target is one `mixed` stance, not two."""
+    kept: list[StanceFinding] = []
+    for stance in found:
+        twin = next((k for k in kept if _contradicts(k, stance)), None)
+        if twin is None:
+            kept.append(stance)
+            continue
+        twin.label = "mixed"
+        twin.evidence = sorted({*twin.evidence, *stance.evidence})
+    return kept
+
+
+def _contradicts(old: StanceFinding, new: StanceFinding) -> bool:
+    if old.actor is not new.actor or {old.label, new.label} not in (
+        {"support", "oppose"},
+        {"mixed", "support"},
+        {"mixed", "oppose"},
+    ):
+        return False
+    if old.claim is not None or new.claim is not None:
+        return old.claim == new.claim
+    return old.target.lower() == new.target.lower() or bool(old.stems & new.stems)

@@ -1,6 +1,11 @@
-"""Extractive summary: the headline, the lead and the most central sentences, as written.
+"""Extractive summary: the headline and the lead, as written.
 
-No spaCy needed, so it works for any language and when the model is missing. Nothing
+News puts the main claim first, so the lead is the strongest signal: on 100 CNN/DailyMail
+articles with human highlights, the first three sentences beat picking the most central
+ones (ROUGE-1 36.5 vs 32.5, scripts/measure_reading.py). The summary is the lead read in
+order, minus fragments (a one-line quote, a caption run in), up to about 90 words: three
+sentences, a fourth when it fits. Boilerplate never gets here (article preparation skips
+it). No spaCy needed, so it works for any language and when the model is missing. Nothing
 is paraphrased: every word comes from the article.
 """
 
@@ -10,8 +15,9 @@ from api.pipeline.article import ArticleSentence, PreparedArticle
 from api.pipeline.contract import content_words
 
 _HEADLINE_WORDS = 15
-_SUMMARY_WORDS = 80  # 2-4 sentences of wire copy
-_SUMMARY_SENTENCES = 3
+_SUMMARY_WORDS = 90  # 3-4 sentences of wire copy (CNN/DailyMail highlights: ~50 words)
+_MIN_SENTENCES, _MAX_SENTENCES = 3, 4
+_LEAD_MIN_WORDS = 10  # shorter lines in the lead are fragments, not the story
 _KEY_POINT_WORDS = 30
 _KEY_POINTS = 4
 
@@ -41,22 +47,32 @@ def centrality(sentences: list[ArticleSentence]) -> dict[int, float]:
     return scores
 
 
+def lead(body: list[ArticleSentence]) -> list[ArticleSentence]:
+    """The lead in article order: whole sentences only, three or four, about 90 words."""
+    full = [s for s in body if len(s.clean.split()) >= _LEAD_MIN_WORDS] or body
+    chosen: list[ArticleSentence] = []
+    total = 0
+    for sentence in full:
+        size = len(sentence.clean.split())
+        if len(chosen) >= _MAX_SENTENCES or (
+            len(chosen) >= _MIN_SENTENCES and total + size > _SUMMARY_WORDS
+        ):
+            break
+        chosen.append(sentence)
+        total += size
+    return chosen
+
+
 def summarise(article: PreparedArticle) -> tuple[str, str, list[str]]:
     """(headline, summary, key points) from the article's own sentences."""
     body = _body(article)
     if not body:
         return headline(article), "", []
+    chosen = lead(body)
     scores = centrality(body)
-    ranked = sorted(body[1:], key=lambda s: -scores[s.number])
-    chosen, total = [body[0]], len(body[0].clean.split())
-    for sentence in ranked:
-        size = len(sentence.clean.split())
-        if len(chosen) >= _SUMMARY_SENTENCES or total + size > _SUMMARY_WORDS:
-            continue
-        chosen.append(sentence)
-        total += size
+    ranked = sorted(body, key=lambda s: -scores[s.number])
     in_summary = {s.number for s in chosen}
-    summary = " ".join(s.clean for s in sorted(chosen, key=lambda s: s.number))
+    summary = " ".join(s.clean for s in chosen)
     return headline(article), summary, _key_points(ranked, in_summary, chosen)
 
 

@@ -18,14 +18,20 @@ from dataclasses import dataclass, field
 
 from syntok import segmenter
 
-# Wire-service trailers: credits, not content. Kept out of the analysis (and reported
-# as skipped in coverage) so nobody becomes an "actor" because they contributed reporting.
-_TRAILER = re.compile(
-    r"^\s*(?:\(?(?:contributing|additional reporting|reporting|writing|editing|compiled)"
-    r"(?:\s+by)?\s*[:;]|\(?\s*(?:©|\(c\)|copyright)\b|all rights reserved)",
-    re.IGNORECASE,
+from api.pipeline import boilerplate
+
+# Titles and abbreviations that stand before a name (or, for Jr./Sr., after one): syntok
+# sometimes ends a sentence on them ("Rep. The source ..." was "Rep. Peter King said").
+_TITLE_END = re.compile(
+    r"(?:^|[\s(\"“])(?:Rep|Reps|Sen|Sens|Gov|Pres|Gen|Lt|Col|Capt|Sgt|Adm|Maj|Cmdr|Dr|St|"
+    r"Mr|Mrs|Ms|Messrs|Prof|Rev|Hon|Sr|Jr|Ft|Mt)\.$"
 )
+# " . " inside a span: a line break lost in scraping (CNN/DailyMail captions run into the
+# next sentence as "... hepatitis A . State Immunization ..."); no prose writes it.
+_LOST_BREAK = re.compile(r"(?<=[^\s.]\s\.)\s+(?=[A-Z“\"‘'(])")
 _SPACES = re.compile(r"\s+")
+# An editor's capital inside a word: "[W]e write" reads "We write" (the NER saw "W]e").
+_EDITORIAL_LETTER = re.compile(r"\[(\w{1,2})\](?=\w)")
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,7 @@ class PreparedArticle:
     sentences: list[ArticleSentence]
     skipped: list[tuple[int, int]] = field(default_factory=list)
     title: str | None = None
+    skip_reasons: list[str] = field(default_factory=list)  # one per `skipped` range
 
     def sentence(self, number: int) -> ArticleSentence:
         return self.sentences[number - 1]
@@ -70,7 +77,7 @@ class PreparedArticle:
 
 def clean_sentence(text: str) -> str:
     chars = [" " if unicodedata.category(c)[0] == "C" else c for c in text]
-    collapsed = _SPACES.sub(" ", "".join(chars)).strip()
+    collapsed = _SPACES.sub(" ", _EDITORIAL_LETTER.sub(r"\1", "".join(chars))).strip()
     return _drop_unbalanced_brackets(collapsed)
 
 
@@ -102,7 +109,7 @@ def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
     return lines
 
 
-def _sentence_spans(line: str) -> list[tuple[int, int]]:
+def _syntok_spans(line: str) -> list[tuple[int, int]]:
     spans = []
     for paragraph in segmenter.analyze(line):
         for sentence in paragraph:
@@ -118,20 +125,46 @@ def _sentence_spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _at_lost_breaks(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    cuts = [m.span() for m in _LOST_BREAK.finditer(line, start, end)]
+    bounds = [start, *(x for cut in cuts for x in cut), end]
+    return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+
+
+def _sentence_spans(line: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for start, end in _syntok_spans(line):
+        if spans and _TITLE_END.search(line[spans[-1][0] : spans[-1][1]]):
+            start = spans.pop()[0]  # "Rep." never ends a sentence
+        spans.extend(_at_lost_breaks(line, start, end))
+    return spans
+
+
 def prepare_article(text: str, title: str | None = None) -> PreparedArticle:
-    """Split `text` into numbered sentences; trailers are skipped, not analysed."""
+    """Split `text` into numbered sentences; boilerplate (credits, captions, link lines)
+    is skipped, not analysed, and reported with the reason its pattern gives."""
     sentences: list[ArticleSentence] = []
     skipped: list[tuple[int, int]] = []
+    reasons: list[str] = []
+
+    def skip(start: int, end: int, reason: str) -> None:
+        skipped.append((start, end))
+        reasons.append(reason)
+
+    column = boilerplate.first_person(text)
     for offset, line in _lines_with_offsets(text):
         stripped = line.strip()
         if not stripped:
             continue
-        if _TRAILER.match(line):
+        if found := boilerplate.match_line(line, in_first_person=column):
             lead = len(line) - len(line.lstrip())
-            skipped.append((offset + lead, offset + lead + len(stripped)))
+            skip(offset + lead, offset + lead + len(stripped), found.reason)
             continue
         for start, end in _sentence_spans(line):
+            if found := boilerplate.match(line[start:end], in_first_person=column):
+                skip(offset + start, offset + end, found.reason)
+                continue
             sentences.append(
                 ArticleSentence(len(sentences) + 1, offset + start, offset + end, line[start:end])
             )
-    return PreparedArticle(text=text, sentences=sentences, skipped=skipped, title=title)
+    return PreparedArticle(text, sentences, skipped, title, reasons)

@@ -14,6 +14,7 @@ from schemas.analysis import (
     EvidenceSpan,
     Meta,
     Sentence,
+    SkippedSpan,
     Span,
     Stance,
 )
@@ -37,10 +38,15 @@ def resolve_evidence(article: PreparedArticle, numbers: list[int]) -> list[Evide
 
 def coverage_of(full: PreparedArticle, analysed: PreparedArticle) -> Coverage:
     """Analysed ranges and skipped ones (trailers, sentences beyond the model's limit)."""
-    skipped = [Span(start=s, end=e) for s, e in full.skipped]
+    skipped = [
+        SkippedSpan(start=s, end=e, reason=r)
+        for (s, e), r in zip(full.skipped, full.skip_reasons, strict=True)
+    ]
     cut = full.sentences[len(analysed) :]
     if cut:
-        skipped.append(Span(start=cut[0].start, end=cut[-1].end))
+        skipped.append(
+            SkippedSpan(start=cut[0].start, end=cut[-1].end, reason="over the length limit")
+        )
     ranges = []
     if analysed.sentences:
         ranges.append(Span(start=analysed.sentences[0].start, end=analysed.sentences[-1].end))

@@ -43,7 +43,8 @@ def test_kim_opposes_the_troop_dispatch(seed: AnalysisContract) -> None:
     assert stance.stance == "oppose"
     # "We condemn North Korea's illegal military cooperation ...", then the quote goes on
     assert stance.evidence == [6, 7]
-    assert "troops" in stance.target
+    # a noun phrase of <= 6 words (issue 13), not the whole clause
+    assert stance.target == "North Korea’s illegal military cooperation"
 
 
 def test_zinoviev_supports_the_cooperation(seed: AnalysisContract) -> None:
