@@ -136,6 +136,29 @@ def compare(
 
 
 @eval_app.command()
+def rescore(
+    run_file: Annotated[Path, typer.Argument(help="Run file whose recorded answers to rescore.")],
+    write: Annotated[
+        Path | None, typer.Option(help="Save the rescored run here (may be RUN_FILE itself).")
+    ] = None,
+) -> None:
+    """Score a run's recorded answers again with today's cases and pass rule (no model)."""
+    from evals.case_model import CaseError
+    from evals.report import comparison_tables
+    from evals.rescore import rescore_run
+
+    recorded = _load_run(run_file)
+    try:
+        rescored = rescore_run(recorded)
+    except CaseError as exc:
+        raise _fail(str(exc)) from exc
+    for table in comparison_tables(compare_runs(recorded, rescored)):
+        out.print(table)
+    if write is not None:
+        out.print(f"run file: {rescored.save(write)}")
+
+
+@eval_app.command()
 def report(
     run_file: Annotated[Path, typer.Argument(help="Run file.")],
     html: Annotated[Path | None, typer.Option(help="Also write an HTML report here.")] = None,
