@@ -198,8 +198,11 @@ def _claim_result(
     denied = set(claim.denied_by) if claim else set()
 
     def missing(names: list[str], side: set[str], other: set[str]) -> list[str]:
-        # Listed on the wrong side too (or only there) counts as missing.
-        return [n for n in names if not (ids := _ids_for(expect, actors, n)) & side or ids & other]
+        def wrong(name: str) -> bool:  # not on its side, or on the other side too
+            ids = _ids_for(expect, actors, name)
+            return not ids & side or bool(ids & other)
+
+        return [n for n in names if wrong(n)]
 
     return ClaimResult(
         keywords=wanted.keywords,
