@@ -34,7 +34,6 @@ from schemas.analysis import Analysis
 from schemas.request import AnalyzeRequest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-RUNS_DIR = REPO_ROOT / "runs"
 
 
 class AnalyzerLike(Protocol):
