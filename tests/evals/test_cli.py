@@ -125,3 +125,12 @@ def test_emergent_defaults_to_the_bundled_sample_and_says_so() -> None:
     result = runner.invoke(eval_app, ["dataset", "emergent", "--help"])
     assert result.exit_code == 0
     assert "emergent_sample.jsonl" in result.output
+
+
+def test_rescore_writes_the_run_scored_again(tmp_path: Path) -> None:
+    committed = Path(__file__).parents[2] / "evals" / "runs" / "answer-key.json"
+    out = tmp_path / "rescored.json"
+    result = runner.invoke(eval_app, ["rescore", str(committed), "--write", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "no score changed" in result.output
+    assert RunFile.load(out).aggregates == RunFile.load(committed).aggregates
