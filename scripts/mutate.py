@@ -3,9 +3,10 @@ repository and run its tests there; every mutation must make them fail ("caught"
 
     .venv/bin/python scripts/mutate.py [--only SUBSTRING]
 
-Prints one line per mutation and caught/total; exits 1 when any mutation survives or no
-longer applies (its snippet is gone: update the list). Not run in CI: it runs the
-selected tests once per mutation (a few minutes on 2 cores).
+First every test selection must pass on the unmutated copy (else "caught" would mean
+nothing). Prints one line per mutation and caught/total; exits 1 when the baseline fails,
+or any mutation survives or no longer applies (its snippet is gone: update the list). Not
+run in CI: it runs the selected tests once per mutation.
 """
 
 from __future__ import annotations
@@ -52,13 +53,18 @@ def _apply(copy: Path, mutation: Mutation) -> bool:
     return True
 
 
-def _caught(copy: Path, mutation: Mutation) -> bool:
+def _passes(copy: Path, tests: tuple[str, ...]) -> bool:
     env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1", "CI": ""}
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
-    done = subprocess.run(
-        [*command, *mutation.tests], cwd=copy, env=env, capture_output=True, text=True
-    )
-    return done.returncode != 0
+    done = subprocess.run([*command, *tests], cwd=copy, env=env, capture_output=True, text=True)
+    return done.returncode == 0
+
+
+def _as_checkout(copy: Path) -> None:
+    """A git repository of its own: some tests record the commit a run was made on."""
+    git = ["git", "-c", "user.name=mutate", "-c", "user.email=mutate@localhost"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "pristine"]):
+        subprocess.run([*git, *args], cwd=copy, check=True, capture_output=True)
 
 
 def main() -> int:
@@ -70,6 +76,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="stancewire-mutate-") as tmp:
         pristine = Path(tmp) / "pristine"
         _copy_repo(pristine)
+        _as_checkout(pristine)
+        for tests in dict.fromkeys(m.tests for m in chosen):
+            if not _passes(pristine, tests):
+                print(f"baseline fails without a mutation: {' '.join(tests)}")
+                return 1
+        print(f"baseline: {len({m.tests for m in chosen})} test selections pass", flush=True)
         for mutation in chosen:
             copy = Path(tmp) / "mutant"
             shutil.rmtree(copy, ignore_errors=True)
@@ -78,7 +90,7 @@ def main() -> int:
                 problems.append(f"{mutation.name}: snippet not found in {mutation.file}")
                 print(f"  MISSING  {mutation.name}", flush=True)
                 continue
-            ok = _caught(copy, mutation)
+            ok = not _passes(copy, mutation.tests)
             caught += ok
             print(f"  {'caught ' if ok else 'SURVIVED'} {mutation.name}", flush=True)
             if not ok:

@@ -22,7 +22,14 @@ class Mutation:
 
 
 API = ("tests/api/test_analyze_api.py", "tests/api/test_error_paths.py")
-EVALS = ("tests/evals",)
+# The scorer's own tests: fast, and independent of git (the copy is not a checkout's twin).
+EVALS = (
+    "tests/evals/test_pass_rule.py",
+    "tests/evals/test_wrong_answers.py",
+    "tests/evals/test_scoring.py",
+    "tests/evals/test_compare.py",
+    "tests/evals/test_committed_runs.py::test_every_trial_rescores_exactly",
+)
 
 MUTATIONS: list[Mutation] = [
     # -- the audit's 16 --------------------------------------------------------------------
