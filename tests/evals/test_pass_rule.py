@@ -52,6 +52,11 @@ def _drop_the_date(a: Analysis) -> None:
     a.summary = "The city council confirmed the closure; the union rejected the plan."
 
 
+def _contradicting_claim(a: Analysis) -> None:
+    """The right claim stays the best match (it comes first); a hedge follows it."""
+    a.claims.append(a.claims[0].model_copy(update={"id": "C9", "status": "denied"}))
+
+
 def _contradicting_stance(a: Analysis) -> None:
     a.stances.append(
         Stance(actor="A3", target="the plan", stance="support", evidence=a.stances[0].evidence)
@@ -82,6 +87,7 @@ SINGLE_FAILURES: list[tuple[str, Edit, GoldenCase | None]] = [
         None,
     ),
     ("claim_status_accuracy", _set(lambda a: a.claims[0], "status", "denied"), None),
+    ("claim_status_accuracy", _contradicting_claim, None),
     ("claim_attribution", _set(lambda a: a.claims[0], "asserted_by", []), None),
     ("caller_claim_accuracy", _set(lambda a: a.claims[2], "status", "confirmed"), None),
     ("stance_accuracy", _set(lambda a: a.stances[0], "stance", "support"), None),

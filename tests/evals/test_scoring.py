@@ -212,6 +212,14 @@ def test_a_duplicate_claim_with_another_status_is_a_contradiction() -> None:
     assert not result.ok
 
 
+def test_the_right_claim_chosen_still_fails_when_a_duplicate_contradicts_it() -> None:
+    output = perfect()
+    output.claims.append(output.claims[0].model_copy(update={"id": "C4", "status": "denied"}))
+    result = score_case(golden_case(), output).claims[0]
+    assert (result.claim_id, result.predicted) == ("C1", "confirmed")
+    assert result.contradictions == ["C4: denied"] and not result.ok
+
+
 def test_a_duplicate_with_the_same_status_is_harmless() -> None:
     output = perfect()
     copy = output.claims[0].model_copy(update={"id": "C4", "text": "The ferry ends."})
