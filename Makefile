@@ -66,7 +66,8 @@ eval: install  ## Golden cases on the built-in engine; compare with the committe
 	$(BIN)/stancewire eval compare evals/runs/builtin-rules-en.json runs/latest-builtin.json
 
 # Deliberate bugs (scripts/mutations.py) applied one at a time to a temporary copy; each must
-# make its tests fail. Not in CI (one test run per mutation: ~13 min on 2 cores).
+# make its tests fail. Not in CI (one test run per mutation: 32/32 caught in 206 s on 2 cores,
+# 807 s while the machine was busy).
 mutate: install-dev  ## Mutation check: every named mutation must be caught
 	$(BIN)/python scripts/mutate.py
 
