@@ -115,13 +115,18 @@ async def handle_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error in request %s", request_id_of(request))
-    return problem_response(
+    response = problem_response(
         request,
         status=500,
         code="internal_error",
         title="Internal error",
         detail="Something went wrong on our side; the request id helps us find it.",
     )
+    # Starlette answers unhandled errors outside the middleware that echoes the id: echo here.
+    request_id = request_id_of(request)
+    if request_id is not None:
+        response.headers["x-request-id"] = request_id
+    return response
 
 
 async def handle_client_disconnect(request: Request, exc: Exception) -> Response:

@@ -3,6 +3,9 @@
 Expectations tolerate wording: actors match by name or alias, claims by key
 phrases, stances by target keywords, and every label is a set of acceptable
 values, so a case fails only when a careful reader would say the answer is wrong.
+Everything a case declares is gated (evals.scores.PassRule): `thresholds` gives slack
+per metric where a case needs it, and `actors_complete` says the actor list is complete,
+so any other actor counts against precision.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from evals.scores import GATED
 from schemas.llm import ActorKind, CallerClaimStatus, ClaimStatus, StanceLabel
 from schemas.request import AnalyzeRequest
 
@@ -48,18 +52,27 @@ class ExpectedActor(_Strict):
     aliases: list[str] = Field(
         default_factory=list, description="Other acceptable names (surname, acronym, title)."
     )
-    kind: ActorKind | None = Field(default=None, description="Expected kind; any kind when null.")
+    kind: ActorKind | list[ActorKind] | None = Field(
+        default=None, description="Expected kind (or acceptable kinds); any kind when null."
+    )
 
     def names(self) -> list[str]:
         """The name and every alias."""
         return [self.name, *self.aliases]
+
+    def kinds(self) -> list[str]:
+        """Acceptable kinds; empty when any kind will do."""
+        if self.kind is None:
+            return []
+        return [self.kind] if isinstance(self.kind, str) else list(self.kind)
 
 
 class ExpectedClaim(_Strict):
     keywords: list[list[str]] = Field(
         min_length=1,
         description=(
-            "Claim text must contain (case-insensitive) at least one phrase of each inner list."
+            "Claim text must contain at least one phrase of each inner list (whole words "
+            "compared by stem; a trailing * makes the last word a prefix: falsif*)."
         ),
     )
     status: list[ClaimStatus] = Field(min_length=1, description="Acceptable statuses.")
@@ -85,7 +98,7 @@ class ExpectedStance(_Strict):
     actor: str = Field(min_length=1, description="An expected actor's name or alias.")
     target: list[str] = Field(
         min_length=1,
-        description="Any keyword found (case-insensitive) in the target or its claim text.",
+        description="Any keyword found (as in claims) in the target or its claim text.",
     )
     stance: list[StanceLabel] = Field(min_length=1, description="Acceptable stances.")
 
@@ -114,6 +127,13 @@ class SummaryExpectations(_Strict):
 
 class Expectations(_Strict):
     actors: list[ExpectedActor] = Field(default_factory=list, description="Actors to find.")
+    actors_complete: bool = Field(
+        default=False,
+        description=(
+            "The actor list names every actor in the article: any other reported actor fails "
+            "actor precision (always so for `actors: []`)."
+        ),
+    )
     forbidden_actors: list[str] = Field(
         default_factory=list, description="Names that must not be reported as actors."
     )
@@ -156,6 +176,13 @@ class GoldenCase(_Strict):
         description="Extra AnalyzeRequest fields: claims, actors, tasks, title, language.",
     )
     expect: Expectations = Field(description="What a correct analysis shows.")
+    thresholds: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Slack for this case: gated metric -> lowest passing value (0-1). Every other "
+            "gated metric must be perfect (see evals.scores.METRICS)."
+        ),
+    )
     _cases_dir: Path = PrivateAttr(default=CASES_DIR)
 
     @model_validator(mode="after")
@@ -168,6 +195,11 @@ class GoldenCase(_Strict):
         if extra:
             allowed = ", ".join(sorted(REQUEST_FIELDS))
             raise ValueError(f"request fields not allowed: {', '.join(extra)} (use {allowed})")
+        unknown = sorted(set(self.thresholds) - set(GATED))
+        if unknown:
+            raise ValueError(f"thresholds for metrics that are not gated: {', '.join(unknown)}")
+        if any(not 0 <= v <= 1 for v in self.thresholds.values()):
+            raise ValueError("thresholds must lie between 0 and 1")
         n_claims = len(self.request.get("claims") or [])
         too_far = [c.index for c in self.expect.caller_claims if c.index > n_claims]
         if too_far:

@@ -11,16 +11,16 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.errors import StancewireError
 from evals.cassettes import CASSETTES_DIR, CassetteMode
-from evals.compare import DEFAULT_THRESHOLD, compare_runs
+from evals.compare import DEFAULT_COST_TOLERANCE, DEFAULT_THRESHOLD, compare_runs
 from evals.datasets.claim_commands import register as register_claim_datasets
-from evals.datasets.emergent import DatasetScores
+from evals.datasets.emergent import SAMPLE_PATH, DatasetScores
+from evals.progress import progress_bar
 from evals.results import CassetteInfo, RunFile
-from evals.runner import RUNS_DIR, RunOptions
+from evals.runner import RunOptions
 
 eval_app = typer.Typer(help="Golden cases, runs, comparisons, reports.", no_args_is_help=True)
 dataset_app = typer.Typer(help="Score the service on public datasets.", no_args_is_help=True)
@@ -37,17 +37,6 @@ ModelOption = Annotated[
 def _fail(message: str, code: int = 2) -> typer.Exit:
     err.print(f"[red]error[/]: {message}", soft_wrap=True)
     return typer.Exit(code)
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
 
 
 def _model(model: str | None) -> str:
@@ -79,7 +68,7 @@ def run(
         Path, typer.Option(help="Where cassettes live.", show_default=False)
     ] = CASSETTES_DIR,
 ) -> None:
-    """Run the golden cases, print the scores and write the run file (default under runs/)."""
+    """Run the golden cases, print the scores and write the run file (default: ./runs/)."""
     from evals.case_model import CaseError, load_cases
     from evals.report import cases_table, summary_table
     from evals.runner import build_analyzer, run_cases
@@ -97,14 +86,15 @@ def run(
     options = RunOptions(
         model=chosen, repeat=repeat, concurrency=concurrency, cases_pattern=cases, cassette=info
     )
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task(f"{chosen}", total=len(golden) * repeat)
         result = asyncio.run(
             run_cases(golden, analyzer, options, lambda *_: progress.advance(task))
         )
     out.print(summary_table(result))
     out.print(cases_table(result))
-    path = result.save(out_path or RUNS_DIR / f"{result.name}.json")
+    # Under the working directory, never inside an installed package or another checkout.
+    path = result.save(out_path or Path.cwd() / "runs" / f"{result.name}.json")
     out.print(f"run file: {path}")
 
 
@@ -122,17 +112,45 @@ def compare(
     threshold: Annotated[
         float, typer.Option(min=0.0, help="Largest tolerated drop of a quality metric (0-1).")
     ] = DEFAULT_THRESHOLD,
+    cost_tolerance: Annotated[
+        float,
+        typer.Option(min=0.0, help="Relative cost change (latency, tokens) reported as noise."),
+    ] = DEFAULT_COST_TOLERANCE,
 ) -> None:
-    """Per-case and per-metric differences; exit 1 on a regression beyond the threshold."""
+    """Score changes per case and metric (exit 1 on a regression beyond the threshold);
+    latency and other costs listed apart, never gated."""
     from evals.report import comparison_tables
 
-    comparison = compare_runs(_load_run(run_a), _load_run(run_b), threshold)
+    comparison = compare_runs(_load_run(run_a), _load_run(run_b), threshold, cost_tolerance)
     for table in comparison_tables(comparison):
         out.print(table)
     if comparison.failed:
         err.print("[red]regressions[/]:\n  " + "\n  ".join(comparison.regressions))
         raise typer.Exit(1)
     out.print("[green]no regression beyond the threshold[/]")
+
+
+@eval_app.command()
+def rescore(
+    run_file: Annotated[Path, typer.Argument(help="Run file whose recorded answers to rescore.")],
+    write: Annotated[
+        Path | None, typer.Option(help="Save the rescored run here (may be RUN_FILE itself).")
+    ] = None,
+) -> None:
+    """Score a run's recorded answers again with today's cases and pass rule (no model)."""
+    from evals.case_model import CaseError
+    from evals.report import comparison_tables
+    from evals.rescore import rescore_run
+
+    recorded = _load_run(run_file)
+    try:
+        rescored = rescore_run(recorded)
+    except CaseError as exc:
+        raise _fail(str(exc)) from exc
+    for table in comparison_tables(compare_runs(recorded, rescored)):
+        out.print(table)
+    if write is not None:
+        out.print(f"run file: {rescored.save(write)}")
 
 
 @eval_app.command()
@@ -152,7 +170,13 @@ def report(
 
 @dataset_app.command("emergent")
 def emergent(
-    path: Annotated[Path, typer.Argument(help="Emergent JSONL (e.g. the bundled sample).")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Emergent JSONL; default: the bundled evals/datasets/emergent_sample.jsonl.",
+            show_default=False,
+        ),
+    ] = SAMPLE_PATH,
     model: ModelOption = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Rows, sampled by label.")] = None,
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 0,
@@ -164,6 +188,7 @@ def emergent(
     from evals.runner import build_analyzer
 
     chosen = _model(model)
+    err.print(f"rows from {path}")
     try:
         rows = load_rows(path)
     except (OSError, ValueError) as exc:
@@ -171,7 +196,7 @@ def emergent(
     if limit is not None:
         rows = stratified_sample(rows, limit, seed)
     analyzer = build_analyzer(chosen)
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task(f"emergent · {chosen}", total=len(rows))
         result = asyncio.run(
             run_emergent(

@@ -3,8 +3,12 @@
 The build fails (`Comparison.failed`) when an overall quality metric (pass rates, macro
 and micro averages) drops by more than `threshold` (absolute, on the 0-1 scale), or when
 a case passes less often in B than in A. A case whose metrics drop beyond the threshold
-while it still passes is listed as regressed, first, but does not fail the build. Cost
-metrics (latency, tokens, cost, attempts) are reported, never gated: too noisy.
+while it still passes is listed as regressed, first, but does not fail the build.
+
+Scores and costs are kept apart: a case's status ("changed", "improved" …) looks at quality
+metrics only, so two runs with identical scores show no change however their latency
+differs. Cost metrics (latency, tokens, cost, attempts) are listed on their own, marked as
+noise while within `cost_tolerance` (relative) of A, and never gated.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from evals.results import RunFile
 from evals.scores import METRICS
 
 DEFAULT_THRESHOLD = 0.02
+DEFAULT_COST_TOLERANCE = 0.25  # latency on a shared machine moves this much from run to run
 CaseStatus = Literal["regressed", "improved", "changed", "unchanged", "added", "removed"]
 
 
@@ -58,8 +63,25 @@ class Comparison(BaseModel):
     label_a: str = Field(description="Model and prompt version of A.")
     label_b: str
     threshold: float
-    overall: list[MetricDelta]
+    cost_tolerance: float = DEFAULT_COST_TOLERANCE
+    overall: list[MetricDelta] = Field(description="Pass rates and quality metrics.")
+    cost: list[MetricDelta] = Field(
+        default_factory=list, description="Cost metrics (macro means), reported apart."
+    )
     cases: list[CaseDelta] = Field(description="Regressions first, then improvements.")
+
+    @property
+    def score_changes(self) -> list[MetricDelta]:
+        """Quality metrics that moved at all (any scope)."""
+        return [
+            d for d in self.overall if d.delta not in (None, 0.0) or (d.a is None) != (d.b is None)
+        ]
+
+    def cost_is_noise(self, d: MetricDelta) -> bool:
+        """Within the tolerance of A (relative), or not comparable."""
+        if d.a is None or d.b is None or d.delta is None:
+            return True
+        return abs(d.delta) <= self.cost_tolerance * abs(d.a)
 
     @property
     def regressions(self) -> list[str]:
@@ -103,8 +125,15 @@ def _delta(
     )
 
 
+QUALITY = [name for name, info in METRICS.items() if info.kind == "quality"]
+COST = [name for name, info in METRICS.items() if info.kind == "cost"]
+
+
 def compare_runs(
-    run_a: RunFile, run_b: RunFile, threshold: float = DEFAULT_THRESHOLD
+    run_a: RunFile,
+    run_b: RunFile,
+    threshold: float = DEFAULT_THRESHOLD,
+    cost_tolerance: float = DEFAULT_COST_TOLERANCE,
 ) -> Comparison:
     ag_a, ag_b = run_a.aggregates, run_b.aggregates
     overall = [
@@ -117,15 +146,18 @@ def compare_runs(
     ):
         overall += [
             _delta(name, scope, values_a.get(name), values_b.get(name), threshold)
-            for name in METRICS
+            for name in QUALITY
         ]
+    cost = [_delta(n, "macro", ag_a.macro.get(n), ag_b.macro.get(n), threshold) for n in COST]
     return Comparison(
         run_a=run_a.name,
         run_b=run_b.name,
         label_a=f"{run_a.model} · prompt {run_a.prompt_version or '-'}",
         label_b=f"{run_b.model} · prompt {run_b.prompt_version or '-'}",
         threshold=threshold,
+        cost_tolerance=cost_tolerance,
         overall=overall,
+        cost=cost,
         cases=_case_deltas(run_a, run_b, threshold),
     )
 
@@ -146,7 +178,7 @@ def _case_deltas(run_a: RunFile, run_b: RunFile, threshold: float) -> list[CaseD
         metrics_a, metrics_b = a.metrics(), b.metrics()
         changes = [
             _delta(name, case_id, metrics_a[name], metrics_b[name], threshold)
-            for name in METRICS
+            for name in QUALITY
             if metrics_a[name] != metrics_b[name]
         ]
         deltas.append(

@@ -140,7 +140,8 @@ def unfaithful_spans(article: str, headline: str, texts: list[str]) -> list[Offe
     numbers = article_numbers(article)
     words = _article_words(article)
     offenders: list[Offender] = []
-    for line in [headline, *texts]:
+    # By position, not identity: JSON parsing may hand back one object for equal strings.
+    for position, line in enumerate([headline, *texts]):
         if not line.strip():
             continue
         bad_dates, rest = _date_offenders(line, numbers, words)
@@ -150,6 +151,6 @@ def unfaithful_spans(article: str, headline: str, texts: list[str]) -> list[Offe
             for m in _NUMBER.finditer(rest)
             if _canonical_number(m.group()) not in numbers
         ]
-        if not (line is headline and _is_title_case(line)):
+        if not (position == 0 and _is_title_case(line)):
             offenders += _name_offenders(rest, words)
     return list(dict.fromkeys(offenders))

@@ -3,6 +3,11 @@
 Names are compared after normalisation (case, accents, possessives, punctuation and a
 leading article dropped), as word sequences: "South Korea's spy agency" contains
 "South Korea", but "Koreans" does not contain "Korea".
+
+Keywords (claims, stance targets, summary facts) match whole words compared by their
+Snowball stem, so "troops" matches "troop" and "denies" matches "denied", but "lead" never
+matches "misleading". A trailing `*` makes the last word a prefix: "falsif*" matches
+"falsified" and "falsification".
 """
 
 from __future__ import annotations
@@ -10,6 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+
+import snowballstemmer
 
 from evals.case_model import ExpectedActor
 from schemas.analysis import Actor
@@ -17,6 +25,8 @@ from schemas.analysis import Actor
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?\b", re.UNICODE)
 _LEADING_ARTICLES = {"the", "a", "an"}
+PREFIX_MARK = "*"
+_STEMMER = snowballstemmer.stemmer("english")
 
 
 def fold(text: str) -> str:
@@ -42,10 +52,34 @@ def contains_words(haystack: Sequence[str], needle: Sequence[str]) -> bool:
     return any(tuple(haystack[i : i + n]) == tuple(needle) for i in range(len(haystack) - n + 1))
 
 
+@lru_cache(maxsize=16384)
+def stem(word: str) -> str:
+    """The Snowball (English) stem of a folded word: "troops" -> "troop"."""
+    result: str = _STEMMER.stemWord(word)
+    return result
+
+
+@lru_cache(maxsize=4096)
+def _stems(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    found = tuple(_WORD.findall(fold(text)))
+    return found, tuple(stem(w) for w in found)
+
+
 def phrase_in(text: str, phrase: str) -> bool:
-    """Case-, accent- and possessive-insensitive substring test, as the case files promise."""
-    wanted = " ".join(_WORD.findall(fold(phrase)))
-    return bool(wanted) and wanted in " ".join(_WORD.findall(fold(text)))
+    """Whether `phrase` occurs in `text` as whole words, compared by stem (see module doc)."""
+    prefix = phrase.rstrip().endswith(PREFIX_MARK)
+    wanted = _WORD.findall(fold(phrase))
+    if not wanted:
+        return False
+    words, stems = _stems(text)
+    head = [stem(w) for w in (wanted[:-1] if prefix else wanted)]
+    n = len(wanted)
+    for i in range(len(words) - n + 1):
+        if list(stems[i : i + len(head)]) != head:
+            continue
+        if not prefix or words[i + n - 1].startswith(wanted[-1]):
+            return True
+    return False
 
 
 def output_names(actor: Actor) -> list[str]:

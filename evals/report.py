@@ -74,10 +74,21 @@ def comparison_tables(comparison: Comparison) -> list[Table]:
     overall = Table(title=f"A: {comparison.label_a}  →  B: {comparison.label_b}")
     for column in ("scope", "metric", "A", "B", "Δ"):
         overall.add_column(column, justify="left" if column in ("scope", "metric") else "right")
-    for d in sorted(comparison.overall, key=lambda d: (not d.regression, d.scope)):
+    moved = comparison.score_changes
+    for d in sorted(moved, key=lambda d: (not d.regression, d.scope)):
         if d.scope == "micro" and not d.regression:
             continue  # keep the table short: micro rows only when they regress
         overall.add_row(d.scope, d.label, fmt(d.a), fmt(d.b), _delta_cell(d))
+    if not moved:
+        overall.add_row("all", "no score changed", "", "", "")
+    tolerance = f"{comparison.cost_tolerance:.0%}"
+    cost = Table(title=f"Cost, not gated (changes within ±{tolerance} of A are noise)")
+    for column in ("metric", "A", "B", "Δ", ""):
+        cost.add_column(column, justify="left" if column == "metric" else "right")
+    for d in comparison.cost:
+        note = "noise" if comparison.cost_is_noise(d) else "[yellow]changed[/]"
+        delta = "–" if d.delta is None else f"{d.delta:+.3f}"
+        cost.add_row(d.label, fmt(d.a), fmt(d.b), delta, note)
     cases = Table(title="Cases (regressions first)")
     for column in ("case", "status", "pass A", "pass B", "biggest changes"):
         cases.add_column(column)
@@ -89,7 +100,7 @@ def comparison_tables(comparison: Comparison) -> list[Table]:
         changes = ", ".join(f"{d.label} {fmt(d.a, 2)}→{fmt(d.b, 2)}" for d in moved)
         row = [c.case_id, f"[{style}]{c.status}[/]", fmt(c.passed_a, 2), fmt(c.passed_b, 2)]
         cases.add_row(*row, changes)
-    return [overall, cases]
+    return [overall, cost, cases]
 
 
 def _delta_cell(d: MetricDelta) -> str:
@@ -115,6 +126,7 @@ def render_html(run: RunFile) -> str:
         run=run,
         ag=ag,
         fmt=fmt,
+        labels={name: info.label for name, info in METRICS.items()},
         none_label=NONE_LABEL,
         overall_chart=Markup(charts.bars(overall, "Overall quality (macro)")),
         case_chart=Markup(charts.case_grid(rows, CASE_COLUMNS)),

@@ -35,6 +35,9 @@ class CaseResult(BaseModel):
     case_id: str
     description: str = ""
     tags: list[str] = Field(default_factory=list)
+    thresholds: dict[str, float] = Field(
+        default_factory=dict, description="The case's own slack on the pass rule."
+    )
     trials: list[Trial]
 
     @property

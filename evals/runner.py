@@ -34,7 +34,6 @@ from schemas.analysis import Analysis
 from schemas.request import AnalyzeRequest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-RUNS_DIR = REPO_ROOT / "runs"
 
 
 class AnalyzerLike(Protocol):
@@ -108,6 +107,7 @@ async def run_cases(
             case_id=case.id,
             description=case.description,
             tags=case.tags,
+            thresholds=case.thresholds,
             trials=list(trials[i * options.repeat : (i + 1) * options.repeat]),
         )
         for i, case in enumerate(cases)
@@ -124,10 +124,10 @@ async def run_trial(
     except StancewireError as exc:
         error = ErrorInfo(type=type(exc).__name__, code=exc.code, message=exc.detail)
         scores = score_failure(case, f"{exc.code}: {exc.detail}")
-        checks = options.pass_rule.checks(scores)
+        checks = options.pass_rule.checks(scores, case.thresholds)
         return Trial(trial=trial, passed=False, checks=checks, error=error, scores=scores)
     scores = score_case(case, analysis)
-    checks = options.pass_rule.checks(scores)
+    checks = options.pass_rule.checks(scores, case.thresholds)
     return Trial(
         trial=trial, passed=all(checks.values()), checks=checks, scores=scores, analysis=analysis
     )

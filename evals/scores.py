@@ -7,7 +7,7 @@ expects nothing of that kind, and the metric is left out of every average.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -55,6 +55,16 @@ class ActorScores(BaseModel):
     missing: list[str] = Field(default_factory=list, description="Expected actors not found.")
     extra: list[str] = Field(default_factory=list, description="Output actors not expected.")
     forbidden: list[str] = Field(default_factory=list, description="Forbidden actors reported.")
+    complete: bool = Field(
+        default=False, description="The case lists every actor: precision is gated."
+    )
+    duplicates: list[str] = Field(
+        default_factory=list, description="Extra output actors that name an expected actor again."
+    )
+    kinds_checked: int = Field(default=0, description="Matched actors whose case gives a kind.")
+    kind_mismatches: list[str] = Field(
+        default_factory=list, description="`name: given (expected …)` for each wrong kind."
+    )
 
     @property
     def precision(self) -> float:
@@ -71,19 +81,30 @@ class ActorScores(BaseModel):
     def f1(self) -> float | None:
         return f1(self.precision, self.recall)
 
+    @property
+    def kind_accuracy(self) -> float | None:
+        return ratio(self.kinds_checked - len(self.kind_mismatches), self.kinds_checked)
+
 
 class ClaimResult(BaseModel):
     keywords: list[list[str]] = Field(description="The expected claim's key phrases.")
     expected: list[str] = Field(description="Acceptable statuses.")
     predicted: str = Field(description="Status of the matched output claim, or `none`.")
     claim_id: str | None = Field(default=None, description="Id of the matched output claim.")
-    missing_asserters: list[str] = Field(default_factory=list)
-    missing_deniers: list[str] = Field(default_factory=list)
+    missing_asserters: list[str] = Field(
+        default_factory=list, description="Not in asserted_by, or also in denied_by."
+    )
+    missing_deniers: list[str] = Field(
+        default_factory=list, description="Not in denied_by, or also in asserted_by."
+    )
     attributions: int = Field(default=0, description="Expected asserters + deniers.")
+    contradictions: list[str] = Field(
+        default_factory=list, description="Other matching output claims with another status."
+    )
 
     @property
     def ok(self) -> bool:
-        return self.predicted in self.expected
+        return self.predicted in self.expected and not self.contradictions
 
     @property
     def attributions_found(self) -> int:
@@ -106,10 +127,13 @@ class StanceResult(BaseModel):
     expected: list[str]
     predicted: str
     output_target: str | None = None
+    contradictions: list[str] = Field(
+        default_factory=list, description="Other matching output stances with another label."
+    )
 
     @property
     def ok(self) -> bool:
-        return self.predicted in self.expected
+        return self.predicted in self.expected and not self.contradictions
 
 
 class GroundingScores(BaseModel):
@@ -167,31 +191,7 @@ class CaseScores(BaseModel):
 
     def metrics(self) -> dict[str, float | None]:
         """Flat named metrics (see METRICS) for tables, charts and comparisons."""
-        a, s = self.actors, self.summary
-        hits = sum(c.attributions_found for c in self.claims)
-        return {
-            "schema_valid": float(self.schema_valid),
-            "actor_precision": a.precision if a else None,
-            "actor_recall": a.recall if a else None,
-            "actor_f1": a.f1 if a else None,
-            "no_forbidden_actors": float(not a.forbidden) if a else None,
-            "claim_status_accuracy": _accuracy(self.claims),
-            "claim_attribution": ratio(hits, sum(c.attributions for c in self.claims)),
-            "caller_claim_accuracy": _accuracy(self.caller_claims),
-            "stance_accuracy": _accuracy(self.stances),
-            "stance_macro_f1": macro_f1(self.stance_confusion()),
-            "grounding_rate": self.grounding.rate,
-            "summary_faithful": float(s.faithful) if s else None,
-            "summary_facts": ratio(s.include_groups - len(s.missing_groups), s.include_groups)
-            if s
-            else None,
-            "summary_clean": float(s.produced and not s.forbidden_found) if s else None,
-            "within_limits": float(s.within_limits) if s else None,
-            "latency_ms": self.usage.latency_ms,
-            "total_tokens": float(self.usage.total_tokens),
-            "cost_usd": self.usage.cost_usd,
-            "attempts": float(self.usage.attempts),
-        }
+        return {name: metric.value(self) for name, metric in METRICS.items()}
 
 
 class Labelled(Protocol):
@@ -218,67 +218,123 @@ def confusion_of(results: Sequence[Labelled]) -> Confusion:
     return confusion
 
 
+def _actors(value: Callable[[ActorScores], float | None]) -> Callable[[CaseScores], float | None]:
+    return lambda s: value(s.actors) if s.actors is not None else None
+
+
+def _summary(
+    value: Callable[[SummaryScores], float | None],
+) -> Callable[[CaseScores], float | None]:
+    return lambda s: value(s.summary) if s.summary is not None else None
+
+
+def _attribution(s: CaseScores) -> float | None:
+    return ratio(sum(c.attributions_found for c in s.claims), sum(c.attributions for c in s.claims))
+
+
+def _precision_gated(s: CaseScores) -> bool:
+    return s.actors is not None and s.actors.complete
+
+
 @dataclass(frozen=True)
 class MetricInfo:
+    """One metric, declared once: how it is computed, shown, compared and gated.
+
+    `gate` is the lowest passing value by default (a case's `thresholds` may lower it);
+    None means the metric is reported and compared but never decides a pass. A gated
+    metric whose value is None (nothing of that kind expected) holds, and so does one
+    whose `gated_when` is false for the case.
+    """
+
     label: str
-    higher_is_better: bool
-    kind: Literal["quality", "cost"]
+    value: Callable[[CaseScores], float | None]
+    higher_is_better: bool = True
+    kind: Literal["quality", "cost"] = "quality"
+    gate: float | None = None
+    gated_when: Callable[[CaseScores], bool] | None = None
 
 
 METRICS: dict[str, MetricInfo] = {
-    "schema_valid": MetricInfo("schema valid", True, "quality"),
-    "actor_precision": MetricInfo("actor precision", True, "quality"),
-    "actor_recall": MetricInfo("actor recall", True, "quality"),
-    "actor_f1": MetricInfo("actor F1", True, "quality"),
-    "no_forbidden_actors": MetricInfo("no forbidden actors", True, "quality"),
-    "claim_status_accuracy": MetricInfo("claim status acc.", True, "quality"),
-    "claim_attribution": MetricInfo("claim attribution", True, "quality"),
-    "caller_claim_accuracy": MetricInfo("caller claim acc.", True, "quality"),
-    "stance_accuracy": MetricInfo("stance acc.", True, "quality"),
-    "stance_macro_f1": MetricInfo("stance macro-F1", True, "quality"),
-    "grounding_rate": MetricInfo("grounding", True, "quality"),
-    "summary_faithful": MetricInfo("summary faithful", True, "quality"),
-    "summary_facts": MetricInfo("summary facts", True, "quality"),
-    "summary_clean": MetricInfo("summary clean", True, "quality"),
-    "within_limits": MetricInfo("word limits", True, "quality"),
-    "latency_ms": MetricInfo("latency ms", False, "cost"),
-    "total_tokens": MetricInfo("tokens", False, "cost"),
-    "cost_usd": MetricInfo("cost USD", False, "cost"),
-    "attempts": MetricInfo("attempts", False, "cost"),
+    "schema_valid": MetricInfo("schema valid", lambda s: float(s.schema_valid), gate=1.0),
+    "actor_precision": MetricInfo(
+        "actor precision", _actors(lambda a: a.precision), gate=1.0, gated_when=_precision_gated
+    ),
+    "actor_recall": MetricInfo("actor recall", _actors(lambda a: a.recall), gate=1.0),
+    "actor_f1": MetricInfo("actor F1", _actors(lambda a: a.f1)),
+    "actor_kinds": MetricInfo("actor kinds", _actors(lambda a: a.kind_accuracy), gate=1.0),
+    "no_duplicate_actors": MetricInfo(
+        "no duplicate actors", _actors(lambda a: float(not a.duplicates)), gate=1.0
+    ),
+    "no_forbidden_actors": MetricInfo(
+        "no forbidden actors", _actors(lambda a: float(not a.forbidden)), gate=1.0
+    ),
+    "claim_status_accuracy": MetricInfo(
+        "claim status acc.", lambda s: _accuracy(s.claims), gate=1.0
+    ),
+    "claim_attribution": MetricInfo("claim attribution", _attribution, gate=1.0),
+    "caller_claim_accuracy": MetricInfo(
+        "caller claim acc.", lambda s: _accuracy(s.caller_claims), gate=1.0
+    ),
+    "stance_accuracy": MetricInfo("stance acc.", lambda s: _accuracy(s.stances), gate=1.0),
+    "stance_macro_f1": MetricInfo("stance macro-F1", lambda s: macro_f1(s.stance_confusion())),
+    "grounding_rate": MetricInfo("grounding", lambda s: s.grounding.rate, gate=1.0),
+    "summary_faithful": MetricInfo(
+        "summary faithful", _summary(lambda m: float(m.faithful)), gate=1.0
+    ),
+    "summary_facts": MetricInfo(
+        "summary facts",
+        _summary(lambda m: ratio(m.include_groups - len(m.missing_groups), m.include_groups)),
+        gate=1.0,
+    ),
+    "summary_clean": MetricInfo(
+        "summary clean", _summary(lambda m: float(m.produced and not m.forbidden_found)), gate=1.0
+    ),
+    "within_limits": MetricInfo(
+        "word limits", _summary(lambda m: float(m.within_limits)), gate=1.0
+    ),
+    "latency_ms": MetricInfo(
+        "latency ms (mean)", lambda s: s.usage.latency_ms, higher_is_better=False, kind="cost"
+    ),
+    "total_tokens": MetricInfo(
+        "tokens", lambda s: float(s.usage.total_tokens), higher_is_better=False, kind="cost"
+    ),
+    "cost_usd": MetricInfo(
+        "cost USD", lambda s: s.usage.cost_usd, higher_is_better=False, kind="cost"
+    ),
+    "attempts": MetricInfo(
+        "attempts", lambda s: float(s.usage.attempts), higher_is_better=False, kind="cost"
+    ),
 }
+GATED: dict[str, float] = {n: m.gate for n, m in METRICS.items() if m.gate is not None}
 
 
 class PassRule(BaseModel):
-    """A case passes when every applicable check holds; the rule is stored in each run.
+    """A case passes when every gated metric it declares reaches its threshold.
 
-    Checks: the analysis came back (no error) and is schema-valid; actor recall reaches
-    `min_actor_recall` and no forbidden actor is reported; claim-status, caller-claim and
-    stance accuracy each reach `min_accuracy`; every evidence span is grounded; the
-    summary is faithful, has every must_include fact, none of must_not_include, and keeps
-    the word limits. A check whose metric is not applicable (None) holds.
+    The rule is strict by default: every expectation a case declares must be met — the
+    analysis came back schema-valid; every expected actor found, with its kind, once, and
+    no forbidden one (no other actor at all where the case lists every actor); every
+    claim, caller-claim and stance label acceptable and not contradicted by a duplicate;
+    every asserter and denier on the right side; every evidence span grounded; the
+    summary faithful, with every must_include fact, none of must_not_include, within the
+    word limits. A case's `thresholds` lower single gates where it needs slack. The rule
+    (its default thresholds) is stored in each run.
     """
 
-    min_actor_recall: float = Field(default=0.5, ge=0, le=1)
-    min_accuracy: float = Field(default=0.5, ge=0, le=1)
-    min_grounding: float = Field(default=1.0, ge=0, le=1)
+    name: str = Field(default="strict", description="Which rule: strict (all declared met).")
+    thresholds: dict[str, float] = Field(
+        default_factory=lambda: dict(GATED), description="Gated metric -> lowest passing value."
+    )
 
-    def checks(self, scores: CaseScores) -> dict[str, bool]:
-        m = scores.metrics()
-
-        def at_least(name: str, bound: float) -> bool:
-            value = m[name]
-            return value is None or value >= bound
-
-        return {
-            "schema_valid": scores.schema_valid,
-            "actor_recall": at_least("actor_recall", self.min_actor_recall),
-            "no_forbidden_actors": at_least("no_forbidden_actors", 1.0),
-            "claim_status": at_least("claim_status_accuracy", self.min_accuracy),
-            "caller_claims": at_least("caller_claim_accuracy", self.min_accuracy),
-            "stances": at_least("stance_accuracy", self.min_accuracy),
-            "grounding": at_least("grounding_rate", self.min_grounding),
-            "summary_faithful": at_least("summary_faithful", 1.0),
-            "summary_facts": at_least("summary_facts", 1.0),
-            "summary_clean": at_least("summary_clean", 1.0),
-            "within_limits": at_least("within_limits", 1.0),
-        }
+    def checks(
+        self, scores: CaseScores, case_thresholds: Mapping[str, float] | None = None
+    ) -> dict[str, bool]:
+        """Each gated metric -> whether it holds, with the case's own thresholds applied."""
+        bounds = self.thresholds | dict(case_thresholds or {})
+        values = scores.metrics()
+        result = {}
+        for name, bound in bounds.items():
+            metric, value = METRICS[name], values[name]
+            exempt = metric.gated_when is not None and not metric.gated_when(scores)
+            result[name] = exempt or value is None or value >= bound - 1e-12
+        return result

@@ -4,8 +4,12 @@ Matching rules (see evals/matching.py): an output actor is an expected one when 
 its names equals or contains, as words, one of the expected names; an output claim is an
 expected one when its text contains a phrase of every keyword group; an output stance is
 an expected one when its actor is the expected actor and its target (or the text of the
-claim it targets) contains one of the target keywords. When several outputs match, the
-one with an acceptable label is taken: expectations are tolerant by design.
+claim it targets) contains one of the target keywords.
+
+One output answers each expectation: among the outputs that match, the one whose text
+matches best (most keyword phrases), then its label is judged. Any other matching output
+left over with a different label is a contradiction and fails the expectation: hedging by
+listing both answers does not pay. An asserter or denier counts only on the right side.
 """
 
 from __future__ import annotations
@@ -38,7 +42,16 @@ from evals.scores import (
     UsageScores,
 )
 from schemas import SCHEMA_VERSION
-from schemas.analysis import Actor, Analysis, Claim, Coverage, EvidenceSpan, Meta, Usage
+from schemas.analysis import (
+    Actor,
+    Analysis,
+    Claim,
+    Coverage,
+    EvidenceSpan,
+    Meta,
+    Stance,
+    Usage,
+)
 from schemas.request import AnalyzeRequest
 
 _MAX_PROBLEMS = 10
@@ -103,32 +116,75 @@ def score_actors(expect: Expectations, actors: Sequence[Actor]) -> ActorScores |
         len(expect.actors), len(actors), lambda e, o: actor_matches(actors[o], expect.actors[e])
     )
     matched_outputs = set(pairs.values())
+    extra = [a for i, a in enumerate(actors) if i not in matched_outputs]
+    kinds = [(expect.actors[e], actors[o]) for e, o in pairs.items() if expect.actors[e].kinds()]
     return ActorScores(
         expected=len(expect.actors),
         predicted=len(actors),
         matched=len(pairs),
         missing=[e.name for i, e in enumerate(expect.actors) if i not in pairs],
-        extra=[a.name for i, a in enumerate(actors) if i not in matched_outputs],
+        extra=[a.name for a in extra],
         forbidden=[
             a.name
             for a in actors
             if any(names_match(output_names(a), [f]) for f in expect.forbidden_actors)
         ],
+        complete=expect.actors_complete or not expect.actors,
+        duplicates=[a.name for a in extra if any(actor_matches(a, e) for e in expect.actors)],
+        kinds_checked=len(kinds),
+        kind_mismatches=[
+            f"{o.name}: {o.kind} (expected {' or '.join(e.kinds())})"
+            for e, o in kinds
+            if o.kind not in e.kinds()
+        ],
     )
+
+
+def _keyword_hits(text: str, groups: Sequence[Sequence[str]]) -> int:
+    return sum(phrase_in(text, p) for group in groups for p in group)
+
+
+def _pick(matching: Sequence[tuple[int, int]]) -> int | None:
+    """Index of the best (hits, -position) among (output index, hits) pairs."""
+    if not matching:
+        return None
+    return max(matching, key=lambda m: (m[1], -m[0]))[0]
 
 
 def score_claims(expect: Expectations, analysis: Analysis) -> list[ClaimResult]:
     candidates = [c for c in analysis.claims if c.source == "article"]
-    used: set[str] = set()
+    matches = [
+        [
+            (i, _keyword_hits(c.text, w.keywords))
+            for i, c in enumerate(candidates)
+            if _claim_matches(c, w)
+        ]
+        for w in expect.claims
+    ]
+    chosen = _assign(matches)
     results = []
-    for wanted in expect.claims:
-        matching = [c for c in candidates if c.id not in used and _claim_matches(c, wanted)]
-        chosen = next((c for c in matching if c.status in wanted.status), None)
-        chosen = chosen or (matching[0] if matching else None)
-        if chosen is not None:
-            used.add(chosen.id)
-        results.append(_claim_result(expect, analysis.actors, wanted, chosen))
+    for wanted, pick, found in zip(expect.claims, chosen, matches, strict=True):
+        claim = candidates[pick] if pick is not None else None
+        result = _claim_result(expect, analysis.actors, wanted, claim)
+        result.contradictions = [
+            f"{candidates[i].id}: {candidates[i].status}"
+            for i, _ in found
+            if i not in chosen and claim is not None and candidates[i].status != claim.status
+        ]
+        results.append(result)
     return results
+
+
+def _assign(matches: list[list[tuple[int, int]]]) -> list[int | None]:
+    """One output per expectation, in case order: the best still unused."""
+    used: set[int] = set()
+    chosen: list[int | None] = []
+    for found in matches:
+        pick = _pick([m for m in found if m[0] not in used])
+        if pick is not None:
+            used.add(pick)
+        chosen.append(pick)
+    return chosen
 
 
 def _claim_matches(claim: Claim, wanted: ExpectedClaim) -> bool:
@@ -138,16 +194,23 @@ def _claim_matches(claim: Claim, wanted: ExpectedClaim) -> bool:
 def _claim_result(
     expect: Expectations, actors: Sequence[Actor], wanted: ExpectedClaim, claim: Claim | None
 ) -> ClaimResult:
-    def missing(names: list[str], cited: list[str]) -> list[str]:
-        return [n for n in names if not (_ids_for(expect, actors, n) & set(cited))]
+    asserted = set(claim.asserted_by) if claim else set()
+    denied = set(claim.denied_by) if claim else set()
+
+    def missing(names: list[str], side: set[str], other: set[str]) -> list[str]:
+        def wrong(name: str) -> bool:  # not on its side, or on the other side too
+            ids = _ids_for(expect, actors, name)
+            return not ids & side or bool(ids & other)
+
+        return [n for n in names if wrong(n)]
 
     return ClaimResult(
         keywords=wanted.keywords,
         expected=list(wanted.status),
         predicted=claim.status if claim else NONE_LABEL,
         claim_id=claim.id if claim else None,
-        missing_asserters=missing(wanted.asserted_by, claim.asserted_by if claim else []),
-        missing_deniers=missing(wanted.denied_by, claim.denied_by if claim else []),
+        missing_asserters=missing(wanted.asserted_by, asserted, denied),
+        missing_deniers=missing(wanted.denied_by, denied, asserted),
         attributions=len(wanted.asserted_by) + len(wanted.denied_by),
     )
 
@@ -178,27 +241,37 @@ def score_caller_claims(expect: Expectations, analysis: Analysis) -> list[Caller
 
 def score_stances(expect: Expectations, analysis: Analysis) -> list[StanceResult]:
     claim_text = {c.id: c.text for c in analysis.claims}
-    results = []
+    stances = analysis.stances
+
+    def target_text(stance: Stance) -> str:
+        return f"{stance.target}\n{claim_text.get(stance.target_claim or '', '')}"
+
+    matches = []
     for wanted in expect.stances:
         ids = _ids_for(expect, analysis.actors, wanted.actor)
-        matching = [
-            s
-            for s in analysis.stances
-            if s.actor in ids
-            and any(
-                phrase_in(s.target, k) or phrase_in(claim_text.get(s.target_claim or "", ""), k)
-                for k in wanted.target
-            )
-        ]
-        chosen = next((s for s in matching if s.stance in wanted.stance), None)
-        chosen = chosen or (matching[0] if matching else None)
+        matches.append(
+            [
+                (i, _keyword_hits(target_text(s), [wanted.target]))
+                for i, s in enumerate(stances)
+                if s.actor in ids and any(phrase_in(target_text(s), k) for k in wanted.target)
+            ]
+        )
+    chosen = _assign(matches)
+    results = []
+    for wanted, pick, found in zip(expect.stances, chosen, matches, strict=True):
+        stance = stances[pick] if pick is not None else None
         results.append(
             StanceResult(
                 actor=wanted.actor,
                 target=wanted.target,
                 expected=list(wanted.stance),
-                predicted=chosen.stance if chosen else NONE_LABEL,
-                output_target=chosen.target if chosen else None,
+                predicted=stance.stance if stance else NONE_LABEL,
+                output_target=stance.target if stance else None,
+                contradictions=[
+                    f"{stances[i].target}: {stances[i].stance}"
+                    for i, _ in found
+                    if i not in chosen and stance is not None and stances[i].stance != stance.stance
+                ],
             )
         )
     return results

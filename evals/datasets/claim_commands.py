@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from evals.progress import progress_bar
+
 out = Console()
 HERE = Path(__file__).parent
 
@@ -28,7 +30,9 @@ def fnc1_command(
     from evals.datasets import fnc1
 
     found, texts = fnc1.load_fnc1(rows, bodies)
-    run = fnc1.run_fnc1(found, texts, load_claim_model())
+    with progress_bar() as progress:
+        task = progress.add_task("fnc1", total=len(found))
+        run = fnc1.run_fnc1(found, texts, load_claim_model(), lambda _: progress.advance(task))
     s = run.scores
     table = Table(title=f"FNC-1 · {run.model} · {s.n} pairs")
     for column in ("", "score % of max", *(f"F1 {label}" for label in fnc1.LABELS)):
@@ -47,9 +51,12 @@ def near_miss_command(
     from evals.datasets import near_miss
 
     checker = near_miss.ClaimModelChecker()
-    _, s = near_miss.run_near_miss(
-        near_miss.load_rows(rows), near_miss.load_articles(articles), checker
-    )
+    found = near_miss.load_rows(rows)
+    with progress_bar() as progress:
+        task = progress.add_task("near-miss", total=len(found))
+        _, s = near_miss.run_near_miss(
+            found, near_miss.load_articles(articles), checker, lambda _: progress.advance(task)
+        )
     table = Table(title=f"near-miss · {checker.name} · {s.n} rows")
     table.add_column("")
     table.add_column("right", justify="right")

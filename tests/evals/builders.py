@@ -34,9 +34,13 @@ CASE: dict[str, Any] = {
     "request": {"claims": ["A bus will replace the ferry."]},
     "expect": {
         "actors": [
-            {"name": "City council", "aliases": ["council"]},
-            {"name": "Anna Schmidt", "aliases": ["Mayor Anna Schmidt", "Schmidt"]},
-            {"name": "Harbour Workers Union", "aliases": ["union"]},
+            {"name": "City council", "kind": ["government", "organization"]},
+            {
+                "name": "Anna Schmidt",
+                "aliases": ["Mayor Anna Schmidt", "Schmidt"],
+                "kind": "person",
+            },
+            {"name": "Harbour Workers Union", "aliases": ["Workers Union"]},
         ],
         "forbidden_actors": ["Reuters"],
         "claims": [

@@ -109,3 +109,28 @@ def test_replay_of_a_recorded_llm_run_gives_the_same_scores(tmp_path: Path) -> N
     a, b = recorded.cases[0].trials[0].analysis, replayed.cases[0].trials[0].analysis
     assert a is not None and b is not None
     assert a.model_dump(exclude={"meta"}) == b.model_dump(exclude={"meta"})
+
+
+def test_run_writes_its_file_under_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(eval_app, ["run", "--cases", "10-*"])
+    assert result.exit_code == 0, result.output
+    (written,) = (tmp_path / "runs").glob("*.json")
+    assert RunFile.load(written).cases[0].case_id == "10-no-actors-meteor-shower"
+
+
+def test_emergent_defaults_to_the_bundled_sample_and_says_so() -> None:
+    result = runner.invoke(eval_app, ["dataset", "emergent", "--help"])
+    assert result.exit_code == 0
+    assert "emergent_sample.jsonl" in result.output
+
+
+def test_rescore_writes_the_run_scored_again(tmp_path: Path) -> None:
+    committed = Path(__file__).parents[2] / "evals" / "runs" / "answer-key.json"
+    out = tmp_path / "rescored.json"
+    result = runner.invoke(eval_app, ["rescore", str(committed), "--write", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "no score changed" in result.output
+    assert RunFile.load(out).aggregates == RunFile.load(committed).aggregates

@@ -33,14 +33,31 @@ async def test_threshold_absorbs_small_overall_drops() -> None:
     assert drop.regressions == ["macro actor F1: 1.000 -> 0.990"]
 
 
-async def test_cost_metrics_are_reported_but_not_gated() -> None:
+async def test_cost_metrics_are_reported_apart_and_not_gated() -> None:
     base = await make_run({"a": "perfect"}, "base")
     head = base.model_copy(deep=True)
     head.aggregates.macro["latency_ms"] = 10_000.0
     comparison = compare_runs(base, head)
-    latency = next(d for d in comparison.overall if d.metric == "latency_ms" and d.scope == "macro")
+    assert all(d.metric != "latency_ms" for d in comparison.overall)
+    latency = next(d for d in comparison.cost if d.metric == "latency_ms")
     assert latency.delta is not None and latency.delta > 0 and not latency.regression
-    assert not comparison.failed
+    assert not comparison.cost_is_noise(latency)
+    assert not comparison.failed and comparison.score_changes == []
+
+
+async def test_identical_scores_with_other_latencies_show_no_change() -> None:
+    """Latency noise is not a change: cases stay unchanged, small moves are noise."""
+    base = await make_run({"a": "perfect", "b": "empty"}, "base")
+    head = base.model_copy(deep=True)
+    for case in head.cases:
+        for trial in case.trials:
+            if trial.scores.usage.latency_ms is not None:
+                trial.scores.usage.latency_ms *= 1.1
+    head.aggregates.macro["latency_ms"] = (base.aggregates.macro["latency_ms"] or 0) * 1.1
+    comparison = compare_runs(base, head)
+    assert {c.status for c in comparison.cases} == {"unchanged"}
+    assert comparison.score_changes == []
+    assert all(comparison.cost_is_noise(d) for d in comparison.cost)
 
 
 async def test_added_and_removed_cases() -> None:

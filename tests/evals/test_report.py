@@ -8,6 +8,7 @@ from rich.console import Console
 
 from evals.compare import compare_runs
 from evals.report import cases_table, comparison_tables, render_html, summary_table, write_html
+from evals.scores import METRICS
 from tests.evals.runs import make_run
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -68,3 +69,20 @@ async def test_html_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert len(boxes) == 6 and all(b is not None and b["width"] > 100 for b in boxes)
     assert failing == 3  # every case but ferry-good fails at least once
     assert errors == [] and requests == [path.as_uri()]
+
+
+async def test_html_report_uses_one_label_per_metric_and_says_mean_or_p50() -> None:
+    html = render_html(await make_run(SCRIPT, "demo"))
+    assert "<td>claim_status_accuracy</td>" not in html
+    assert f"<td>{METRICS['claim_status_accuracy'].label}</td>" in html
+    assert "latency ms (p50)" in html and "latency ms (mean)" in html
+    assert "tokens per analysis (mean)" in html
+
+
+async def test_identical_runs_compare_as_no_score_change() -> None:
+    run = await make_run({"a": "perfect"}, "base")
+    console = Console(record=True, width=200)
+    for table in comparison_tables(compare_runs(run, run)):
+        console.print(table)
+    text = console.export_text()
+    assert "no score changed" in text and "noise" in text

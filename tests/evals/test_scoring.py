@@ -104,7 +104,7 @@ def test_alias_aware_name_matching(output: list[str], expected: list[str], match
 def test_alias_match_counts_for_actors_and_attribution() -> None:
     output = perfect()
     output.actors[1] = Actor(id="A2", name="Mayor Schmidt", kind="person")
-    output.actors[2] = Actor(id="A3", name="the union", kind="group")
+    output.actors[2] = Actor(id="A3", name="the Workers Union", kind="group")
     scores = score_case(golden_case(), output)
     assert scores.metrics()["actor_f1"] == 1.0
     assert scores.metrics()["stance_accuracy"] == 1.0
@@ -160,6 +160,17 @@ def test_faithfulness_rules() -> None:
     assert unfaithful_spans(article, "Kim Meets Officials In Seoul", []) == []
 
 
+def test_a_summary_equal_to_a_title_case_headline_is_still_checked_for_names() -> None:
+    """Regression: the headline was told apart by identity (`is`), and JSON parsing can
+    return one object for equal strings, so a summary equal to the headline went unchecked
+    (a replayed run and its rescore disagreed)."""
+    line = "The 2022 School Week: A New Era of Education"
+    article = "Schools will open four days a week from 2022."
+    assert unfaithful_spans(article, line, []) == []  # a title-case headline: numbers only
+    offenders = unfaithful_spans(article, line, [line])
+    assert {o.text for o in offenders} == {"School Week", "A New Era", "Education"}
+
+
 def test_summary_limits_and_phrases() -> None:
     output = perfect()
     output.summary = "Bus service confirmed. " + "word " * 50
@@ -184,7 +195,8 @@ def test_grounding_catches_bad_offsets_and_coverage() -> None:
     assert score_case(golden_case(), half).grounding.grounded == 0
 
 
-def test_claim_with_acceptable_status_preferred_among_matches() -> None:
+def test_a_duplicate_claim_with_another_status_is_a_contradiction() -> None:
+    """Hedging does not pay: listing the right and a wrong status fails the expectation."""
     output = perfect()
     extra = Claim(
         id="C4",
@@ -194,7 +206,25 @@ def test_claim_with_acceptable_status_preferred_among_matches() -> None:
         evidence=[evidence("Officials say the ferry will stop running in March.")],
     )
     output.claims.insert(0, extra)
-    assert score_case(golden_case(), output).claims[0].claim_id == "C1"
+    result = score_case(golden_case(), output).claims[0]
+    # Both match two phrases; the first is judged and the other contradicts it.
+    assert (result.claim_id, result.contradictions) == ("C4", ["C1: confirmed"])
+    assert not result.ok
+
+
+def test_the_right_claim_chosen_still_fails_when_a_duplicate_contradicts_it() -> None:
+    output = perfect()
+    output.claims.append(output.claims[0].model_copy(update={"id": "C4", "status": "denied"}))
+    result = score_case(golden_case(), output).claims[0]
+    assert (result.claim_id, result.predicted) == ("C1", "confirmed")
+    assert result.contradictions == ["C4: denied"] and not result.ok
+
+
+def test_a_duplicate_with_the_same_status_is_harmless() -> None:
+    output = perfect()
+    copy = output.claims[0].model_copy(update={"id": "C4", "text": "The ferry ends."})
+    output.claims.append(copy)
+    assert score_case(golden_case(), output).claims[0].ok
 
 
 def test_stance_matched_through_target_claim_text() -> None:

@@ -1,6 +1,6 @@
 """The seed article through the whole LLM pipeline on the bundled SmolLM2 GGUF (slow; CI
 runs it). The 135M model is there to prove the path, not to answer well: these tests assert
-that what comes back is validated and grounded, or a typed error — never garbage."""
+that what comes back is validated, or a typed error — never garbage."""
 
 from __future__ import annotations
 
@@ -47,22 +47,22 @@ async def test_summary_validates_and_names_the_local_model() -> None:
     assert meta.cost_usd == 0.0
 
 
-async def test_full_analysis_is_grounded_or_a_typed_error_after_repairs() -> None:
-    # A short answer budget makes the repair loop run for certain (truncated answers).
+async def test_an_unrepairable_answer_is_a_typed_error_with_its_attempts() -> None:
+    """A short answer budget truncates every answer (decoding is deterministic: temperature
+    0, fixed seed), so the repair loop runs out for certain and must end in the typed error,
+    never a partial answer. (The old test also accepted a grounded answer; with these
+    settings that branch never ran. A repairable-answer case needs a model that can answer:
+    the 135M model loops on its actor list even for a one-sentence article, measured at
+    3 truncated attempts in 755 s on a busy 2-core machine, so none is asserted here.)"""
     settings = _settings(llm_max_tokens=160, repair_attempts=1)
-    try:
-        analysis = await Analyzer(settings).analyze(AnalyzeRequest(text=SEED_TEXT))
-    except ModelOutputInvalid as error:
-        assert error.attempts == settings.repair_attempts + 1
-        assert len(error.errors) == error.attempts
-        assert error.usage["completion_tokens"] > 0
-        return
-    spans = [e for c in analysis.claims for e in c.evidence]
-    spans += [e for s in analysis.stances for e in s.evidence]
-    for span in spans:
-        assert SEED_TEXT[span.start : span.end] == span.quote
-    names = {a.name for a in analysis.actors}
-    assert all(name in SEED_TEXT for name in names)
+    with pytest.raises(ModelOutputInvalid) as caught:
+        await Analyzer(settings).analyze(AnalyzeRequest(text=SEED_TEXT))
+    error = caught.value
+    assert error.attempts == settings.repair_attempts + 1
+    assert len(error.errors) == error.attempts
+    assert all("cut off" in message for message in error.errors)
+    assert error.usage["completion_tokens"] >= settings.llm_max_tokens
+    assert error.last_raw and not error.last_raw.rstrip().endswith("}")
 
 
 def test_process_exits_without_llama_cpp_teardown_noise() -> None:
