@@ -18,6 +18,7 @@ from schemas.analysis import (
     Stance,
     Usage,
 )
+from schemas.llm import SpeechAct
 
 ARTICLE = """Officials say the ferry will stop running in March.
 The city council confirmed that the ferry service ends on March 31.
@@ -68,15 +69,25 @@ def golden_case(**changes: Any) -> GoldenCase:
 def sentences(text: str = ARTICLE) -> list[Sentence]:
     out, start = [], 0
     for number, line in enumerate(text.split("\n"), start=1):
-        out.append(Sentence(number=number, start=start, end=start + len(line)))
+        end = start + len(line)  # ASCII text: UTF-16 offsets equal code-point offsets
+        out.append(Sentence(number=number, start=start, end=end, start_utf16=start, end_utf16=end))
         start += len(line) + 1
     return out
 
 
-def evidence(quote: str, text: str = ARTICLE) -> EvidenceSpan:
+def evidence(quote: str, text: str = ARTICLE, act: SpeechAct = "asserts") -> EvidenceSpan:
     start = text.index(quote)
     number = text[:start].count("\n") + 1
-    return EvidenceSpan(sentence=number, quote=quote, start=start, end=start + len(quote))
+    end = start + len(quote)
+    return EvidenceSpan(
+        sentence=number,
+        quote=quote,
+        start=start,
+        end=end,
+        start_utf16=start,
+        end_utf16=end,
+        speech_act=act,
+    )
 
 
 def meta(**changes: Any) -> Meta:
@@ -121,6 +132,7 @@ def perfect() -> Analysis:
                 status="confirmed",
                 asserted_by=["A1"],
                 evidence=[evidence("The city council confirmed that the ferry service ends")],
+                confidence=0.9,
             ),
             Claim(
                 id="C2",
@@ -129,6 +141,7 @@ def perfect() -> Analysis:
                 status="unconfirmed",
                 asserted_by=["A2"],
                 evidence=[evidence("Mayor Anna Schmidt said the closure saves 2 million euros")],
+                confidence=0.9,
             ),
             Claim(
                 id="Q1",
@@ -136,6 +149,7 @@ def perfect() -> Analysis:
                 source="caller",
                 status="unconfirmed",
                 evidence=[evidence("could not confirm reports of a replacement bus")],
+                confidence=0.9,
             ),
         ],
         stances=[
@@ -144,6 +158,7 @@ def perfect() -> Analysis:
                 target="the closure plan",
                 stance="oppose",
                 evidence=[evidence("The Harbour Workers Union rejected the plan")],
+                confidence=0.9,
             ),
             Stance(
                 actor="A2",
@@ -151,6 +166,7 @@ def perfect() -> Analysis:
                 target_claim="C2",
                 stance="support",
                 evidence=[evidence("Mayor Anna Schmidt said the closure saves")],
+                confidence=0.9,
             ),
         ],
     )

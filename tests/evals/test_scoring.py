@@ -172,7 +172,17 @@ def test_summary_limits_and_phrases() -> None:
 
 def test_grounding_catches_bad_offsets_and_coverage() -> None:
     output = perfect()
-    output.claims[0].evidence = [EvidenceSpan(sentence=2, quote="made up", start=60, end=67)]
+    output.claims[0].evidence = [
+        EvidenceSpan(
+            sentence=2,
+            quote="made up",
+            start=60,
+            end=67,
+            start_utf16=60,
+            end_utf16=67,
+            speech_act="asserts",
+        )
+    ]
     output.stances[0].evidence = []
     scores = score_case(golden_case(), output)
     assert scores.grounding.spans == 4 and scores.grounding.grounded == 3
@@ -192,6 +202,7 @@ def test_claim_with_acceptable_status_preferred_among_matches() -> None:
         source="article",
         status="denied",
         evidence=[evidence("Officials say the ferry will stop running in March.")],
+        confidence=0.5,
     )
     output.claims.insert(0, extra)
     assert score_case(golden_case(), output).claims[0].claim_id == "C1"
@@ -205,6 +216,7 @@ def test_stance_matched_through_target_claim_text() -> None:
         target_claim="C2",
         stance="mixed",
         evidence=[evidence("Mayor Anna Schmidt said")],
+        confidence=0.5,
     )
     result = score_case(golden_case(), output).stances[1]
     assert (result.predicted, result.ok) == ("mixed", False)
