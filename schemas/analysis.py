@@ -114,8 +114,10 @@ class Usage(_Response):
 
 
 class Span(_Response):
-    start: int = Field(description="Start character offset into the submitted text.")
-    end: int = Field(description="End character offset (exclusive).")
+    start: int = Field(description=_START)
+    end: int = Field(description=_END)
+    start_utf16: int = Field(description=_START16)
+    end_utf16: int = Field(description=_END16)
 
 
 class Coverage(_Response):

@@ -87,14 +87,13 @@ _ACT_OF_KIND: dict[str, SpeechAct] = {
 def choose_evidence(
     acts: dict[int, SpeechAct], holders: dict[int, object], rank: dict[int, int]
 ) -> list[int]:
-    """At most MAX_EVIDENCE sentences, most decisive first: named actors before the
-    reporter (one sentence per actor when more than fit); the first denial, assertion and
-    question, then the rest in that order (so a disputed claim shows both sides and who
-    could not confirm it).
-    `rank` orders sentences within an act (a model's decisiveness; else article order)."""
+    """At most MAX_EVIDENCE sentences, most decisive first: the named actors' sentences
+    before the reporter's (so every holder of the claim is shown), denials before
+    assertions before questions; one sentence per actor when more than fit. `rank` orders
+    sentences within an act (a model's decisiveness; else article order)."""
 
-    def key(n: int) -> tuple[int, int, int, int]:
-        return (DECISIVE.index(acts[n]), n not in holders, rank.get(n, 99), n)
+    def key(n: int) -> tuple[bool, int, int, int]:
+        return (n not in holders, DECISIVE.index(acts[n]), rank.get(n, 99), n)
 
     ordered: list[int] = []
     seen: set[tuple[int, bool]] = set()
@@ -107,9 +106,7 @@ def choose_evidence(
         if holder is not None:
             seen.add(slot)
         ordered.append(n)
-    firsts = [next(n for n in ordered if acts[n] == act) for act in DECISIVE[:3]
-              if any(acts[n] == act for n in ordered)]  # fmt: skip
-    return [*firsts, *(n for n in ordered if n not in firsts)][:MAX_EVIDENCE]
+    return ordered[:MAX_EVIDENCE]
 
 
 def speech_act_of(attribution: Attribution) -> SpeechAct:

@@ -60,13 +60,17 @@ def resolve_evidence(
 
 def coverage_of(full: PreparedArticle, analysed: PreparedArticle) -> Coverage:
     """Analysed ranges and skipped ones (trailers, sentences beyond the model's limit)."""
-    skipped = [Span(start=s, end=e) for s, e in full.skipped]
+
+    def span(start: int, end: int) -> Span:
+        return Span(start=start, end=end, start_utf16=full.utf16(start), end_utf16=full.utf16(end))
+
+    skipped = [span(s, e) for s, e in full.skipped]
     cut = full.sentences[len(analysed) :]
     if cut:
-        skipped.append(Span(start=cut[0].start, end=cut[-1].end))
+        skipped.append(span(cut[0].start, cut[-1].end))
     ranges = []
     if analysed.sentences:
-        ranges.append(Span(start=analysed.sentences[0].start, end=analysed.sentences[-1].end))
+        ranges.append(span(analysed.sentences[0].start, analysed.sentences[-1].end))
     return Coverage(
         analysed=ranges,
         skipped=sorted(skipped, key=lambda s: s.start),

@@ -107,7 +107,10 @@ def meta(**changes: Any) -> Meta:
 def analysis(text: str = ARTICLE, **fields: Any) -> Analysis:
     defaults: dict[str, Any] = {
         "sentences": sentences(text),
-        "coverage": Coverage(analysed=[Span(start=0, end=len(text))], complete=True),
+        "coverage": Coverage(
+            analysed=[Span(start=0, end=len(text), start_utf16=0, end_utf16=len(text))],
+            complete=True,
+        ),
         "meta": meta(),
     }
     return Analysis(**(defaults | fields))
