@@ -8,6 +8,7 @@ drops, with a coded warning naming the finding and the check:
   no hedge, question or "could not confirm" in it;
 - an actor listed as asserting or denying a claim whom no cited sentence shows;
 - a caller-claim verdict whose cited sentences do not share the claim's words;
+- a stance whose target is neither an id nor a short topic (more than 6 words);
 - more than MAX_EVIDENCE sentences cited (the extra ones are dropped: evidence is the few
   decisive sentences, most decisive first).
 """
@@ -27,6 +28,7 @@ from schemas.llm import (
 )
 
 PENALTY = 0.7  # per failed check: two failures take a stated 0.9 to 0.44
+MAX_TOPIC_WORDS = 6
 _DENIAL = frozenset(
     "deny denies denied denying denial reject rejects rejected dismiss dismissed refute "
     "refuted not no never nothing none nobody false untrue hoax fake baseless unfounded "
@@ -104,9 +106,12 @@ def lower_confidence(contract: AnalysisContract, job: AnalysisJob) -> list[Analy
         ], warnings)  # fmt: skip
     for i, stance in enumerate(contract.stances, start=1):
         label = f"Stance {i} ({stance.actor} on {stance.target!r})"
+        long_topic = len(stance.target.split()) > MAX_TOPIC_WORDS
         _lowered(stance, [
             *_too_many(label, stance.evidence),
             *_act_problems(label, stance.evidence[:MAX_EVIDENCE], job),
+            *([f"{label}: the target is not a claim id, an actor id or a short topic"]
+              if long_topic else []),
         ], warnings)  # fmt: skip
     for item in contract.caller_claims:
         label = f"Caller claim {item.index}"

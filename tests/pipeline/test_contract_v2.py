@@ -107,3 +107,10 @@ async def test_every_response_gets_its_own_id_a_cache_hit_too(
     assert first.text_source == "submitted"
     assert first.meta.schema_version == "2.0"
     assert all(0.0 <= c.confidence <= 1.0 for c in first.claims)
+
+
+def test_a_stance_on_a_long_topic_is_lowered(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    contract = AnalysisContract.model_validate(seed_contract)
+    contract.stances[-1].target = "the question of whether North Korean troops are in Russia"
+    (warning,) = lower_confidence(contract, _job(seed_text))
+    assert "not a claim id, an actor id or a short topic" in warning.message
