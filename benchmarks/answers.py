@@ -168,7 +168,7 @@ def _wrap(value: Any, properties: dict[str, Any], root: dict[str, Any]) -> dict[
     wanted = "integer" if isinstance(value, int) else "string"
     for name, sub in properties.items():
         resolved = _resolve(sub, root)
-        if resolved.get("type") == wanted and "enum" not in resolved:
+        if resolved.get("type") == wanted and value in resolved.get("enum", [value]):
             return {name: value}
     return {}
 

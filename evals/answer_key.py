@@ -10,7 +10,7 @@ It is a test instrument, never a model the service offers.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from api.llm.capabilities import ModelCapabilities
@@ -83,7 +83,7 @@ def answer(case: GoldenCase, article: PreparedArticle) -> dict[str, Any]:
         "actors": [a.model_dump() for a in actors],
         "claims": claims,
         "stances": stances,
-        "caller_claims": _caller_claims(case, article),
+        "caller_claims": _caller_claims(case, article, ids),
     }
 
 
@@ -122,7 +122,8 @@ def _claim(
         "status": wanted.status[0],
         "asserted_by": asserted_by,
         "denied_by": denied_by,
-        "evidence": [best.number],
+        "evidence": [_cited(best.number, _STATUS_ACT[wanted.status[0]])],
+        "confidence": CONFIDENCE,
     }
 
 
@@ -141,8 +142,25 @@ def _stance(
         "actor": actor.id,
         "target": _word_in(sentence.text, target),
         "stance": wanted.stance[0],
-        "evidence": [sentence.number],
+        "evidence": [_cited(sentence.number, _STANCE_ACT[wanted.stance[0]])],
+        "confidence": CONFIDENCE,
     }
+
+
+# Contract v2: each cited sentence says what it does with the finding; the key is sure.
+CONFIDENCE = 0.9
+_STATUS_ACT = {
+    "confirmed": "asserts",
+    "disputed": "asserts",
+    "unconfirmed": "questions",
+    "denied": "denies",
+    "not_mentioned": "context",
+}
+_STANCE_ACT = {"support": "asserts", "oppose": "denies", "neutral": "reports", "mixed": "reports"}
+
+
+def _cited(number: int, act: str) -> dict[str, Any]:
+    return {"sentence": number, "act": act}
 
 
 def _word_in(text: str, keyword: str) -> str:
@@ -154,7 +172,9 @@ def _word_in(text: str, keyword: str) -> str:
     return next((w for w in words if fold(w).startswith(stem)), _plain(keyword))
 
 
-def _caller_claims(case: GoldenCase, article: PreparedArticle) -> list[dict[str, Any]]:
+def _caller_claims(
+    case: GoldenCase, article: PreparedArticle, ids: Callable[[list[str]], list[str]]
+) -> list[dict[str, Any]]:
     claims = case.request.get("claims") or []
     wanted = {c.index: c for c in case.expect.caller_claims}
     out = []
@@ -162,8 +182,18 @@ def _caller_claims(case: GoldenCase, article: PreparedArticle) -> list[dict[str,
         status = wanted[index].status[0] if index in wanted else "not_mentioned"
         words = content_words(claim)
         best = max(article.sentences, key=lambda s: (len(words & content_words(s.text)), -s.number))
-        evidence = [] if status == "not_mentioned" else [best.number]
-        out.append({"index": index, "status": status, "evidence": evidence})
+        evidence = [] if status == "not_mentioned" else [_cited(best.number, _STATUS_ACT[status])]
+        holders = wanted.get(index)
+        out.append(
+            {
+                "index": index,
+                "status": status,
+                "asserted_by": ids(holders.asserted_by) if holders else [],
+                "denied_by": ids(holders.denied_by) if holders else [],
+                "evidence": evidence,
+                "confidence": CONFIDENCE,
+            }
+        )
     return out
 
 

@@ -92,6 +92,16 @@ class ExpectedClaim(_Strict):
 class ExpectedCallerClaim(_Strict):
     index: int = Field(ge=1, description="1-based number of the claim in request.claims.")
     status: list[CallerClaimStatus] = Field(min_length=1, description="Acceptable statuses.")
+    asserted_by: list[str] = Field(
+        default_factory=list, description="Expected actors (name or alias) asserting it."
+    )
+    denied_by: list[str] = Field(
+        default_factory=list, description="Expected actors (name or alias) denying it."
+    )
+    not_attributed_to: list[str] = Field(
+        default_factory=list,
+        description="Actors that must not be listed as asserting or denying it (wrong holders).",
+    )
 
 
 class ExpectedStance(_Strict):
@@ -152,6 +162,8 @@ class Expectations(_Strict):
         referenced = [s.actor for s in self.stances]
         for claim in self.claims:
             referenced += claim.asserted_by + claim.denied_by
+        for caller in self.caller_claims:
+            referenced += caller.asserted_by + caller.denied_by + caller.not_attributed_to
         unknown = sorted({name for name in referenced if name.casefold() not in known})
         if unknown:
             raise ValueError(f"not an expected actor's name or alias: {', '.join(unknown)}")

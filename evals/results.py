@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 from datetime import datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from evals.scores import METRICS, CaseScores, Confusion, PassRule
+from schemas import SCHEMA_VERSION
 from schemas.analysis import Analysis
 
 RUN_FORMAT = 1
@@ -125,7 +127,14 @@ class RunFile(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> RunFile:
-        return cls.model_validate_json(path.read_text(encoding="utf-8"))
+        """A run written under another contract version keeps its scores (what compare
+        needs); its stored analyses follow the older schema, so they are left out."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("schema_version") != SCHEMA_VERSION:
+            for case in data.get("cases", []):
+                for trial in case.get("trials", []):
+                    trial["analysis"] = None
+        return cls.model_validate(data)
 
     def case(self, case_id: str) -> CaseResult | None:
         return next((c for c in self.cases if c.case_id == case_id), None)

@@ -115,10 +115,14 @@ class CallerClaimResult(BaseModel):
     index: int
     expected: list[str]
     predicted: str
+    holder_problems: list[str] = Field(
+        default_factory=list,
+        description="Expected holders missing, or wrong holders listed (case expectations).",
+    )
 
     @property
     def ok(self) -> bool:
-        return self.predicted in self.expected
+        return self.predicted in self.expected and not self.holder_problems
 
 
 class StanceResult(BaseModel):

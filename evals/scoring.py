@@ -19,7 +19,13 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from evals.case_model import Expectations, ExpectedClaim, GoldenCase, SummaryExpectations
+from evals.case_model import (
+    Expectations,
+    ExpectedCallerClaim,
+    ExpectedClaim,
+    GoldenCase,
+    SummaryExpectations,
+)
 from evals.faithfulness import unfaithful_spans
 from evals.matching import (
     actor_matches,
@@ -234,9 +240,31 @@ def score_caller_claims(expect: Expectations, analysis: Analysis) -> list[Caller
                 index=wanted.index,
                 expected=list(wanted.status),
                 predicted=claim.status if claim else NONE_LABEL,
+                holder_problems=_holder_problems(expect, analysis.actors, wanted, claim),
             )
         )
     return results
+
+
+def _holder_problems(
+    expect: Expectations, actors: Sequence[Actor], wanted: ExpectedCallerClaim, claim: Claim | None
+) -> list[str]:
+    """Who asserts and denies a caller claim, when the case says (wrong-holder traps)."""
+    asserted = set(claim.asserted_by if claim else [])
+    denied = set(claim.denied_by if claim else [])
+    problems = [
+        f"{n} not among asserters"
+        for n in wanted.asserted_by
+        if not _ids_for(expect, actors, n) & asserted
+    ]
+    problems += [
+        f"{n} not among deniers"
+        for n in wanted.denied_by
+        if not _ids_for(expect, actors, n) & denied
+    ]
+    problems += [f"{n} wrongly listed as asserting or denying" for n in wanted.not_attributed_to
+                 if _ids_for(expect, actors, n) & (asserted | denied)]  # fmt: skip
+    return problems
 
 
 def score_stances(expect: Expectations, analysis: Analysis) -> list[StanceResult]:

@@ -1,4 +1,4 @@
 """Pydantic models: the contract a model fills (llm.py) and what the API speaks
 (request.py, analysis.py, errors.py)."""
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"

@@ -1,7 +1,10 @@
 """The contract an engine fills: small on purpose, so small models can fill it.
 
 The model never writes quotes or offsets. It cites sentence numbers from the
-numbered article and the server resolves them (see api/pipeline/grounding.py).
+numbered article, each with what the sentence does (`act`), and the server resolves
+them (see api/pipeline/grounding.py). Contract v2 adds the acts and one `confidence`
+per claim, stance and caller claim; the server lowers a confidence whose finding fails a
+soft grounding check (api/pipeline/confidence.py).
 Field descriptions are part of the prompt: the JSON schema sent to the model
 carries them.
 """
@@ -13,7 +16,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-ActorKind = Literal["person", "organization", "government", "country", "group", "other"]
+ActorKind = Literal["person", "organization", "government", "country", "place", "group", "other"]
+# What a cited sentence does with the finding it is evidence for (contract v2).
+SpeechAct = Literal["asserts", "denies", "questions", "reports", "context"]
+SPEECH_ACTS: tuple[SpeechAct, ...] = ("asserts", "denies", "questions", "reports", "context")
 ClaimStatus = Literal["confirmed", "unconfirmed", "disputed", "denied"]
 CallerClaimStatus = Literal["confirmed", "unconfirmed", "disputed", "denied", "not_mentioned"]
 StanceLabel = Literal["support", "oppose", "neutral", "mixed"]
@@ -23,20 +29,41 @@ ALL_TASKS: tuple[Task, ...] = ("summary", "actors", "stances", "claims")
 ActorId = Annotated[str, Field(pattern=r"^A[1-9][0-9]*$", description="Actor id such as A1.")]
 ClaimId = Annotated[str, Field(pattern=r"^C[1-9][0-9]*$", description="Claim id such as C1.")]
 SentenceNumber = Annotated[int, Field(ge=1, description="Number of a sentence in the article.")]
-Evidence = Annotated[
-    list[SentenceNumber],
-    Field(min_length=1, description="Numbers of the article sentences that show this."),
+Confidence = Annotated[
+    float, Field(ge=0, le=1, description="How sure you are that this is right, from 0 to 1.")
 ]
+MAX_EVIDENCE = 5
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class EvidenceItem(_Strict):
+    sentence: SentenceNumber
+    act: SpeechAct = Field(
+        description=(
+            "What the sentence does with it: asserts, denies, questions (hedges, cannot "
+            "confirm, asks whether), reports (neutral account) or context (background)."
+        )
+    )
+
+
+Evidence = Annotated[
+    list[EvidenceItem],
+    Field(
+        min_length=1,
+        description=f"The sentences that show this, most decisive first (at most {MAX_EVIDENCE}).",
+    ),
+]
+
+
 class ContractActor(_Strict):
     id: ActorId
     name: str = Field(min_length=1, description="Fullest name the article uses for the actor.")
-    kind: ActorKind = Field(description="What kind of actor this is.")
+    kind: ActorKind = Field(
+        description="What kind of actor this is (place: a state, city or region, not a country)."
+    )
     role: str | None = Field(
         default=None, description="Title or affiliation exactly as the article gives it, or null."
     )
@@ -59,13 +86,17 @@ class ContractClaim(_Strict):
     asserted_by: list[ActorId] = Field(default_factory=list, description="Actors who assert it.")
     denied_by: list[ActorId] = Field(default_factory=list, description="Actors who deny it.")
     evidence: Evidence
+    confidence: Confidence
 
 
 class ContractStance(_Strict):
     actor: ActorId = Field(description="The actor who takes the stance.")
     target: str = Field(
         min_length=1,
-        description="A claim id (C1) or a short topic phrase the actor takes a position on.",
+        description=(
+            "What the actor takes a position on: a claim id (C1), an actor id (A2) "
+            "or a short topic phrase (at most 6 words)."
+        ),
     )
     stance: StanceLabel = Field(
         description=(
@@ -74,6 +105,7 @@ class ContractStance(_Strict):
         )
     )
     evidence: Evidence
+    confidence: Confidence
 
 
 class CallerClaimAssessment(_Strict):
@@ -83,10 +115,14 @@ class CallerClaimAssessment(_Strict):
     )
     asserted_by: list[ActorId] = Field(default_factory=list, description="Actors who assert it.")
     denied_by: list[ActorId] = Field(default_factory=list, description="Actors who deny it.")
-    evidence: list[SentenceNumber] = Field(
+    evidence: list[EvidenceItem] = Field(
         default_factory=list,
-        description="Sentences about the claim; empty only when not_mentioned.",
+        description=(
+            f"The sentences about the claim, most decisive first (at most {MAX_EVIDENCE}); "
+            "empty only when not_mentioned."
+        ),
     )
+    confidence: Confidence
 
 
 class AnalysisContract(_Strict):

@@ -30,6 +30,16 @@ def test_analyze_reads_stdin_and_pretty_prints() -> None:
     assert "Kim Hong-Kyun" in result.stdout and "Stances" in result.stdout
 
 
+def test_pretty_prints_cited_sentences_with_speech_act_and_confidence() -> None:
+    args = ["analyze", "-", "--pretty", "--task", "claims"]
+    args += ["--claim", "North Korea sent troops to Russia"]
+    result = runner.invoke(app, args, input=SEED_TEXT, env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "[10] denies — The Kremlin earlier denied the reports." in out  # wide: one line
+    assert "Confidence" in out and "%" in out and "schema 2.0" in out
+
+
 def test_caller_claim_and_task_options() -> None:
     result = runner.invoke(
         app,

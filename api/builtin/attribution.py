@@ -26,6 +26,7 @@ from api.builtin.cues import (
 from api.builtin.entities import ActorRecord, ActorTable
 
 _QUOTES = frozenset('"“”')
+_CONDITIONALS = frozenset({"if", "unless", "whether"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 _OTHER_PRONOUNS = frozenset({"it", "they", "them"})
 # "alleged deployments": a participle modifying a noun reports nothing by itself.
@@ -43,6 +44,16 @@ class Attribution:
     quoted: bool = False
     verb: Token | None = None  # the speech or attitude verb itself
     self_report: bool = False  # a body reporting its own acts or plans: it is in a position to know
+
+    @property
+    def hedged(self) -> bool:
+        """A conditional ("would mark an escalation if they were") or hedged content ("may
+        have") asserts nothing: the speaker is not on record for the claim."""
+        if any(t.lower_ in _CONDITIONALS or is_hedge(t) for t in self.content):
+            return True
+        # "would mark a significant escalation": a hypothetical judgement, not a report
+        would = any(t.lower_ == "would" for t in self.content)
+        return would and any(stance_cue(t) for t in self.content)
 
 
 @dataclass

@@ -10,21 +10,28 @@ denies it; one that asks it, or says it "may" be so, leaves it unconfirmed (DESI
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
 from api.builtin.attribution import Attribution
 from api.builtin.claims import (
+    DECISIVE,
     ClaimGroup,
+    choose_evidence,
     is_negated_claim,
     is_negated_clause,
     mentions_claim,
 )
-from api.builtin.cues import REPORTING_VERBS, is_debunk, is_hedge
+from api.builtin.cues import CLAIM_NOUNS, REPORTING_VERBS, is_debunk, is_hedge, report_kind
 from api.builtin.entities import ActorRecord, ActorTable
+from api.builtin.relatedness import assess_relatedness
 from api.pipeline.contract import words
-from schemas.llm import ActorKind, CallerClaimStatus
+from schemas.llm import MAX_EVIDENCE, ActorKind, CallerClaimStatus, EvidenceItem, SpeechAct
+
+if TYPE_CHECKING:
+    from api.builtin.claimmodel import ClaimAssessment
 
 
 @dataclass
@@ -32,7 +39,8 @@ class CallerAssessment:
     status: CallerClaimStatus
     asserted: list[ActorRecord]
     denied: list[ActorRecord]
-    evidence: list[int]
+    evidence: list[EvidenceItem]
+    confidence: float
 
 
 @dataclass
@@ -45,14 +53,31 @@ class _Acts:
         str
     ]  # speech acts without a named actor ("reports say", "DNA test confirms")
     confirmed: bool = False
+    acts: dict[int, SpeechAct] = field(default_factory=dict)  # sentence number -> act
+    holders: dict[int, object] = field(default_factory=dict)  # who acts in it
 
 
 def assess_caller_claim(
-    claim: Doc, groups: list[ClaimGroup], docs: list[Doc], attributions: list[Attribution]
+    claim: Doc,
+    groups: list[ClaimGroup],
+    docs: list[Doc],
+    attributions: list[Attribution],
+    model: ClaimAssessment,
 ) -> CallerAssessment:
-    """A caller's claim: its status where the article mentions it, else not_mentioned."""
-    numbers = _best_matches([mentions_claim(claim, doc) for doc in docs])
-    group_scores = [mentions_claim(claim, g) for g in groups]
+    """Relatedness first (claim model + names + predicate), then the verdict from who says
+    what in the sentences about the claim; the model's verdict when no rule finds any."""
+    named = any(mentions_claim(claim, doc)[0] for doc in docs)  # event and subject named
+    relatedness = assess_relatedness(claim, docs, model.related, named)
+    if not relatedness.related:
+        confidence = round(1.0 - relatedness.p_mentioned, 4)
+        return CallerAssessment("not_mentioned", [], [], [], confidence)
+    spoken = _speech_on_record(claim, attributions)
+    if spoken:  # "Russia denied the reports": the article says so, in the sentences cited
+        evidence = [EvidenceItem(sentence=n, act="asserts") for n in spoken[:MAX_EVIDENCE]]
+        confidence = relatedness.p_mentioned * (0.5 + 0.5 * _p_status("confirmed", model))
+        return CallerAssessment("confirmed", [], [], evidence, round(confidence, 4))
+    numbers = _best_matches([mentions_claim(claim, doc, False) for doc in docs])
+    group_scores = [mentions_claim(claim, g, False) for g in groups]
     ranked = sorted(
         _best_matches(group_scores),
         key=lambda i: (group_scores[i - 1][1], len(groups[i - 1].members)),
@@ -60,12 +85,80 @@ def assess_caller_claim(
     members = list(groups[ranked[-1] - 1].members) if ranked else []
     members += [a for a in attributions if a.number in numbers and a not in members]
     members = [m for m in members if m.kind != "attitude"]
-    evidence = sorted({*numbers, *(m.number for m in members)})
-    if not evidence:
-        return CallerAssessment("not_mentioned", [], [], [])
+    if not {*numbers, *(m.number for m in members)}:
+        numbers = [i + 1 for i in model.evidence]
+        members = [a for a in attributions if a.number in numbers and a.kind != "attitude"]
     acts = _speech_acts(claim, members)
-    status = _status(acts, [docs[n - 1] for n in numbers], _is_negated(claim))
-    return CallerAssessment(status, acts.asserted, acts.denied, evidence)
+    if numbers or members:
+        status = _status(acts, [docs[n - 1] for n in numbers], _is_negated(claim))
+    else:
+        status = model.verdict if model.verdict != "not_mentioned" else "unconfirmed"
+    evidence = _evidence(acts, {*numbers, *(m.number for m in members)}, model)
+    confidence = relatedness.p_mentioned * (0.5 + 0.5 * _p_status(status, model))
+    return CallerAssessment(status, acts.asserted, acts.denied, evidence, round(confidence, 4))
+
+
+def _p_status(status: CallerClaimStatus, model: ClaimAssessment) -> float:
+    """The claim model's probability of the status the rules gave (given related)."""
+    agree, disagree = model.stance["agree"], model.stance["disagree"]
+    return {
+        "confirmed": agree,
+        "denied": disagree,
+        "disputed": min(1.0, agree + disagree),
+        "unconfirmed": model.stance["discuss"],
+    }.get(status, 0.0)
+
+
+def _evidence(acts: _Acts, about: set[int], model: ClaimAssessment) -> list[EvidenceItem]:
+    """The decisive sentences (claims.choose_evidence); sentences without an attribution
+    take the claim model's speech act and rank."""
+    rank = {i + 1: r for r, i in enumerate(model.evidence)}
+    per_sentence = {s.index + 1: s.speech_act for s in model.sentences}
+    candidates = about or set(rank)  # the rules' sentences; the model's when none
+    sentence_acts: dict[int, SpeechAct] = {
+        n: acts.acts.get(n, per_sentence.get(n, "context")) for n in candidates
+    }
+    chosen = choose_evidence(sentence_acts, dict(acts.holders), rank)
+    return [EvidenceItem(sentence=n, act=sentence_acts[n]) for n in chosen]
+
+
+# A seat of government named for the state it speaks for ("the Kremlin denied"): the
+# metonyms wire copy uses most, not a gazetteer.
+_METONYMS = {
+    "kremlin": "russia", "moscow": "russia", "white house": "united states",
+    "washington": "united states", "pentagon": "united states", "downing street": "britain",
+    "pyongyang": "north korea", "beijing": "china", "kyiv": "ukraine", "kiev": "ukraine",
+    "seoul": "south korea", "tehran": "iran", "elysee": "france", "berlin": "germany",
+}  # fmt: skip
+
+
+def _speech_on_record(claim: Doc, attributions: list[Attribution]) -> list[int]:
+    """Sentences where the claim's subject does what the claim says it did to a claim made
+    elsewhere ("Russia denied the reports"): a denial or confirmation of reports, by the
+    subject itself or the seat of its government."""
+    root = claim[:].root
+    kind = report_kind(root) if root.pos_ == "VERB" else None
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    target = next((c for c in root.children if c.dep_ == "dobj"), None)
+    about_reports = target is not None and (
+        target.lemma_.lower() in CLAIM_NOUNS or target.pos_ == "PRON"
+    )
+    if kind not in {"deny", "confirm"} or subject is None or not about_reports:
+        return []
+    wanted = " ".join(words(" ".join(t.text for t in subject.subtree if t.dep_ != "det")))
+    return sorted({
+        a.number
+        for a in attributions
+        if a.kind == kind and a.speaker is not None and _speaks_for(a.speaker, wanted)
+    })  # fmt: skip
+
+
+def _speaks_for(actor: ActorRecord, wanted: str) -> bool:
+    for name in actor.all_names():
+        have = " ".join(words(name)).removeprefix("the ")
+        if wanted and (wanted in have or _METONYMS.get(have) == wanted):
+            return True
+    return False
 
 
 def _best_matches(scores: list[tuple[bool, int]]) -> list[int]:
@@ -80,6 +173,9 @@ def _is_negated(doc: Doc) -> bool:
     return any(is_negated_clause(sent.root) for sent in doc.sents)
 
 
+_ACT_OF_KIND: dict[str, SpeechAct] = {"deny": "denies", "unconfirm": "questions"}
+
+
 def _speech_acts(claim: Doc, members: list[Attribution]) -> _Acts:
     acts = _Acts([], [], set())
     negated_claim = _is_negated(claim)
@@ -90,6 +186,15 @@ def _speech_acts(claim: Doc, members: list[Attribution]) -> _Acts:
             kind = "deny"  # "said no aircraft entered": denies what the caller claims
         if kind == "assert" and (about_speech or member.self_report):
             kind = "confirm"  # the claim is the speech itself, or the speaker's own doing
+        if kind in {"assert", "confirm"} and member.hedged:
+            kind = "unconfirm"  # "would mark an escalation if": a conditional asserts nothing
+        act: SpeechAct = _ACT_OF_KIND.get(kind, "asserts")
+        if member.number not in acts.acts or DECISIVE.index(act) < DECISIVE.index(
+            acts.acts[member.number]
+        ):
+            acts.acts[member.number] = act
+            if member.speaker is not None:
+                acts.holders[member.number] = member.speaker
         if member.speaker is None:
             acts.unnamed_kinds.add(kind)
         elif kind == "deny":

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from api.builtin.attribution import Attribution, clause_subject
 from api.builtin.cues import stance_cue, stem
 from api.builtin.entities import ActorRecord
-from schemas.llm import ClaimStatus
+from schemas.llm import MAX_EVIDENCE, ClaimStatus, EvidenceItem, SpeechAct
 
 _MIN_SHARED = 2  # shared stems to call two statements one claim
 
@@ -40,6 +40,21 @@ class ClaimGroup:
     def evidence(self) -> list[int]:
         return sorted({m.number for m in self.members})
 
+    def evidence_items(self) -> list[EvidenceItem]:
+        """The few decisive sentences, each with what it does to the claim."""
+        acts: dict[int, SpeechAct] = {}
+        holders: dict[int, object] = {}
+        for member in self.members:
+            act = speech_act_of(member)
+            if DECISIVE.index(act) < DECISIVE.index(acts.get(member.number, "context")):
+                acts[member.number] = act
+                if member.speaker is not None:
+                    holders[member.number] = member.speaker
+        # the sentences a claim text can come from rank first within their act
+        rank = {m.number: 0 for m in self.members if _readable_clause(m) is not None}
+        chosen = choose_evidence(acts, holders, rank)
+        return [EvidenceItem(sentence=n, act=acts[n]) for n in chosen]
+
     def speakers(self, *kinds: str) -> list[ActorRecord]:
         found: list[ActorRecord] = []
         for member in self.members:
@@ -56,6 +71,50 @@ def _spelled_out(member: Attribution, clause: Span) -> str:
     before = clause.doc[clause.start : subject.i].text_with_ws
     after = clause.doc[subject.i + 1 : clause.end].text
     return f"{before}{member.speaker.name} {after}"
+
+
+DECISIVE: tuple[SpeechAct, ...] = ("denies", "asserts", "questions", "reports", "context")
+_ACT_OF_KIND: dict[str, SpeechAct] = {
+    "assert": "asserts",
+    "confirm": "asserts",
+    "state": "asserts",
+    "deny": "denies",
+    "unconfirm": "questions",
+    "attitude": "context",
+}
+
+
+def choose_evidence(
+    acts: dict[int, SpeechAct], holders: dict[int, object], rank: dict[int, int]
+) -> list[int]:
+    """At most MAX_EVIDENCE sentences, most decisive first: the named actors' sentences
+    before the reporter's (so every holder of the claim is shown), denials before
+    assertions before questions; one sentence per actor when more than fit. `rank` orders
+    sentences within an act (a model's decisiveness; else article order)."""
+
+    def key(n: int) -> tuple[bool, int, int, int]:
+        return (n not in holders, DECISIVE.index(acts[n]), rank.get(n, 99), n)
+
+    ordered: list[int] = []
+    seen: set[tuple[int, bool]] = set()
+    crowded = len(acts) > MAX_EVIDENCE
+    for n in sorted(acts, key=key):
+        holder = holders.get(n)
+        slot = (id(holder), acts[n] == "denies")  # a retraction keeps its own slot
+        if crowded and holder is not None and slot in seen:
+            continue  # more than fit: one sentence per actor, their most decisive one
+        if holder is not None:
+            seen.add(slot)
+        ordered.append(n)
+    return ordered[:MAX_EVIDENCE]
+
+
+def speech_act_of(attribution: Attribution) -> SpeechAct:
+    """What the sentence does with the claim: a hedged assertion only questions it."""
+    act = _ACT_OF_KIND[attribution.kind]
+    if act == "asserts" and attribution.hedged:
+        return "questions"
+    return act
 
 
 def content_stems(tokens: Iterable[Token]) -> tuple[set[str], set[str]]:
@@ -179,7 +238,8 @@ def _can_start(attribution: Attribution) -> bool:
 def asserters(group: ClaimGroup) -> list[ActorRecord]:
     """Who asserts it; a speaker who later denies their own claim has retracted it."""
     denied = group.speakers("deny")
-    return [a for a in group.speakers("assert", "confirm") if a not in denied]
+    on_record = ClaimGroup([m for m in group.members if not m.hedged])
+    return [a for a in on_record.speakers("assert", "confirm") if a not in denied]
 
 
 def status_of(group: ClaimGroup) -> ClaimStatus:
@@ -219,12 +279,16 @@ def claim_text(group: ClaimGroup) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")
 
 
-def mentions_claim(claim: Doc, sentence: Doc | ClaimGroup) -> tuple[bool, int]:
+def mentions_claim(
+    claim: Doc, sentence: Doc | ClaimGroup, require_subject: bool = True
+) -> tuple[bool, int]:
     """(names the event, shared stems) of a caller's claim; (False, 0) if not mentioned.
 
     Two shared stems are enough when one names the event ("arrest", "split"); shared
     names alone ("Kettle & Crumb") say who, not what, so they need a third. On two stems,
-    a claim about a named subject ("China sent warships") needs that subject too.
+    a claim about a named subject ("China sent warships") needs that subject too, unless
+    the caller already checked the claim's names against the whole article
+    (`require_subject=False`: "Russia denied the reports" against "The Kremlin denied").
     """
     stems = sentence.stems if isinstance(sentence, ClaimGroup) else content_stems(sentence)[0]
     claim_stems, claim_events = content_stems(claim)
@@ -232,7 +296,11 @@ def mentions_claim(claim: Doc, sentence: Doc | ClaimGroup) -> tuple[bool, int]:
     names_event = bool(claim_events & shared)
     if len(shared) < _MIN_SHARED or not (names_event or len(shared) > _MIN_SHARED):
         return False, 0
-    if len(shared) <= _MIN_SHARED and not _names_subject(claim, sentence, stems):
+    if (
+        require_subject
+        and len(shared) <= _MIN_SHARED
+        and not _names_subject(claim, sentence, stems)
+    ):
         return False, 0
     return names_event, len(shared)
 

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from api.builtin.attribution import Attribution, find_attributions
 from api.builtin.caller import add_caller_actors, assess_caller_claim
+from api.builtin.claimmodel import load_claim_model
 from api.builtin.claims import (
     ClaimGroup,
     asserters,
@@ -31,12 +32,15 @@ from api.pipeline.cpu import CpuRunner, ThreadRunner
 from api.pipeline.engine import AnalysisJob, EngineResult
 from schemas.analysis import AnalysisWarning
 from schemas.llm import (
+    MAX_EVIDENCE,
     AnalysisContract,
     CallerClaimAssessment,
     CallerClaimStatus,
     ContractActor,
     ContractClaim,
     ContractStance,
+    EvidenceItem,
+    SpeechAct,
 )
 
 DEFAULT_MODEL = "builtin/rules-en"
@@ -168,9 +172,11 @@ def _fill(contract: AnalysisContract, findings: _Findings, job: AnalysisJob) -> 
     ]
     with_claims = "claims" in job.tasks
     if with_claims:
-        contract.claims = [_contract_claim(g, i, findings) for i, g in enumerate(findings.groups)]
+        contract.claims = [
+            _contract_claim(g, i, findings, job.article) for i, g in enumerate(findings.groups)
+        ]
     if "stances" in job.tasks:
-        stances = [_contract_stance(s, findings, with_claims) for s in findings.stances]
+        stances = [_contract_stance(s, findings, contract.claims) for s in findings.stances]
         actors = {a.id: a for a in contract.actors}
         contract.stances = [
             s for s in stances if _keep_visible_evidence(s, actors[s.actor], job.article)
@@ -178,31 +184,67 @@ def _fill(contract: AnalysisContract, findings: _Findings, job: AnalysisJob) -> 
     contract.caller_claims = _caller_claims(job, findings)
 
 
-def _contract_claim(group: ClaimGroup, index: int, findings: _Findings) -> ContractClaim:
+def _contract_claim(
+    group: ClaimGroup, index: int, findings: _Findings, article: PreparedArticle
+) -> ContractClaim:
+    text, status = claim_text(group), status_of(group)
+    evidence = group.evidence_items()[:MAX_EVIDENCE]
+    cited = [article.sentence(e.sentence).text for e in evidence]
     return ContractClaim(
         id=f"C{index + 1}",
-        text=claim_text(group),
-        status=status_of(group),
+        text=text,
+        status=status,
         asserted_by=[findings.actor_id(a) for a in asserters(group)],
         denied_by=[findings.actor_id(a) for a in group.speakers("deny")],
-        evidence=group.evidence,
+        evidence=evidence,
+        confidence=claim_confidence(text, status, cited),
     )
 
 
+def claim_confidence(text: str, status: str, cited: list[str]) -> float:
+    """The claim model's probability of the status the rules gave, read on the cited
+    sentences only (a few, so it costs little): between half and all of P(related)."""
+    model = load_claim_model().assess(text, cited)
+    p_status = {
+        "confirmed": model.stance["agree"],
+        "denied": model.stance["disagree"],
+        "disputed": min(1.0, model.stance["agree"] + model.stance["disagree"]),
+        "unconfirmed": model.stance["discuss"],
+    }[status]
+    return round(model.related * (0.5 + 0.5 * p_status), 4)
+
+
+# What a sentence showing a stance does with its target.
+_STANCE_ACTS: dict[str, SpeechAct] = {
+    "support": "asserts", "oppose": "denies", "neutral": "questions", "mixed": "reports"
+}  # fmt: skip
+_TOPIC_ACTS: dict[str, SpeechAct] = {
+    "support": "asserts", "oppose": "asserts", "neutral": "reports", "mixed": "reports"
+}  # fmt: skip
+# A cue-based stance has no model probability yet: a fixed, documented prior per kind of
+# target (measured pass rates of stances on the golden cases are in the README).
+TOPIC_STANCE_CONFIDENCE = 0.6
+
+
 def _contract_stance(
-    stance: StanceFinding, findings: _Findings, with_claims: bool
+    stance: StanceFinding, findings: _Findings, claims: list[ContractClaim]
 ) -> ContractStance:
+    confidence = TOPIC_STANCE_CONFIDENCE
     if stance.claim is None:
         target = stance.target
-    elif with_claims:
+    elif claims:
         target = f"C{stance.claim + 1}"
+        confidence = claims[stance.claim].confidence
     else:  # no claim list to point into: name the claim instead
         target = claim_text(findings.groups[stance.claim])
+    # on a claim, the sentence asserts, denies or questions it; on a topic it states a position
+    act = _STANCE_ACTS[stance.label] if stance.claim is not None else _TOPIC_ACTS[stance.label]
     return ContractStance(
         actor=findings.actor_id(stance.actor),
         target=target,
         stance=stance.label,
-        evidence=stance.evidence,
+        evidence=[EvidenceItem(sentence=n, act=act) for n in stance.evidence],
+        confidence=confidence,
     )
 
 
@@ -215,7 +257,8 @@ def _keep_visible_evidence(
     such sentences are dropped, and a stance left without evidence is dropped with them.
     """
 
-    stance.evidence = [n for n in stance.evidence if shows_actor(article, n, actor)]
+    kept = [e for e in stance.evidence if shows_actor(article, e.sentence, actor)]
+    stance.evidence = kept[:MAX_EVIDENCE]
     return bool(stance.evidence)
 
 
@@ -223,29 +266,42 @@ def _caller_claims(job: AnalysisJob, findings: _Findings) -> list[CallerClaimAss
     if not job.caller_claims:
         return []
     claim_docs = parse_texts(list(job.caller_claims))
+    model = load_claim_model()
+    sentences = [s.text for s in job.article.sentences]
     result = []
     for index, claim in enumerate(claim_docs, start=1):
-        found = assess_caller_claim(claim, findings.groups, findings.docs, findings.attributions)
+        found = assess_caller_claim(
+            claim,
+            findings.groups,
+            findings.docs,
+            findings.attributions,
+            model.assess(claim.text, sentences),
+        )
         result.append(CallerClaimAssessment(
             index=index,
             status=found.status,
             asserted_by=[findings.actor_id(a) for a in found.asserted],
             denied_by=[findings.actor_id(a) for a in found.denied],
             evidence=found.evidence,
+            confidence=found.confidence,
         ))  # fmt: skip
     return result
 
 
 def _unassessed_caller_claims(job: AnalysisJob) -> list[CallerClaimAssessment]:
-    """Without the parser: a claim whose words the article shares is "unconfirmed"."""
+    """Without the parser: a claim whose words the article shares is "unconfirmed".
+
+    Its confidence is a fixed 0.5 (nothing was assessed; a coded warning says so)."""
     result = []
     for index, claim in enumerate(job.caller_claims, start=1):
         wanted = content_words(claim)
         evidence = [
-            s.number
+            EvidenceItem(sentence=s.number, act="reports")
             for s in job.article.sentences
             if wanted and len(wanted & content_words(s.clean)) >= max(2, len(wanted) * 0.6)
-        ]
+        ][:MAX_EVIDENCE]
         status: CallerClaimStatus = "unconfirmed" if evidence else "not_mentioned"
-        result.append(CallerClaimAssessment(index=index, status=status, evidence=evidence))
+        result.append(CallerClaimAssessment(
+            index=index, status=status, evidence=evidence, confidence=0.5
+        ))  # fmt: skip
     return result

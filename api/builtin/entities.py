@@ -69,9 +69,8 @@ def _place_key(name: str) -> str:
 
 
 def kind_for_place() -> ActorKind:
-    """A state, city or region that is no country. Contract v2 calls it `place`; until then
-    it is `other` (this one function switches)."""
-    return "other"
+    """A state, city or region that is no country: contract v2's kind `place`."""
+    return "place"
 
 
 @dataclass

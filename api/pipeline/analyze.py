@@ -19,13 +19,14 @@ from api.errors import (
 from api.llm.cache import AnalysisCache, cache_key
 from api.llm.types import LLMClient
 from api.pipeline.article import PreparedArticle, prepare_article
+from api.pipeline.confidence import lower_confidence
 from api.pipeline.contract import normalise, prune_unsound, semantic_errors
 from api.pipeline.cpu import CpuRunner, ThreadRunner
 from api.pipeline.engine import AnalysisJob, Engine, EngineResult
 from api.pipeline.grounding import build_analysis
 from api.pipeline.llm_engine import LLMEngine
 from schemas import SCHEMA_VERSION
-from schemas.analysis import Analysis, AnalysisWarning, Meta
+from schemas.analysis import Analysis, AnalysisWarning, Meta, new_analysis_id
 from schemas.request import AnalyzeRequest
 
 log = logging.getLogger(__name__)
@@ -173,6 +174,8 @@ class Analyzer:
                 result = await self.engine_for(model).run(job)
         if result.engine == "builtin":  # model answers passed the same checks in repair.py
             _settle_builtin(result, job)
+        else:  # a model's stated confidence, lowered where soft grounding checks fail
+            result.warnings += lower_confidence(result.contract, job)
         result.warnings += _coverage_warnings(full, job.article) + _actor_warnings(result, job)
         meta = Meta(
             engine=result.engine,
@@ -247,12 +250,16 @@ def _actor_warnings(result: EngineResult, job: AnalysisJob) -> list[AnalysisWarn
 
 
 def _as_cache_hit(cached: Analysis, started: float, request_id: str | None) -> Analysis:
-    """The stored analysis, with this request's id and latency (not the first request's)."""
+    """The stored analysis, with this request's id and latency (not the first request's).
+
+    A cache hit is a new response, so it gets a new analysis id: an id names one response
+    (and, once analyses are stored, one stored record), never a shared cache entry.
+    """
     latency_ms = round((time.perf_counter() - started) * 1000, 2)
     meta = cached.meta.model_copy(
         update={"cache_hit": True, "latency_ms": latency_ms, "request_id": request_id}
     )
-    return cached.model_copy(update={"meta": meta})
+    return cached.model_copy(update={"id": new_analysis_id(), "meta": meta})
 
 
 def _label(model: str) -> str:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from syntok import segmenter
 
@@ -57,6 +59,17 @@ class PreparedArticle:
 
     def sentence(self, number: int) -> ArticleSentence:
         return self.sentences[number - 1]
+
+    @cached_property
+    def _astral(self) -> list[int]:
+        """Positions of the characters that take two UTF-16 code units (emoji, rare CJK)."""
+        if self.text.isascii():
+            return []
+        return [i for i, char in enumerate(self.text) if ord(char) > 0xFFFF]
+
+    def utf16(self, offset: int) -> int:
+        """A code-point offset into `text` as a UTF-16 offset (what JavaScript indexes)."""
+        return offset + bisect_left(self._astral, offset)
 
     @property
     def headline_sentence(self) -> ArticleSentence | None:

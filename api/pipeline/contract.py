@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob
-from schemas.llm import AnalysisContract, CallerClaimAssessment, ContractActor
+from schemas.llm import AnalysisContract, CallerClaimAssessment, ContractActor, EvidenceItem
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"'s\b")
@@ -84,10 +84,16 @@ def refers_back(article: PreparedArticle, number: int, actor: ContractActor) -> 
     return any(mentions_actor(article.sentence(n).text, actor) for n in earlier)
 
 
-def _check_evidence(label: str, evidence: list[int], article: PreparedArticle) -> list[str]:
+def numbers(evidence: list[EvidenceItem]) -> list[int]:
+    return [e.sentence for e in evidence]
+
+
+def _check_evidence(
+    label: str, evidence: list[EvidenceItem], article: PreparedArticle
+) -> list[str]:
     if not evidence:
         return [f"{label}: evidence is empty; cite at least one sentence number."]
-    bad = [n for n in evidence if not 1 <= n <= len(article)]
+    bad = [n for n in numbers(evidence) if not 1 <= n <= len(article)]
     if bad:
         return [f"{label}: sentence numbers {bad} do not exist; use 1 to {len(article)}."]
     return []
@@ -117,7 +123,7 @@ def _check_actors(contract: AnalysisContract, article: PreparedArticle) -> list[
     return errors
 
 
-def _is_about(claim: str, evidence: list[int], article: PreparedArticle) -> bool:
+def is_about(claim: str, evidence: list[int], article: PreparedArticle) -> bool:
     """A third of the claim's content words occur in its cited sentences (paraphrase-tolerant)."""
     wanted = content_words(claim)
     cited = content_words(" ".join(article.sentence(n).text for n in evidence))
@@ -136,7 +142,7 @@ def _check_claims(contract: AnalysisContract, article: PreparedArticle) -> list[
                 errors.append(f"{label}: actor {ref} is not in actors.")
         ev_errors = _check_evidence(label, claim.evidence, article)
         errors += ev_errors
-        if not ev_errors and not _is_about(claim.text, claim.evidence, article):
+        if not ev_errors and not is_about(claim.text, numbers(claim.evidence), article):
             errors.append(f"{label}: none of its evidence sentences is about {claim.text!r}.")
     return errors
 
@@ -152,12 +158,14 @@ def _check_stances(contract: AnalysisContract, article: PreparedArticle) -> list
             errors.append(f"{label}: actor {stance.actor} is not in actors.")
         if re.fullmatch(r"C[0-9]+", stance.target) and stance.target not in claim_ids:
             errors.append(f"{label}: claim {stance.target} is not in claims.")
+        if re.fullmatch(r"A[0-9]+", stance.target) and stance.target not in actors:
+            errors.append(f"{label}: actor {stance.target} is not in actors.")
         ev_errors = _check_evidence(label, stance.evidence, article)
         errors += ev_errors
         if (
             actor
             and not ev_errors
-            and not any(shows_actor(article, n, actor) for n in stance.evidence)
+            and not any(shows_actor(article, n, actor) for n in numbers(stance.evidence))
         ):
             errors.append(f"{label}: no evidence sentence mentions {actor.name!r}.")
     return errors

@@ -1,8 +1,13 @@
-"""analysis.build: resolve sentence numbers to quotes with offsets into the submitted text."""
+"""analysis.build: resolve sentence numbers to quotes with offsets into the submitted text.
+
+Offsets come twice: in code points (Python) and in UTF-16 code units (JavaScript, Java,
+C#), which differ after any character outside the Basic Multilingual Plane (an emoji).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob, EngineResult
@@ -17,20 +22,38 @@ from schemas.analysis import (
     SkippedSpan,
     Span,
     Stance,
+    new_analysis_id,
 )
-from schemas.llm import AnalysisContract
+from schemas.llm import AnalysisContract, EvidenceItem
 
 _CLAIM_ID = re.compile(r"^C[0-9]+$")
+_ACTOR_ID = re.compile(r"^A[0-9]+$")
 
 
-def resolve_evidence(article: PreparedArticle, numbers: list[int]) -> list[EvidenceSpan]:
-    """Each cited sentence once, in article order, as text[start:end] of the submitted text."""
-    spans = []
-    for number in sorted(set(numbers)):
-        sentence = article.sentence(number)
+def resolve_evidence(
+    article: PreparedArticle, items: Sequence[EvidenceItem | int]
+) -> list[EvidenceSpan]:
+    """Each cited sentence once, in the order cited (most decisive first), as
+    text[start:end] of the submitted text; a bare number is cited as context."""
+    spans: list[EvidenceSpan] = []
+    seen: set[int] = set()
+    for item in items:
+        cited = (
+            item if isinstance(item, EvidenceItem) else EvidenceItem(sentence=item, act="context")
+        )
+        if cited.sentence in seen:
+            continue
+        seen.add(cited.sentence)
+        sentence = article.sentence(cited.sentence)
         spans.append(
             EvidenceSpan(
-                sentence=number, quote=sentence.text, start=sentence.start, end=sentence.end
+                sentence=cited.sentence,
+                quote=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                start_utf16=article.utf16(sentence.start),
+                end_utf16=article.utf16(sentence.end),
+                speech_act=cited.act,
             )
         )
     return spans
@@ -38,18 +61,27 @@ def resolve_evidence(article: PreparedArticle, numbers: list[int]) -> list[Evide
 
 def coverage_of(full: PreparedArticle, analysed: PreparedArticle) -> Coverage:
     """Analysed ranges and skipped ones (trailers, sentences beyond the model's limit)."""
+
+    def offsets(start: int, end: int) -> dict[str, int]:
+        return {
+            "start": start,
+            "end": end,
+            "start_utf16": full.utf16(start),
+            "end_utf16": full.utf16(end),
+        }
+
     skipped = [
-        SkippedSpan(start=s, end=e, reason=r)
+        SkippedSpan(**offsets(s, e), reason=r)
         for (s, e), r in zip(full.skipped, full.skip_reasons, strict=True)
     ]
     cut = full.sentences[len(analysed) :]
     if cut:
         skipped.append(
-            SkippedSpan(start=cut[0].start, end=cut[-1].end, reason="over the length limit")
+            SkippedSpan(**offsets(cut[0].start, cut[-1].end), reason="over the length limit")
         )
     ranges = []
     if analysed.sentences:
-        ranges.append(Span(start=analysed.sentences[0].start, end=analysed.sentences[-1].end))
+        ranges.append(Span(**offsets(analysed.sentences[0].start, analysed.sentences[-1].end)))
     return Coverage(
         analysed=ranges,
         skipped=sorted(skipped, key=lambda s: s.start),
@@ -68,6 +100,7 @@ def _claims(contract: AnalysisContract, job: AnalysisJob) -> list[Claim]:
             asserted_by=c.asserted_by,
             denied_by=c.denied_by,
             evidence=resolve_evidence(article, c.evidence),
+            confidence=c.confidence,
         )
         for c in contract.claims
     ]
@@ -80,6 +113,7 @@ def _claims(contract: AnalysisContract, job: AnalysisJob) -> list[Claim]:
             asserted_by=c.asserted_by,
             denied_by=c.denied_by,
             evidence=resolve_evidence(article, c.evidence),
+            confidence=c.confidence,
         )
         for c in sorted(contract.caller_claims, key=lambda c: c.index)
     ]
@@ -87,17 +121,23 @@ def _claims(contract: AnalysisContract, job: AnalysisJob) -> list[Claim]:
 
 
 def _stances(contract: AnalysisContract, article: PreparedArticle) -> list[Stance]:
+    """A target given as an id is resolved to readable text and kept as the id beside it."""
     claim_text = {c.id: c.text for c in contract.claims}
+    actor_name = {a.id: a.name for a in contract.actors}
     stances = []
     for s in contract.stances:
         is_claim = bool(_CLAIM_ID.match(s.target)) and s.target in claim_text
+        is_actor = bool(_ACTOR_ID.match(s.target)) and s.target in actor_name
+        target = claim_text[s.target] if is_claim else s.target
         stances.append(
             Stance(
                 actor=s.actor,
-                target=claim_text[s.target] if is_claim else s.target,
+                target=actor_name[s.target] if is_actor else target,
                 target_claim=s.target if is_claim else None,
+                target_actor=s.target if is_actor else None,
                 stance=s.stance,
                 evidence=resolve_evidence(article, s.evidence),
+                confidence=s.confidence,
             )
         )
     return stances
@@ -109,13 +149,24 @@ def build_analysis(
     contract = result.contract
     wants_summary = "summary" in job.tasks
     return Analysis(
+        id=new_analysis_id(),
+        text_source="submitted",
         headline=contract.headline if wants_summary else None,
         summary=contract.summary if wants_summary else None,
         key_points=contract.key_points,
         actors=[Actor(**a.model_dump()) for a in contract.actors],
         claims=_claims(contract, job),
         stances=_stances(contract, job.article),
-        sentences=[Sentence(number=s.number, start=s.start, end=s.end) for s in full.sentences],
+        sentences=[
+            Sentence(
+                number=s.number,
+                start=s.start,
+                end=s.end,
+                start_utf16=full.utf16(s.start),
+                end_utf16=full.utf16(s.end),
+            )
+            for s in full.sentences
+        ],
         coverage=coverage_of(full, job.article),
         warnings=list(result.warnings),
         meta=meta,

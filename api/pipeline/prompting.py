@@ -10,7 +10,7 @@ from typing import Any
 
 import prompts
 from api.pipeline.engine import AnalysisJob
-from schemas.llm import Task, contract_fields, contract_model_for
+from schemas.llm import MAX_EVIDENCE, Task, contract_fields, contract_model_for
 
 _LANGUAGE_NAMES = {
     "en": "English",
@@ -24,7 +24,7 @@ _LANGUAGE_NAMES = {
 def contract_schema(job: AnalysisJob) -> dict[str, Any]:
     """The per-request contract as JSON schema, made article-specific and strict.
 
-    Sentence numbers become an enum of the article's numbers: llama.cpp's grammar ignores
+    Cited sentence numbers become an enum of the article's numbers: llama.cpp's grammar ignores
     integer bounds, and an enum keeps every model inside the article. Every property is
     required and defaults are dropped, as OpenAI's strict mode demands.
     """
@@ -54,7 +54,7 @@ _FIELD_BOUNDS: dict[str, dict[str, int]] = {
     "target": {"maxLength": 150},
     "asserted_by": {"maxItems": 6},
     "denied_by": {"maxItems": 6},
-    "evidence": {"maxItems": 8},
+    "evidence": {"maxItems": MAX_EVIDENCE},
 }
 _ITEM_BOUNDS: dict[str, dict[str, int]] = {
     "key_points": {"maxLength": 200},
@@ -63,7 +63,7 @@ _ITEM_BOUNDS: dict[str, dict[str, int]] = {
 
 
 def _strictify(schema: dict[str, Any], sentence_numbers: list[int]) -> dict[str, Any]:
-    """Every object closed and fully required, evidence an enum, lengths bounded."""
+    """Every object closed and fully required, cited sentences an enum, lengths bounded."""
     for node in [schema, *schema.get("$defs", {}).values()]:
         properties = node.get("properties", {})
         node["required"] = list(properties)
@@ -71,8 +71,9 @@ def _strictify(schema: dict[str, Any], sentence_numbers: list[int]) -> dict[str,
         for name, prop in properties.items():
             prop.pop("default", None)
             prop.update(_FIELD_BOUNDS.get(name, {}))
-            if name == "evidence":
-                prop["items"] = {"type": "integer", "enum": sentence_numbers}
+            if name == "sentence":  # EvidenceItem.sentence: the article's numbers only
+                prop.pop("minimum", None)
+                prop["enum"] = sentence_numbers
             elif name in _ITEM_BOUNDS:
                 prop["items"].update(_ITEM_BOUNDS[name])
     return schema

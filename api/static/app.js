@@ -8,6 +8,8 @@
   const MAX_CALLER_CLAIMS = 20;
 
   const STANCE_LABELS = { support: "Support", oppose: "Oppose", neutral: "Neutral", mixed: "Mixed" };
+  // What a cited sentence does with the finding: shown as a coloured word, never colour alone.
+  const ACT_LABELS = { asserts: "asserts", denies: "denies", questions: "questions", reports: "reports", context: "context" };
   const STATUS_LABELS = {
     confirmed: "Confirmed",
     unconfirmed: "Unconfirmed",
@@ -329,7 +331,7 @@
     const cite = (evidence, label) => {
       for (const e of evidence || []) {
         if (!citations.has(e.sentence)) citations.set(e.sentence, []);
-        citations.get(e.sentence).push(label);
+        citations.get(e.sentence).push({ label, act: e.speech_act });
       }
     };
 
@@ -424,7 +426,7 @@
             {},
             found.map(({ stance, index, target }) => {
               const label = STANCE_LABELS[stance.stance] || stance.stance;
-              const finding = `${actor.name}: ${label.toLowerCase()} on “${target.short}”`;
+              const finding = `${actor.name}: ${label.toLowerCase()} on “${target.short}” (confidence ${percent(stance.confidence)})`;
               cite(stance.evidence, finding);
               return el(
                 "button",
@@ -450,6 +452,26 @@
 
   function numbers(evidence) {
     return (evidence || []).map((e) => e.sentence).join(", ");
+  }
+
+  function percent(value) {
+    return typeof value === "number" ? `${Math.round(value * 100)}%` : "unknown";
+  }
+
+  // The cited sentences, most decisive first, each as "[n] act" with the act's colour.
+  function evidenceList(evidence) {
+    return el(
+      "p",
+      { class: "hint evidence-acts" },
+      "Sentences: ",
+      (evidence || []).map((e) =>
+        el(
+          "span",
+          { class: `act ${e.speech_act || "context"}`, title: `Sentence ${e.sentence} ${ACT_LABELS[e.speech_act] || e.speech_act} it` },
+          `[${e.sentence}] ${ACT_LABELS[e.speech_act] || e.speech_act || "cited"}`
+        )
+      )
+    );
   }
 
   function renderClaims(claims, nameOf, cite) {
@@ -487,11 +509,12 @@
             "div",
             { class: "claim-head" },
             el("span", { class: `badge ${claim.status}` }, statusLabel),
+            el("span", { class: "confidence", title: "How likely this status is right" }, `confidence ${percent(claim.confidence)}`),
             claim.source === "caller" ? el("span", { class: "badge caller" }, "Your claim") : null
           ),
           textNode,
           who,
-          hasEvidence ? el("p", { class: "hint" }, `Sentence ${numbers(claim.evidence)}`) : el("p", { class: "hint" }, "The article does not mention it.")
+          hasEvidence ? evidenceList(claim.evidence) : el("p", { class: "hint" }, "The article does not mention it.")
         )
       );
     }
@@ -499,8 +522,11 @@
 
   function renderArticle(text, analysis, citations) {
     clear(ui.article);
-    const sentences = [...(analysis.sentences || [])].sort((a, b) => a.start - b.start);
-    const skipped = (analysis.coverage && analysis.coverage.skipped) || [];
+    // JavaScript strings index UTF-16 code units: use the *_utf16 offsets (an emoji before a
+    // sentence would shift code-point offsets by one per emoji).
+    const at = (span) => ({ ...span, start: span.start_utf16 ?? span.start, end: span.end_utf16 ?? span.end });
+    const sentences = (analysis.sentences || []).map(at).sort((a, b) => a.start - b.start);
+    const skipped = ((analysis.coverage && analysis.coverage.skipped) || []).map(at);
     const isSkipped = (start, end) => skipped.some((s) => start < s.end && end > s.start);
     let pos = 0;
     const fragment = document.createDocumentFragment();
@@ -515,8 +541,9 @@
       const cited = citations.get(s.number) || [];
       const attrs = { class: "sentence", id: `s-${s.number}`, dataset: { n: String(s.number) } };
       if (cited.length) {
-        attrs.class += " cited";
-        attrs.title = `Sentence ${s.number}, cited by:\n• ${cited.join("\n• ")}`;
+        const acts = [...new Set(cited.map((c) => c.act).filter(Boolean))];
+        attrs.class += ` cited${acts.length === 1 ? ` act-${acts[0]}` : ""}`;
+        attrs.title = `Sentence ${s.number}, cited by:\n• ${cited.map((c) => `${c.label} — ${ACT_LABELS[c.act] || c.act || "cited"}`).join("\n• ")}`;
       }
       fragment.append(el("span", attrs, text.slice(s.start, s.end)));
       pos = s.end;

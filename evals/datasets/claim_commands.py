@@ -46,11 +46,16 @@ def near_miss_command(
     rows: Annotated[Path, typer.Argument(help="Near-miss JSONL.")] = HERE / "near_miss.jsonl",
     articles: Annotated[Path, typer.Option(help="Its articles JSONL.")] = HERE
     / "near_miss_articles.jsonl",
+    engine: Annotated[
+        bool, typer.Option(help="Check through the built-in engine (what the API answers).")
+    ] = False,
 ) -> None:
     """Near-miss caller claims: unrelated → not_mentioned and related → a verdict rates."""
     from evals.datasets import near_miss
 
-    checker = near_miss.ClaimModelChecker()
+    checker: near_miss.ClaimModelChecker | near_miss.EngineChecker = (
+        near_miss.EngineChecker() if engine else near_miss.ClaimModelChecker()
+    )
     found = near_miss.load_rows(rows)
     with progress_bar() as progress:
         task = progress.add_task("near-miss", total=len(found))
@@ -69,6 +74,26 @@ def near_miss_command(
     out.print(table)
 
 
+def calibration_command(
+    run: Annotated[Path, typer.Argument(help="A run file (stancewire eval run --out).")],
+) -> None:
+    """Calibration of a run's claim confidences on the golden cases: ECE (15 bins), Brier."""
+    from evals.datasets.calibration import calibration, findings
+    from evals.results import RunFile
+
+    loaded = RunFile.load(run)
+    c = calibration(findings(loaded))
+    table = Table(title=f"confidence calibration · {loaded.model} · {c.n} claim findings")
+    for column in ("accuracy", "mean confidence", "ECE (15 bins)", "Brier / class prior"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        f"{c.accuracy:.3f}", f"{c.mean_confidence:.3f}", f"{c.ece:.3f}",
+        f"{c.brier:.3f} / {c.prior_brier:.3f}",
+    )  # fmt: skip
+    out.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command("fnc1")(fnc1_command)
     app.command("near-miss")(near_miss_command)
+    app.command("calibration")(calibration_command)

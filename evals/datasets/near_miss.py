@@ -82,6 +82,32 @@ class ClaimModelChecker:
         return Check(result.verdict, result.related)
 
 
+class EngineChecker:
+    """The built-in engine end to end (relatedness checks, rules, claim model): the status
+    and confidence an API caller gets for the claim. P(mentioned) is the reported
+    confidence for a verdict and 1 - confidence for `not_mentioned`."""
+
+    def __init__(self) -> None:
+        from api.builtin.claimmodel import load_claim_model
+        from api.builtin.engine import DEFAULT_MODEL
+
+        self.name = f"{DEFAULT_MODEL} + claimmodel/{load_claim_model().version}"
+
+    def check(self, claim: str, article: str) -> Check:
+        from api.builtin.engine import analyse
+        from api.pipeline.article import prepare_article
+        from api.pipeline.engine import AnalysisJob
+
+        job = AnalysisJob(
+            prepare_article(article), "builtin/rules-en", ("actors",), caller_claims=(claim,)
+        )
+        contract, _ = analyse(job)
+        (found,) = contract.caller_claims
+        mentioned = found.status != "not_mentioned"
+        p = found.confidence if mentioned else 1.0 - found.confidence
+        return Check(found.status, p)
+
+
 class RowResult(BaseModel):
     id: str
     kind: Kind

@@ -148,7 +148,14 @@ async def test_request_id_is_not_part_of_the_cache_key() -> None:
 # -- unknown actor ids are sent back to the model, never returned ---------------------------
 def _with_caller_claims(contract: dict[str, Any]) -> dict[str, Any]:
     contract = copy.deepcopy(contract)
-    contract["caller_claims"] = [{"index": 1, "status": "unconfirmed", "evidence": [1]}]
+    contract["caller_claims"] = [
+        {
+            "index": 1,
+            "status": "unconfirmed",
+            "evidence": [{"sentence": 1, "act": "questions"}],
+            "confidence": 0.5,
+        }
+    ]
     return contract
 
 

@@ -48,7 +48,10 @@ def answer_for(request: ChatRequest) -> str:
         "actors": [],
         "claims": [],
         "stances": [],
-        "caller_claims": [{"index": n, "status": "not_mentioned", "evidence": []} for n in caller],
+        "caller_claims": [
+            {"index": n, "status": "not_mentioned", "evidence": [], "confidence": 0.9}
+            for n in caller
+        ],
     }
     fields = set((request.json_schema or {}).get("properties", contract))
     return json.dumps({k: v for k, v in contract.items() if k in fields})

@@ -31,7 +31,7 @@ def _contract_schema() -> dict[str, Any]:
 
 
 def _evidence_as_objects(schema: dict[str, Any]) -> dict[str, Any]:
-    """Contract v2's planned evidence items ({sentence, speech_act}) and confidence fields."""
+    """Evidence items of another shape ({sentence, speech_act}) and confidence fields."""
     schema = copy.deepcopy(schema)
     item = {
         "type": "object",
@@ -46,7 +46,7 @@ def _evidence_as_objects(schema: dict[str, Any]) -> dict[str, Any]:
         node = schema["$defs"][name]
         node["properties"]["evidence"] = {"type": "array", "items": item, "minItems": 1}
         node["properties"]["confidence"] = {"type": "number", "minimum": 0, "maximum": 1}
-        node["required"] = [*node.get("required", []), "confidence"]
+        node["required"] = list(dict.fromkeys([*node.get("required", []), "confidence"]))
     return schema
 
 
@@ -68,7 +68,7 @@ def test_answer_names_an_actor_of_the_article_and_cites_its_sentence() -> None:
     answer = answer_for(sentences, _contract_schema())
     contract = AnalysisContract.model_validate(answer)
     assert contract.actors[0].name == "Ellen Hart"
-    assert contract.stances[0].evidence == [2]
+    assert [e.sentence for e in contract.stances[0].evidence] == [2]
     assert contract.claims[0].text in sentences[1][1]
 
 

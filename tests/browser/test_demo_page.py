@@ -60,11 +60,18 @@ HOSTILE_CONTRACT: dict[str, Any] = {
             "status": "confirmed",
             "asserted_by": ["A1"],
             "denied_by": [],
-            "evidence": [1],
+            "evidence": [{"sentence": 1, "act": "asserts"}],
+            "confidence": 0.8,
         }
     ],
     "stances": [
-        {"actor": "A1", "target": "C1", "stance": "support", "evidence": [1]},
+        {
+            "actor": "A1",
+            "target": "C1",
+            "stance": "support",
+            "evidence": [{"sentence": 1, "act": "asserts"}],
+            "confidence": 0.8,
+        },
     ],
 }
 CALLER_CLAIMS = ["North Korea sent 10,000 troops to Russia.", "The moon is made of cheese."]
@@ -88,8 +95,14 @@ def scripted_reply(request: ChatRequest) -> dict[str, Any]:
 
 def _assess(index: int) -> dict[str, Any]:
     if index == 1:
-        return {"index": 1, "status": "disputed", "asserted_by": ["A6"], "evidence": [14]}
-    return {"index": index, "status": "not_mentioned"}
+        return {
+            "index": 1,
+            "status": "disputed",
+            "asserted_by": ["A6"],
+            "evidence": [{"sentence": 14, "act": "asserts"}],
+            "confidence": 0.8,
+        }
+    return {"index": index, "status": "not_mentioned", "confidence": 0.9}
 
 
 def _free_port() -> int:
@@ -200,7 +213,7 @@ def test_seed_article_shows_summary_matrix_and_evidence(page: Any) -> None:
     # The article is rebuilt exactly from the sentence offsets.
     assert page.locator("#article").text_content() == SEED_TEXT
     expect(page.locator("#meta")).to_contain_text("openai/scripted")
-    expect(page.locator("#meta")).to_contain_text("prompt analyze-v1")
+    expect(page.locator("#meta")).to_contain_text("prompt analyze-v2")
 
     # What an editor sees after selecting the first claim: findings beside the article.
     page.locator("#claim-list .claim").first.locator("button.claim-text").click()

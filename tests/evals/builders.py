@@ -18,6 +18,7 @@ from schemas.analysis import (
     Stance,
     Usage,
 )
+from schemas.llm import SpeechAct
 
 ARTICLE = """Officials say the ferry will stop running in March.
 The city council confirmed that the ferry service ends on March 31.
@@ -72,15 +73,25 @@ def golden_case(**changes: Any) -> GoldenCase:
 def sentences(text: str = ARTICLE) -> list[Sentence]:
     out, start = [], 0
     for number, line in enumerate(text.split("\n"), start=1):
-        out.append(Sentence(number=number, start=start, end=start + len(line)))
+        end = start + len(line)  # ASCII text: UTF-16 offsets equal code-point offsets
+        out.append(Sentence(number=number, start=start, end=end, start_utf16=start, end_utf16=end))
         start += len(line) + 1
     return out
 
 
-def evidence(quote: str, text: str = ARTICLE) -> EvidenceSpan:
+def evidence(quote: str, text: str = ARTICLE, act: SpeechAct = "asserts") -> EvidenceSpan:
     start = text.index(quote)
     number = text[:start].count("\n") + 1
-    return EvidenceSpan(sentence=number, quote=quote, start=start, end=start + len(quote))
+    end = start + len(quote)
+    return EvidenceSpan(
+        sentence=number,
+        quote=quote,
+        start=start,
+        end=end,
+        start_utf16=start,
+        end_utf16=end,
+        speech_act=act,
+    )
 
 
 def meta(**changes: Any) -> Meta:
@@ -100,7 +111,10 @@ def meta(**changes: Any) -> Meta:
 def analysis(text: str = ARTICLE, **fields: Any) -> Analysis:
     defaults: dict[str, Any] = {
         "sentences": sentences(text),
-        "coverage": Coverage(analysed=[Span(start=0, end=len(text))], complete=True),
+        "coverage": Coverage(
+            analysed=[Span(start=0, end=len(text), start_utf16=0, end_utf16=len(text))],
+            complete=True,
+        ),
         "meta": meta(),
     }
     return Analysis(**(defaults | fields))
@@ -125,6 +139,7 @@ def perfect() -> Analysis:
                 status="confirmed",
                 asserted_by=["A1"],
                 evidence=[evidence("The city council confirmed that the ferry service ends")],
+                confidence=0.9,
             ),
             Claim(
                 id="C2",
@@ -133,6 +148,7 @@ def perfect() -> Analysis:
                 status="unconfirmed",
                 asserted_by=["A2"],
                 evidence=[evidence("Mayor Anna Schmidt said the closure saves 2 million euros")],
+                confidence=0.9,
             ),
             Claim(
                 id="Q1",
@@ -140,6 +156,7 @@ def perfect() -> Analysis:
                 source="caller",
                 status="unconfirmed",
                 evidence=[evidence("could not confirm reports of a replacement bus")],
+                confidence=0.9,
             ),
         ],
         stances=[
@@ -148,6 +165,7 @@ def perfect() -> Analysis:
                 target="the closure plan",
                 stance="oppose",
                 evidence=[evidence("The Harbour Workers Union rejected the plan")],
+                confidence=0.9,
             ),
             Stance(
                 actor="A2",
@@ -155,6 +173,7 @@ def perfect() -> Analysis:
                 target_claim="C2",
                 stance="support",
                 evidence=[evidence("Mayor Anna Schmidt said the closure saves")],
+                confidence=0.9,
             ),
         ],
     )

@@ -69,7 +69,9 @@ class ClaimAnalyzer:
         if request_id == f"emergent-{self.failing_id}":
             raise UpstreamUnavailable("down")
         status = "denied" if "not" in request.text.lower() else "confirmed"
-        claim = Claim(id="Q1", text=request.claims[0], source="caller", status=status)
+        claim = Claim(
+            id="Q1", text=request.claims[0], source="caller", status=status, confidence=0.5
+        )
         return analysis(text=request.text, claims=[claim])
 
 

@@ -17,7 +17,7 @@ from evals.case_model import GoldenCase
 from evals.matching import phrase_in
 from evals.scores import GATED, METRICS, PassRule
 from evals.scoring import score_case
-from schemas.analysis import Actor, Analysis, Claim, EvidenceSpan, Stance
+from schemas.analysis import Actor, Analysis, Claim, Stance
 from tests.evals.builders import CASE, evidence, golden_case, perfect
 
 Edit = Callable[[Analysis], None]
@@ -42,9 +42,7 @@ def _duplicate_claim_id(a: Analysis) -> None:
 
 def _shift_offsets(a: Analysis) -> None:
     span = a.claims[0].evidence[0]
-    a.claims[0].evidence[0] = EvidenceSpan(
-        sentence=span.sentence, quote=span.quote, start=span.start + 1, end=span.end + 1
-    )
+    a.claims[0].evidence[0] = span.model_copy(update={"start": span.start + 1, "end": span.end + 1})
 
 
 def _drop_the_date(a: Analysis) -> None:
@@ -59,7 +57,13 @@ def _contradicting_claim(a: Analysis) -> None:
 
 def _contradicting_stance(a: Analysis) -> None:
     a.stances.append(
-        Stance(actor="A3", target="the plan", stance="support", evidence=a.stances[0].evidence)
+        Stance(
+            actor="A3",
+            target="the plan",
+            stance="support",
+            confidence=0.9,
+            evidence=a.stances[0].evidence,
+        )
     )
 
 

@@ -7,7 +7,7 @@ from evals.matching import fold, name_words, names_match
 from evals.scores import NONE_LABEL, PassRule, macro_f1
 from evals.scoring import score_case
 from schemas.analysis import Actor, Claim, Coverage, EvidenceSpan, Span, Stance
-from tests.evals.builders import ARTICLE, analysis, evidence, golden_case, perfect
+from tests.evals.builders import ARTICLE, CASE, analysis, evidence, golden_case, perfect
 
 
 def test_perfect_output_scores_full_marks_and_passes() -> None:
@@ -183,7 +183,17 @@ def test_summary_limits_and_phrases() -> None:
 
 def test_grounding_catches_bad_offsets_and_coverage() -> None:
     output = perfect()
-    output.claims[0].evidence = [EvidenceSpan(sentence=2, quote="made up", start=60, end=67)]
+    output.claims[0].evidence = [
+        EvidenceSpan(
+            sentence=2,
+            quote="made up",
+            start=60,
+            end=67,
+            start_utf16=60,
+            end_utf16=67,
+            speech_act="asserts",
+        )
+    ]
     output.stances[0].evidence = []
     scores = score_case(golden_case(), output)
     assert scores.grounding.spans == 4 and scores.grounding.grounded == 3
@@ -191,7 +201,9 @@ def test_grounding_catches_bad_offsets_and_coverage() -> None:
     assert scores.metrics()["grounding_rate"] == pytest.approx(3 / 5)
 
     half = perfect()
-    half.coverage = Coverage(analysed=[Span(start=0, end=100)], complete=False)
+    half.coverage = Coverage(
+        analysed=[Span(start=0, end=100, start_utf16=0, end_utf16=100)], complete=False
+    )
     assert score_case(golden_case(), half).grounding.grounded == 0
 
 
@@ -204,6 +216,7 @@ def test_a_duplicate_claim_with_another_status_is_a_contradiction() -> None:
         source="article",
         status="denied",
         evidence=[evidence("Officials say the ferry will stop running in March.")],
+        confidence=0.5,
     )
     output.claims.insert(0, extra)
     result = score_case(golden_case(), output).claims[0]
@@ -235,6 +248,7 @@ def test_stance_matched_through_target_claim_text() -> None:
         target_claim="C2",
         stance="mixed",
         evidence=[evidence("Mayor Anna Schmidt said")],
+        confidence=0.5,
     )
     result = score_case(golden_case(), output).stances[1]
     assert (result.predicted, result.ok) == ("mixed", False)
@@ -249,3 +263,23 @@ def test_fold_and_name_words() -> None:
     assert fold("Zelenskyy’s") == "zelenskyy"
     assert name_words("The Kremlin's spokesman") == ("kremlin", "spokesman")
     assert ARTICLE  # the builders article is what the cases above cite
+
+
+def test_caller_claim_holders_and_wrong_holders_are_checked() -> None:
+    output = perfect()
+    output.claims[2].asserted_by = ["A2"]  # Schmidt listed as asserting the bus claim
+    expect = {
+        "index": 1,
+        "status": ["unconfirmed"],
+        "denied_by": ["City council"],
+        "not_attributed_to": ["Anna Schmidt"],
+    }
+    case = golden_case(expect={**CASE["expect"], "caller_claims": [expect]})
+    (result,) = score_case(case, output).caller_claims
+    assert result.predicted == "unconfirmed" and not result.ok
+    assert result.holder_problems == [
+        "City council not among deniers",
+        "Anna Schmidt wrongly listed as asserting or denying",
+    ]
+    plain = golden_case()  # no holder expectations: status alone decides, as before
+    assert score_case(plain, output).caller_claims[0].ok

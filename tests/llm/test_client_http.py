@@ -388,7 +388,7 @@ def _no_actors(contract: dict[str, Any]) -> dict[str, Any]:
 
 
 def _missing_sentence(contract: dict[str, Any]) -> dict[str, Any]:
-    contract["claims"][0]["evidence"] = [99]
+    contract["claims"][0]["evidence"] = [{"sentence": 99, "act": "asserts"}]
     return contract
 
 

@@ -27,7 +27,10 @@ def test_unknown_actor_and_claim_ids(seed_text: str, seed_contract: dict[str, An
 
 
 def test_sentence_numbers_out_of_range(seed_text: str, seed_contract: dict[str, Any]) -> None:
-    seed_contract["stances"][0]["evidence"] = [19, 40]
+    seed_contract["stances"][0]["evidence"] = [
+        {"sentence": 19, "act": "asserts"},
+        {"sentence": 40, "act": "asserts"},
+    ]
     assert any("[19, 40] do not exist; use 1 to 18" in e for e in _errors(seed_text, seed_contract))
 
 
@@ -56,7 +59,9 @@ def test_missing_evidence_fails_the_schema(seed_contract: dict[str, Any]) -> Non
 def test_stance_evidence_must_mention_the_actor(
     seed_text: str, seed_contract: dict[str, Any]
 ) -> None:
-    seed_contract["stances"][2]["evidence"] = [2]  # Kremlin stance cited on the Putin letter
+    seed_contract["stances"][2]["evidence"] = [
+        {"sentence": 2, "act": "asserts"}
+    ]  # Kremlin stance cited on the Putin letter
     assert any(
         "no evidence sentence mentions 'Kremlin'" in e for e in _errors(seed_text, seed_contract)
     )
@@ -66,20 +71,27 @@ def test_pronoun_refers_back_to_a_named_actor(
     seed_text: str, seed_contract: dict[str, Any]
 ) -> None:
     # Sentence 18 says "he wrote"; Mark Rutte is named in sentence 17.
-    seed_contract["stances"][6]["evidence"] = [18]
+    seed_contract["stances"][6]["evidence"] = [{"sentence": 18, "act": "asserts"}]
     assert _errors(seed_text, seed_contract) == []
 
 
 def test_claim_evidence_must_be_about_the_claim(
     seed_text: str, seed_contract: dict[str, Any]
 ) -> None:
-    seed_contract["claims"][1]["evidence"] = [1]
+    seed_contract["claims"][1]["evidence"] = [{"sentence": 1, "act": "asserts"}]
     assert any("Claim C2: none of its evidence" in e for e in _errors(seed_text, seed_contract))
 
 
 def test_caller_claims_each_assessed_once(seed_text: str, seed_contract: dict[str, Any]) -> None:
     seed_contract["caller_claims"] = [
-        {"index": 1, "status": "not_mentioned", "asserted_by": [], "denied_by": [], "evidence": []}
+        {
+            "index": 1,
+            "status": "not_mentioned",
+            "asserted_by": [],
+            "denied_by": [],
+            "evidence": [],
+            "confidence": 0.8,
+        }
     ]
     errors = _errors(seed_text, seed_contract, claims=("a", "b"))
     assert any("indexes [1, 2]" in e for e in errors)
@@ -95,10 +107,23 @@ def test_prune_drops_unsound_items_and_what_refers_to_them(
     )
     seed_contract["claims"][1]["asserted_by"] = ["A9"]
     seed_contract["stances"].append(
-        {"actor": "A9", "target": "memory", "stance": "support", "evidence": [3]}
+        {
+            "actor": "A9",
+            "target": "memory",
+            "stance": "support",
+            "evidence": [{"sentence": 3, "act": "asserts"}],
+            "confidence": 0.8,
+        }
     )
     seed_contract["caller_claims"] = [
-        {"index": 1, "status": "confirmed", "asserted_by": ["A9"], "denied_by": [], "evidence": []}
+        {
+            "index": 1,
+            "status": "confirmed",
+            "asserted_by": ["A9"],
+            "denied_by": [],
+            "evidence": [],
+            "confidence": 0.8,
+        }
     ]
     job = AnalysisJob(prepare_article(seed_text), "m", ALL_TASKS, caller_claims=("x",))
     contract = AnalysisContract.model_validate(seed_contract)

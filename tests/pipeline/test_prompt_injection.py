@@ -50,6 +50,7 @@ async def test_delimiters_in_caller_data_are_inert(
                 "asserted_by": [],
                 "denied_by": [],
                 "evidence": [],
+                "confidence": 0.9,
             }
         ]
     prompt = await _sent_prompt(AnalyzeRequest(**fields), llm_settings, seed_contract)

@@ -24,7 +24,7 @@ async def test_seed_article_end_to_end(
     kim = next(s for s in analysis.stances if s.actor == "A2")
     assert kim.stance == "oppose" and kim.target_claim == "C1"
     assert any(e.quote.startswith("“We condemn") for e in kim.evidence)
-    assert analysis.meta.attempts == 1 and analysis.meta.prompt_version == "analyze-v1"
+    assert analysis.meta.attempts == 1 and analysis.meta.prompt_version == "analyze-v2"
     assert (
         analysis.coverage.complete
         and seed_text[slice(*_span(analysis.coverage.skipped[0]))] == "Contributing: Reuters"
@@ -46,14 +46,23 @@ async def test_article_is_data_inside_delimiters(
     assert "</article>" in user["content"]
     schema = client.requests[0].json_schema
     assert schema is not None
-    evidence = schema["$defs"]["ContractStance"]["properties"]["evidence"]
-    assert evidence["items"]["enum"] == list(range(1, 19))
+    sentence = schema["$defs"]["EvidenceItem"]["properties"]["sentence"]
+    assert sentence["enum"] == list(range(1, 19))
 
 
 async def test_invalid_answer_is_sent_back_with_errors(
     seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
 ) -> None:
-    broken = {**seed_contract, "stances": [{**seed_contract["stances"][0], "evidence": [99]}]}
+    broken = {
+        **seed_contract,
+        "stances": [
+            {
+                **seed_contract["stances"][0],
+                "evidence": [{"sentence": 99, "act": "asserts"}],
+                "confidence": 0.8,
+            }
+        ],
+    }
     client = ScriptedClient("not json at all", broken, seed_contract)
     analysis = await Analyzer(llm_settings, client=client).analyze(AnalyzeRequest(text=seed_text))
     assert analysis.meta.attempts == 3
@@ -107,8 +116,22 @@ async def test_caller_claims_come_back_with_status(
     seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
 ) -> None:
     seed_contract["caller_claims"] = [
-        {"index": 1, "status": "denied", "asserted_by": [], "denied_by": ["A4"], "evidence": [10]},
-        {"index": 2, "status": "not_mentioned", "asserted_by": [], "denied_by": [], "evidence": []},
+        {
+            "index": 1,
+            "status": "denied",
+            "asserted_by": [],
+            "denied_by": ["A4"],
+            "evidence": [{"sentence": 10, "act": "asserts"}],
+            "confidence": 0.8,
+        },
+        {
+            "index": 2,
+            "status": "not_mentioned",
+            "asserted_by": [],
+            "denied_by": [],
+            "evidence": [],
+            "confidence": 0.8,
+        },
     ]
     client = ScriptedClient(seed_contract)
     request = AnalyzeRequest(
