@@ -58,9 +58,10 @@ class Analyzer:
         self.settings = settings
         self._client = client
         self._builtin = builtin
-        # Built-in engine work: the server passes its process pool (api/app.py); one-shot
-        # callers (CLI, evals) run it in a thread.
-        self.cpu = cpu or ThreadRunner(settings.engine_queue)
+        # Built-in engine work: the server passes its process pool (api/app.py), whose queue
+        # is bounded; one-shot callers (CLI, evals) run it in a thread and wait their turn:
+        # a bound there would fail `eval run --concurrency 32` with 503s nobody asked for.
+        self.cpu = cpu or ThreadRunner(queue=None)
         self._llm: LLMEngine | None = None
         self.cache = cache or AnalysisCache(settings.cache_size, settings.cache_ttl_s)
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}

@@ -47,14 +47,15 @@ class CpuRunner(Protocol):
 
 
 class _Admission:
-    """At most `workers + queue` jobs in flight; the next one is refused at once."""
+    """At most `workers + queue` jobs in flight; the next one is refused at once.
+    `queue=None`: no limit (a caller that waits for every answer, like the evals)."""
 
-    def __init__(self, workers: int, queue: int) -> None:
-        self.capacity = workers + queue
+    def __init__(self, workers: int, queue: int | None) -> None:
+        self.capacity = None if queue is None else workers + queue
         self.in_flight = 0
 
     def enter(self) -> None:
-        if self.in_flight >= self.capacity:
+        if self.capacity is not None and self.in_flight >= self.capacity:
             raise Overloaded(
                 f"The engine is busy ({self.in_flight} analyses in flight); retry shortly.",
                 retry_after=1,
@@ -68,7 +69,7 @@ class _Admission:
 class ThreadRunner:
     """Jobs in a thread of this process (spaCy parses one at a time: one worker)."""
 
-    def __init__(self, queue: int = 16) -> None:
+    def __init__(self, queue: int | None = 16) -> None:
         self._admission = _Admission(workers=1, queue=queue)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:

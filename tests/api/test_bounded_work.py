@@ -100,6 +100,14 @@ async def test_the_thread_runner_refuses_work_beyond_its_queue() -> None:
     assert await runner.run(int) == 0  # capacity is given back
 
 
+async def test_one_shot_callers_wait_their_turn_instead_of_503() -> None:
+    """Regression: the CLI's and evals' default runner refused the 18th concurrent analysis."""
+    analyzer = Analyzer(Settings(cache_size=0, _env_file=None))
+    requests = [AnalyzeRequest(text=f"The mayor said bridge {i} will reopen.") for i in range(24)]
+    answers = await asyncio.gather(*(analyzer.analyze(r) for r in requests))
+    assert len(answers) == 24
+
+
 def test_an_overloaded_engine_answers_503_at_once() -> None:
     settings = Settings(cache_size=0, engine_queue=0, _env_file=None)
     release = threading.Event()
