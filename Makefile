@@ -9,7 +9,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev browser bench-tools lint typecheck test test-fast eval mutate bench bench-local train clean
+.PHONY: run install install-dev browser redis bench-tools lint typecheck test test-fast eval mutate bench bench-local train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ browser:
 	  else echo "no /usr/bin/chromium and not root: browser tests will be skipped"; fi; \
 	fi
 
+# Storage, rate-limit and job tests run against a real Redis: Debian's redis-server.
+redis:
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null 2>&1 \
+	      || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null)) \
+	      || echo "redis-server could not be installed: Redis tests will be skipped"; \
+	  else echo "no redis-server and not root: Redis tests will be skipped"; fi; \
+	fi
+
 # The HTTP benchmark's load generator and command timer: Debian's wrk and hyperfine.
 bench-tools:
 	@if ! command -v wrk >/dev/null || ! command -v hyperfine >/dev/null; then \
@@ -55,7 +65,7 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
-test: install-dev browser bench-tools lint typecheck  ## Everything CI runs
+test: install-dev browser redis bench-tools lint typecheck  ## Everything CI runs
 	$(BIN)/pytest -q -rs
 
 test-fast: install-dev  ## Unit tests only: no GGUF model, no browser

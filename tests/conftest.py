@@ -17,6 +17,8 @@ os.environ.setdefault("STANCEWIRE_ENGINE_PROCESSES", "0")
 
 from api.config import Settings
 
+pytest_plugins = ["tests.redis_server"]
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = (ROOT / "api" / "static" / "examples" / "seed_article.txt").read_text()
 SEED_CONTRACT: dict[str, Any] = json.loads(
