@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from api.config import BUNDLED_LOCAL_MODEL, Settings
+from api.config import Settings
 from api.errors import ConfigurationError
+from api.model_ref import BUNDLED_LOCAL_MODEL
 
 PROVIDER = "local"
 _PREFIX = f"{PROVIDER}/"

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from api.llm.capabilities import ModelCapabilities
 from schemas.analysis import Usage
 
 
@@ -48,7 +49,40 @@ class Completion:
     cost_usd: float | None = None
 
 
+class LocalModels(Protocol):
+    """In-process GGUF models (`local/<name>`): their lifecycle, apart from the calls."""
+
+    def status(self) -> dict[str, str]:
+        """State of each local model for /readyz: not_loaded, loading, ready, error: …"""
+        ...
+
+    def warm_up(self) -> None:
+        """Check every configured GGUF (and load them, when configured to) at start-up."""
+        ...
+
+
+class NoLocalModels:
+    """A client that serves no local models (hosted-only clients, test fakes)."""
+
+    def status(self) -> dict[str, str]:
+        return {}
+
+    def warm_up(self) -> None:
+        return None
+
+
 class LLMClient(Protocol):
+    """Everything the pipeline, the app and the evals use of a model client."""
+
+    @property
+    def local(self) -> LocalModels:
+        """The client's in-process models (NoLocalModels when it has none)."""
+        ...
+
     async def complete(self, request: ChatRequest) -> Completion:
         """Send one request; transient failures are retried inside, others raise api.errors."""
+        ...
+
+    def capabilities(self, model: str) -> ModelCapabilities:
+        """What `model` accepts for structured output (decides the schema sent)."""
         ...

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from api.pipeline.article import PreparedArticle
+from api.pipeline.cpu import CpuRunner
 from schemas.analysis import AnalysisWarning, Usage
 from schemas.llm import AnalysisContract, Task
 
@@ -39,3 +41,14 @@ class Engine(Protocol):
     async def run(self, job: AnalysisJob) -> EngineResult:
         """Fill the contract for `job`; the result is validated by api/pipeline/contract.py."""
         ...
+
+
+@dataclass(frozen=True)
+class BuiltinParts:
+    """What the pipeline uses of the built-in engine. Injected at the composition root
+    (api/compose.py), so the pipeline never imports api/builtin (which imports the pipeline)."""
+
+    make_engine: Callable[[CpuRunner], Engine]
+    warm_up: Callable[[], None]  # load spaCy and the trained models before the first request
+    # Names found in an article: the actor-name enum for grammar-constrained models.
+    candidate_names: Callable[[PreparedArticle], list[str]]

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from api.config import BUNDLED_LOCAL_MODEL, Settings
+from api.config import Settings
 from api.errors import ConfigurationError
 from api.llm import local
 from api.llm.local import LocalModelError, LocalModelRegistry, build_local_handler
+from api.model_ref import BUNDLED_LOCAL_MODEL
 
 SCHEMA = {"type": "object", "properties": {"n": {"enum": [1, 2]}}, "required": ["n"]}
 
