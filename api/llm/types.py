@@ -86,3 +86,39 @@ class LLMClient(Protocol):
     def capabilities(self, model: str) -> ModelCapabilities:
         """What `model` accepts for structured output (decides the schema sent)."""
         ...
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """What answering cost: carried whole from the model call to the response's `meta`
+    (model, provider, tokens, cost, attempts), never copied field by field."""
+
+    model: str
+    provider: str
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = None
+    attempts: int = 0
+
+    def meta_fields(self) -> dict[str, Any]:
+        """The fields of the response's `meta` this value fills."""
+        return {
+            "model": self.model,
+            "provider": self.provider,
+            "usage": self.usage,
+            "cost_usd": self.cost_usd,
+            "attempts": self.attempts,
+        }
+
+    def plus(self, completion: Completion) -> Accounting:
+        """This plus one more call: usage and cost summed, model and provider of the call
+        that answered last (a fallback model, when the primary was down)."""
+        cost = self.cost_usd
+        if completion.cost_usd is not None:
+            cost = (cost or 0.0) + completion.cost_usd
+        return Accounting(
+            model=completion.model,
+            provider=completion.provider,
+            usage=self.usage + completion.usage,
+            cost_usd=cost,
+            attempts=self.attempts + 1,
+        )

@@ -183,14 +183,10 @@ class Analyzer:
         result.warnings += _coverage_warnings(full, job.article) + _actor_warnings(result, job)
         meta = Meta(
             engine=result.engine,
-            model=result.model,
-            provider=result.provider,
+            **result.accounting.meta_fields(),
             prompt_version=result.prompt_version,
             schema_version=SCHEMA_VERSION,
-            usage=result.usage,
-            cost_usd=result.cost_usd,
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
-            attempts=result.attempts,
             cache_hit=False,
             request_id=request_id,
         )

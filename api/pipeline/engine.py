@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from api.llm.types import Accounting
 from api.pipeline.article import PreparedArticle
 from api.pipeline.cpu import CpuRunner
-from schemas.analysis import AnalysisWarning, Usage
+from schemas.analysis import AnalysisWarning
 from schemas.llm import AnalysisContract, Task
 
 
@@ -28,12 +29,8 @@ class AnalysisJob:
 class EngineResult:
     contract: AnalysisContract
     engine: Literal["llm", "builtin"]
-    model: str
-    provider: str
+    accounting: Accounting  # model, provider, tokens, cost, attempts: straight into meta
     prompt_version: str | None = None
-    usage: Usage = field(default_factory=Usage)
-    cost_usd: float | None = None
-    attempts: int = 0
     warnings: list[AnalysisWarning] = field(default_factory=list)
 
 

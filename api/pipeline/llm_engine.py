@@ -70,10 +70,6 @@ class LLMEngine:
         return EngineResult(
             contract=outcome.contract,
             engine="llm",
-            model=outcome.model,
-            provider=outcome.provider,
+            accounting=outcome.accounting,
             prompt_version=prompts.prompt_version(),
-            usage=outcome.usage,
-            cost_usd=outcome.cost_usd,
-            attempts=outcome.attempts,
         )

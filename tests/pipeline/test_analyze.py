@@ -6,6 +6,7 @@ import pytest
 
 from api.compose import make_analyzer
 from api.config import Settings
+from api.llm.types import Accounting
 from api.pipeline.engine import AnalysisJob, EngineResult
 from schemas.llm import AnalysisContract
 from schemas.request import AnalyzeRequest
@@ -20,7 +21,7 @@ class ContractEngine:
 
     async def run(self, job: AnalysisJob) -> EngineResult:
         contract = AnalysisContract.model_validate(self.contract)
-        return EngineResult(contract, "builtin", job.model, "stancewire")
+        return EngineResult(contract, "builtin", Accounting(job.model, "stancewire"))
 
 
 async def test_builtin_output_failing_checks_is_pruned_not_a_500(
