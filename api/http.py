@@ -18,6 +18,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PayloadTooLarge, RequestTimeout, StancewireError
+from api.metrics import count_error
 from schemas.errors import Problem
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,9 @@ def problem_response(
     detail: str,
     retry_after: int | None = None,
     errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    count_error(code)
     problem = Problem(
         type=PROBLEM_TYPE + code,
         title=title,
@@ -58,7 +61,9 @@ def problem_response(
         retry_after=retry_after,
         errors=errors,
     )
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    headers = dict(headers or {})
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse(
         problem.model_dump(exclude_none=True),
         status_code=status,
@@ -79,6 +84,7 @@ async def handle_stancewire_error(request: Request, exc: Exception) -> JSONRespo
         detail=exc.detail,
         retry_after=exc.retry_after,
         errors=exc.extra().get("errors"),
+        headers=exc.headers(),
     )
 
 

@@ -16,6 +16,7 @@ from api.errors import (
     TextTooLong,
     UnknownModel,
 )
+from api.fingerprint import engine_build
 from api.llm.cache import AnalysisCache, cache_key
 from api.llm.types import LLMClient
 from api.pipeline.article import PreparedArticle, prepare_article
@@ -65,6 +66,8 @@ class Analyzer:
         self._llm: LLMEngine | None = None
         self.cache = cache or AnalysisCache(settings.cache_size, settings.cache_ttl_s)
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        # What warm_up loaded, for /readyz: part -> "loaded" | "error: …" (empty until then).
+        self.engine_status: dict[str, str] = {}
 
     @property
     def client(self) -> LLMClient:
@@ -93,15 +96,23 @@ class Analyzer:
     def warm_up(self) -> None:
         """Load the built-in pipeline; check GGUF models (and load them, when asked to)."""
         if self._builtin is None and any(engine_kind(m) == "builtin" for m in self.settings.models):
-            from api.builtin.nlp import warm_up
-
-            warm_up()
-            self.cpu.start()
+            self._warm_up_builtin()
         offered = [*self.settings.models, *self.settings.fallback_models]
         if any(m.startswith("local/") for m in offered):
             warm_up_local = getattr(self.client, "warm_up_local_models", None)
             if callable(warm_up_local):
                 warm_up_local()
+
+    def _warm_up_builtin(self) -> None:
+        from api.builtin.claimmodel import load_claim_model
+        from api.builtin.nlp import warm_up
+
+        self.engine_status["spacy"] = "loaded" if warm_up() else "error: spaCy model missing"
+        try:
+            self.engine_status["claim_model"] = f"loaded: {load_claim_model().version}"
+        except Exception as exc:  # a missing or stale artifact: the engine cannot answer
+            self.engine_status["claim_model"] = f"error: {exc}"
+        self.cpu.start()
 
     def close(self) -> None:
         """Stop the engine's worker processes (server shutdown)."""
@@ -134,7 +145,7 @@ class Analyzer:
                 f"{self.settings.max_text_chars:,}. Send a shorter article or split it."
             )
         key = cache_key(request, model)
-        cached = self.cache.get(key)
+        cached = await self.cache.get(key) if request.store else None
         if cached is not None:
             return _as_cache_hit(cached, started, request_id)
         try:
@@ -149,7 +160,8 @@ class Analyzer:
                 "Retry, or send a shorter article.",
                 retry_after=1,
             ) from None
-        self.cache.put(key, analysis)
+        if request.store:  # `store: false`: embargoed copy stays out of every store
+            await self.cache.put(key, analysis)
         return analysis
 
     async def _compute(
@@ -184,6 +196,7 @@ class Analyzer:
             provider=result.provider,
             prompt_version=result.prompt_version,
             schema_version=SCHEMA_VERSION,
+            engine_build=engine_build(),
             usage=result.usage,
             cost_usd=result.cost_usd,
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
