@@ -64,7 +64,10 @@ class Analyzer:
         # a bound there would fail `eval run --concurrency 32` with 503s nobody asked for.
         self.cpu = cpu or ThreadRunner(queue=None)
         self._llm: LLMEngine | None = None
-        self.cache = cache or AnalysisCache(settings.cache_size, settings.cache_ttl_s)
+        # `is None`, not `or`: an empty cache has len() 0 and would be replaced by a new one.
+        self.cache = (
+            cache if cache is not None else AnalysisCache(settings.cache_size, settings.cache_ttl_s)
+        )
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
         # What warm_up loaded, for /readyz: part -> "loaded" | "error: …" (empty until then).
         self.engine_status: dict[str, str] = {}
