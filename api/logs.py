@@ -55,8 +55,9 @@ def note_analysis(request: Request, analysis: Analysis) -> None:
     noted["model"] = meta.model
     noted["engine"] = meta.engine
     noted["analyses"] += 1
-    noted["tokens"] += meta.usage.total_tokens
-    noted["cost_usd"] = round(noted["cost_usd"] + (meta.cost_usd or 0.0), 6)
+    if not meta.cache_hit:  # a hit repeats an earlier analysis's usage; it cost nothing now
+        noted["tokens"] += meta.usage.total_tokens
+        noted["cost_usd"] = round(noted["cost_usd"] + (meta.cost_usd or 0.0), 6)
     noted["cache_hits"] += int(meta.cache_hit)
     setattr(request.state, ANALYSIS_STATE, noted)
 

@@ -106,7 +106,8 @@ async def _account(
     """Metrics, the access log's fields, and the key's token budget."""
     count_analysis(analysis)
     note_analysis(request, analysis)
-    tokens = analysis.meta.usage.total_tokens
+    # A cache hit carries the usage of the analysis it repeats, but costs nothing now.
+    tokens = 0 if analysis.meta.cache_hit else analysis.meta.usage.total_tokens
     if tokens:
         await asyncio.to_thread(
             limiter.spend_tokens, caller.name, tokens, caller.token_budget_per_day
