@@ -14,7 +14,7 @@ from api.errors import StancewireError
 from api.http import PROBLEM_TYPE, request_id_of, unless_client_leaves
 from api.logs import note_analysis
 from api.metrics import count_analysis
-from api.ratelimit import AnalyzeCaller, KeyLimiter
+from api.ratelimit import HEADERS_STATE, AnalyzeCaller, KeyLimiter
 from api.routes.deps import (
     AnalyzerDep,
     LimiterDep,
@@ -130,6 +130,14 @@ async def analyze_batch(
     limiter: LimiterDep,
 ) -> Response:
     envelope = await read_json_body(request, BatchEnvelope, settings)
+    if len(envelope.items) > 1:  # each item is a request against the key's rate limit
+        headers = await asyncio.to_thread(
+            limiter.check_and_consume,
+            caller.name,
+            len(envelope.items) - 1,
+            caller.rate_limit_per_minute,
+        )
+        setattr(request.state, HEADERS_STATE, headers)
     request_id = request_id_of(request)
     # One deadline for the whole batch: an item still running past it answers 504 alone.
     deadline = asyncio.get_running_loop().time() + settings.request_deadline_s

@@ -140,9 +140,10 @@ class SqliteStore:
 
     # -- stored analyses ----------------------------------------------------------------
     def put_analysis(self, record: StoredAnalysis) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?)", astuple(record)
-        )
+        db = self._db
+        db.execute("INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?)", astuple(record))
+        # Retention as we go (indexed: touches only what expired), not only at start-up.
+        db.execute("DELETE FROM analyses WHERE expires_at <= ?", (now(),))
 
     def get_analysis(self, analysis_id: str) -> StoredAnalysis | None:
         row = self._db.execute(

@@ -89,3 +89,14 @@ def test_workers_count_requests_with_the_plain_function(
         ratelimit._default_limiter.cache_clear()
     client = make_app(redis_url=redis_url, rate_limit_per_minute=3)
     assert _analyze(client, seed_text).headers["ratelimit-remaining"] == "0"
+
+
+def test_each_batch_item_counts_against_the_rate_limit(
+    make_app: AppFactory, seed_text: str
+) -> None:
+    client = make_app(rate_limit_per_minute=3)
+    items = {"items": [{"text": seed_text}, {"text": seed_text}]}
+    first = client.post("/v1/analyze/batch", json=items)
+    assert first.status_code == 200 and first.headers["ratelimit-remaining"] == "1"
+    second = client.post("/v1/analyze/batch", json=items)
+    assert second.status_code == 429 and second.json()["code"] == "rate_limited"
