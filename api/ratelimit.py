@@ -22,6 +22,7 @@ from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 from api.auth import Caller, caller_for
 from api.config import Settings, get_settings
 from api.errors import BudgetExhausted, RateLimited
+from api.storage import Store, open_store
 
 # Set on request.state; api/logs.py adds them to the response (success and 429 alike).
 HEADERS_STATE = "ratelimit_headers"
@@ -110,20 +111,16 @@ AnalyzeCaller = Annotated[Caller, Depends(admit("analyze"))]
 
 
 @lru_cache(maxsize=1)
-def _default_limiter() -> KeyLimiter:
-    return KeyLimiter(get_settings())
+def _defaults() -> tuple[KeyLimiter, Store]:
+    settings = get_settings()
+    return KeyLimiter(settings), open_store(settings)
 
 
 def check_and_consume(key_name: str, cost: int = 1) -> None:
     """For callers outside a request (job workers): count `cost` requests of `key_name`
-    against its own limit (looked up by name) or the service default; 429 error when over."""
-    from api.storage import open_store
-
-    settings = get_settings()
-    store = open_store(settings)
-    try:
-        record = next((k for k in store.list_keys() if k.name == key_name), None)
-    finally:
-        store.close()
+    against its own limit (looked up by name) or the service default; RateLimited (429)
+    when over. Uses the process's settings (STANCEWIRE_REDIS_URL: shared with the API)."""
+    limiter, store = _defaults()
+    record = next((k for k in store.list_keys() if k.name == key_name), None)
     own = record.rate_limit_per_minute if record else None
-    _default_limiter().check_and_consume(key_name, cost, own)
+    limiter.check_and_consume(key_name, cost, own)

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Problem = Literal[
+FeedbackProblem = Literal[
     "wrong_status",  # a claim's status (expected: confirmed, unconfirmed, disputed, denied)
     "wrong_stance",  # a stance's label (expected: support, oppose, neutral, mixed)
     "not_an_actor",  # an actor that should not be there
@@ -24,7 +24,7 @@ class FeedbackRequest(BaseModel):
         description="The finding: `claims/C1`, `actors/A2`, `stances/0` (index into stances); "
         "just `actors`, `claims` or `stances` with problem `missing`.",
     )
-    problem: Problem = Field(description="What is wrong with it.")
+    problem: FeedbackProblem = Field(description="What is wrong with it.")
     expected: str | None = Field(
         default=None,
         max_length=500,

@@ -79,14 +79,14 @@ def test_workers_count_requests_with_the_plain_function(
     monkeypatch.setenv("STANCEWIRE_REDIS_URL", redis_url)
     monkeypatch.setenv("STANCEWIRE_RATE_LIMIT_PER_MINUTE", "3")
     get_settings.cache_clear()
-    ratelimit._default_limiter.cache_clear()
+    ratelimit._defaults.cache_clear()
     try:
         ratelimit.check_and_consume("anonymous", 2)  # a job of two articles
         with pytest.raises(ratelimit.RateLimited):
             ratelimit.check_and_consume("anonymous", 2)
     finally:
         get_settings.cache_clear()
-        ratelimit._default_limiter.cache_clear()
+        ratelimit._defaults.cache_clear()
     client = make_app(redis_url=redis_url, rate_limit_per_minute=3)
     assert _analyze(client, seed_text).headers["ratelimit-remaining"] == "0"
 

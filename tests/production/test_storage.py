@@ -188,3 +188,9 @@ def test_cache_commands_report_and_clear(
     assert stats["engine_build"] and "spacy_model" in stats["build_parts"]
     assert cleared.exit_code == 0 and after["entries"] == 0
     assert not _analyze(client, seed_text).json()["meta"]["cache_hit"]
+
+
+def test_an_overlong_idempotency_key_is_422(make_app: AppFactory, seed_text: str) -> None:
+    client = make_app()
+    response = _analyze(client, seed_text, headers={"Idempotency-Key": "k" * 256})
+    assert response.status_code == 422 and response.json()["code"] == "validation_error"
