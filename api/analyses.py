@@ -21,10 +21,23 @@ from schemas.feedback import Feedback, FeedbackRequest
 from schemas.request import AnalyzeRequest
 
 _DAY_S = 86_400
+MAX_IDEMPOTENCY_KEY = 255
 
 
 def request_hash(body: AnalyzeRequest) -> str:
     return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+
+
+def idempotency_key(header: str | None, body: AnalyzeRequest) -> str | None:
+    """The request's Idempotency-Key; ignored with `store: false` (nothing may be kept)."""
+    if header is None or not body.store:
+        return None
+    if not 1 <= len(header) <= MAX_IDEMPOTENCY_KEY:
+        raise RequestValidationFailed(
+            f"Idempotency-Key must be 1-{MAX_IDEMPOTENCY_KEY} characters.",
+            [{"loc": ["header", "Idempotency-Key"], "msg": "bad length", "type": "value_error"}],
+        )
+    return header
 
 
 def keep(

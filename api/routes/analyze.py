@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from api import analyses
 from api.auth import Caller
-from api.errors import RequestValidationFailed, StancewireError
+from api.errors import StancewireError
 from api.http import PROBLEM_TYPE, request_id_of, unless_client_leaves
 from api.logs import note_analysis
 from api.metrics import count_analysis
@@ -30,7 +30,6 @@ from schemas.request import AnalyzeRequest, BatchEnvelope, BatchRequest
 
 router = APIRouter(prefix="/v1", tags=["analyze"])
 REPLAYED = "Idempotent-Replayed"
-MAX_IDEMPOTENCY_KEY = 255
 _SEED = Path(__file__).resolve().parents[1] / "static" / "examples" / "seed_article.txt"
 
 
@@ -84,12 +83,7 @@ async def analyze(
     limiter: LimiterDep,
 ) -> Response:
     body = await read_json_body(request, AnalyzeRequest, settings)
-    idempotency_key = request.headers.get("idempotency-key") if body.store else None
-    if idempotency_key is not None and not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
-        raise RequestValidationFailed(
-            f"Idempotency-Key must be 1-{MAX_IDEMPOTENCY_KEY} characters.",
-            [{"loc": ["header", "Idempotency-Key"], "msg": "bad length", "type": "value_error"}],
-        )
+    idempotency_key = analyses.idempotency_key(request.headers.get("idempotency-key"), body)
     if idempotency_key:
         earlier = await asyncio.to_thread(analyses.replay, store, caller, idempotency_key, body)
         if earlier is not None:
