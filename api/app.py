@@ -17,7 +17,7 @@ from starlette.requests import ClientDisconnect
 from api.compose import make_analyzer
 from api.config import Settings, get_settings
 from api.docs import install_docs
-from api.errors import StancewireError
+from api.errors import ConfigurationError, StancewireError
 from api.http import (
     RequestContextMiddleware,
     handle_client_disconnect,
@@ -26,13 +26,17 @@ from api.http import (
     handle_unexpected,
     handle_validation_error,
 )
-from api.metrics import MetricsMiddleware
+from api.llm.cache import AnalysisCache
+from api.logs import AccessLogMiddleware, configure_logging
+from api.metrics import MetricsMiddleware, watch_engine_queue
 from api.metrics import router as metrics_router
 from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
 from api.pipeline.cpu import CpuRunner, cpu_runner_for
-from api.routes import analyze, health, models
+from api.ratelimit import KeyLimiter
+from api.routes import analyses, analyze, health, models
 from api.security import SecurityHeadersMiddleware
+from api.storage import Store, open_store
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Imported once by the engine pool's fork server, so workers fork warm (api/builtin/worker.py).
@@ -44,16 +48,27 @@ every claim, each tied to the exact sentences (with character offsets) that supp
 Errors are RFC 9457 problem+json with a stable `code`."""
 
 
-def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, analyzer: Analyzer | None = None, store: Store | None = None
+) -> FastAPI:
+    """The service. `store` defaults to the configured storage (SQLite, or Redis when
+    `redis_url` is set); the analyzer's cache lives in it unless an analyzer is given."""
     settings = settings or (analyzer.settings if analyzer else get_settings())
-    analyzer = analyzer or make_analyzer(settings, cpu=_engine_runner(settings))
+    store = store or open_store(settings)
+    _refuse_production_without_keys(settings, store)
+    if analyzer is None:
+        cache = AnalysisCache(settings.cache_size, settings.cache_ttl_s, store)
+        analyzer = make_analyzer(settings, cpu=_engine_runner(settings), cache=cache)
+    engine = analyzer
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load models before the first request pays for them (spaCy ~1 s, GGUFs when asked).
-        await asyncio.to_thread(analyzer.warm_up)
+        await asyncio.to_thread(engine.warm_up)
+        await asyncio.to_thread(store.purge_expired)  # retention, also across restarts
         yield
-        analyzer.close()
+        engine.close()
+        store.close()
 
     app = FastAPI(
         title="stancewire",
@@ -66,19 +81,23 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     )
     app.state.settings = settings
     app.state.analyzer = analyzer
+    app.state.store = store
+    app.state.limiter = KeyLimiter(settings)
+    watch_engine_queue(lambda: engine.cpu.in_flight)
     app.add_middleware(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
         body_timeout_s=settings.body_timeout_s,
     )
     app.add_middleware(MetricsMiddleware)
+    app.add_middleware(AccessLogMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StancewireError, handle_stancewire_error)
     app.add_exception_handler(ClientDisconnect, handle_client_disconnect)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected)
-    for router in (analyze.router, models.router, health.router, metrics_router):
+    for router in (analyze.router, analyses.router, models.router, health.router, metrics_router):
         app.include_router(router)
     install_openapi(app)
     install_docs(app)
@@ -86,7 +105,17 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         app.mount("/", StaticFiles(directory=STATIC_DIR, html=True), name="demo")
     logging.basicConfig(level=settings.log_level.upper())
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_format, settings.log_level)
     return app
+
+
+def _refuse_production_without_keys(settings: Settings, store: Store) -> None:
+    if settings.env == "production" and not store.list_keys():
+        raise ConfigurationError(
+            "STANCEWIRE_ENV=production and no API key exists: create one with "
+            "`stancewire keys create NAME --scope analyze` (it is printed once), then start "
+            f"again. Keys live in the {store.kind} storage."
+        )
 
 
 def _engine_runner(settings: Settings) -> CpuRunner:

@@ -81,7 +81,12 @@ def serve(
     from api.server import serve as run_server
 
     settings = get_settings()
-    run_server(create_app(settings), settings, host=host, port=port)
+    try:
+        service = create_app(settings)
+    except StancewireError as exc:  # e.g. production without keys: say how to fix it
+        err.print(f"[red]error[/] ({exc.code}): {exc.detail}")
+        raise typer.Exit(2) from exc
+    run_server(service, settings, host=host, port=port)
 
 
 @app.command()
@@ -104,4 +109,13 @@ def _mount_eval() -> None:
     app.add_typer(eval_app, name="eval", help="Golden cases, runs, comparisons, reports.")
 
 
+def _mount_admin() -> None:
+    from api.cli_admin import cache_app, feedback_app, keys_app
+
+    app.add_typer(keys_app, name="keys")
+    app.add_typer(cache_app, name="cache")
+    app.add_typer(feedback_app, name="feedback")
+
+
 _mount_eval()
+_mount_admin()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -95,6 +96,43 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="Open connections per process; more get a 503."
     )
 
+    # Production: keys, limits, storage (README "Deploying")
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description="`production` turns API keys on and refuses to start without any.",
+    )
+    auth: bool = Field(
+        default=False, description="Require an API key (Authorization: Bearer); on in production."
+    )
+    data_dir: Path = Field(
+        default=Path(".stancewire"),
+        description="Directory of the SQLite database (cache, stored analyses, keys, feedback).",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="redis:// URL: storage and rate limits shared by replicas (else SQLite + "
+        "memory).",
+    )
+    retention_days: float = Field(
+        default=30, ge=0, description="Days a stored analysis is kept (0 = until deleted)."
+    )
+    idempotency_ttl_s: int = Field(
+        default=86_400, ge=1, description="Seconds an Idempotency-Key is remembered."
+    )
+    rate_limit_per_minute: int = Field(
+        default=0,
+        ge=0,
+        description="Requests per minute per key unless the key sets its own (0 = unlimited).",
+    )
+    token_budget_per_day: int = Field(
+        default=0,
+        ge=0,
+        description="Model tokens per day per key unless the key sets its own (0 = unlimited).",
+    )
+    log_format: Literal["json", "console"] = Field(
+        default="json", description="Access log lines as JSON (production) or readable text."
+    )
+
     # Service
     host: str = Field(default="127.0.0.1", description="Address `stancewire serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `stancewire serve` binds.")
@@ -123,6 +161,10 @@ class Settings(BaseSettings):
     def _default_is_allowed(self) -> Settings:
         self.models = list(dict.fromkeys([self.default_model, BUILTIN_MODEL, *self.models]))
         return self
+
+    @property
+    def auth_enabled(self) -> bool:
+        return self.auth or self.env == "production"
 
     def is_allowed(self, model: str) -> bool:
         return model in self.models

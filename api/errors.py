@@ -20,6 +20,10 @@ class StancewireError(Exception):
         """Extra problem fields for this error (per-field errors, attempts)."""
         return {}
 
+    def headers(self) -> dict[str, str]:
+        """Extra response headers (WWW-Authenticate, RateLimit-*); Retry-After is added apart."""
+        return {}
+
 
 # -- the caller sent something wrong ------------------------------------------------------
 class BadRequest(StancewireError):
@@ -67,6 +71,41 @@ class RequestValidationFailed(StancewireError):
 
 class UnknownModel(StancewireError):
     status, code, title = 422, "unknown_model", "Model not configured"
+
+
+# -- who is calling, and how much -------------------------------------------------------------
+class Unauthorized(StancewireError):
+    status, code, title = 401, "unauthorized", "API key missing or not valid"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="stancewire"'}
+
+
+class Forbidden(StancewireError):
+    status, code, title = 403, "forbidden", "API key lacks the scope"
+
+
+class NotFound(StancewireError):
+    status, code, title = 404, "not_found", "Not found"
+
+
+class IdempotencyKeyReused(StancewireError):
+    status, code, title = 422, "idempotency_key_reused", "Idempotency-Key used for another request"
+
+
+class RateLimited(StancewireError):
+    status, code, title = 429, "rate_limited", "Too many requests for this key"
+
+    def __init__(self, detail: str, *, retry_after: int, limit_headers: dict[str, str]) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.limit_headers = limit_headers
+
+    def headers(self) -> dict[str, str]:
+        return self.limit_headers
+
+
+class BudgetExhausted(RateLimited):
+    code, title = "budget_exhausted", "Model token budget of this key used up"
 
 
 # -- the operator configured something wrong ----------------------------------------------

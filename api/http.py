@@ -18,6 +18,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PayloadTooLarge, RequestTimeout, StancewireError
+from api.metrics import count_error
 from api.problems import PROBLEM_TYPE, problem_of
 from schemas.errors import Problem
 
@@ -47,6 +48,7 @@ def problem_response(
     detail: str,
     retry_after: int | None = None,
     errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     problem = Problem(
         type=PROBLEM_TYPE + code,
@@ -58,12 +60,16 @@ def problem_response(
         retry_after=retry_after,
         errors=errors,
     )
-    return render_problem(problem)
+    return render_problem(problem, headers)
 
 
-def render_problem(problem: Problem) -> JSONResponse:
-    retry_after = problem.retry_after
-    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+def render_problem(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The response for `problem`: counted by code, Retry-After set from it, plus `headers`
+    (e.g. a rate limit's RateLimit-* fields)."""
+    count_error(problem.code)
+    headers = dict(headers or {})
+    if problem.retry_after is not None:
+        headers["Retry-After"] = str(problem.retry_after)
     return JSONResponse(
         problem.model_dump(exclude_none=True),
         status_code=problem.status,
@@ -76,7 +82,7 @@ async def handle_stancewire_error(request: Request, exc: Exception) -> JSONRespo
     assert isinstance(exc, StancewireError)
     if exc.status >= 500 and exc.status not in {502, 503, 504}:
         log.error("request %s failed: %s", request_id_of(request), exc.detail)
-    return render_problem(problem_of(exc, request_id_of(request)))
+    return render_problem(problem_of(exc, request_id_of(request)), exc.headers())
 
 
 def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:

@@ -222,6 +222,7 @@ def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Con
         "host": settings.host,
         "port": settings.port,
         "log_level": settings.log_level,
+        "access_log": False,  # api/logs.py writes one JSON line per request instead
         "timeout_keep_alive": settings.keepalive_timeout_s,
         "http": guarded_protocol(ConnectionLimits.from_settings(settings), implementation),
     }

@@ -143,6 +143,11 @@ class Meta(_Response):
     provider: str = Field(description="Provider that served the model.")
     prompt_version: str | None = Field(description="Prompt version; null for the built-in engine.")
     schema_version: str = Field(description="Version of the contract and of this response.")
+    engine_build: str | None = Field(
+        default=None,
+        description="Fingerprint of the engine build that computed it (package, rules, trained "
+        "and spaCy models, prompt and schema versions): the cache never serves another build's.",
+    )
     usage: Usage = Field(description="Tokens summed over every attempt.")
     cost_usd: float | None = Field(default=None, description="Cost where litellm knows the price.")
     latency_ms: float = Field(description="Wall time of the analysis, in milliseconds.")

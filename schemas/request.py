@@ -56,6 +56,12 @@ class AnalyzeRequest(BaseModel):
         description="Language of the output (BCP 47, e.g. `en`, `de`); default: the article's.",
     )
 
+    store: bool = Field(
+        default=True,
+        description="`false`: the analysis is returned but never written anywhere (no cache, "
+        "no stored copy, no Idempotency-Key record), e.g. for embargoed copy.",
+    )
+
     @field_validator("text")
     @classmethod
     def _text_not_blank(cls, value: str) -> str:

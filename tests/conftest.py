@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,9 @@ import pytest
 # process pool (tests/api/test_bounded_work.py): a pool per test app would start spaCy in
 # two more processes each time.
 os.environ.setdefault("STANCEWIRE_ENGINE_PROCESSES", "0")
+# Apps built by tests keep their SQLite storage (cache, analyses, keys) out of the checkout:
+# a directory per session here, and one per test by the autouse fixture below.
+os.environ.setdefault("STANCEWIRE_DATA_DIR", tempfile.mkdtemp(prefix="stancewire-tests-"))
 
 from api.config import Settings
 
@@ -25,6 +29,12 @@ SEED_CONTRACT: dict[str, Any] = json.loads(
     (ROOT / "tests" / "data" / "seed_contract.json").read_text()
 )
 SCRIPTED_MODEL = "openai/scripted"
+
+
+@pytest.fixture(autouse=True)
+def _own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's apps start with empty storage (no cache or key left by another test)."""
+    monkeypatch.setenv("STANCEWIRE_DATA_DIR", str(tmp_path / "data"))
 
 
 @pytest.fixture

@@ -17,10 +17,16 @@ def _make_engine(cpu: CpuRunner) -> Engine:
     return BuiltinEngine(cpu)
 
 
-def _warm_up() -> None:
+def _warm_up() -> dict[str, str]:
+    from api.builtin.claimmodel import load_claim_model
     from api.builtin.nlp import warm_up
 
-    warm_up()
+    status = {"spacy": "loaded" if warm_up() else "error: spaCy model missing"}
+    try:
+        status["claim_model"] = f"loaded: {load_claim_model().version}"
+    except Exception as exc:  # a missing or stale artifact: the engine cannot answer
+        status["claim_model"] = f"error: {exc}"
+    return status
 
 
 def _candidate_names(article: PreparedArticle) -> list[str]:

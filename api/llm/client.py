@@ -39,6 +39,7 @@ from api.errors import (
 from api.llm.capabilities import ModelCapabilities, known_capabilities
 from api.llm.local import LocalModelRegistry, register_with_litellm
 from api.llm.types import ChatRequest, Completion
+from api.metrics import count_retry
 from api.model_ref import ModelRef, model_kind
 from schemas.analysis import Usage
 
@@ -210,6 +211,7 @@ class LiteLLMClient:
             # before, not after: never start a wait that would end past the budget
             | stop_before_delay(self.settings.retry_total_s),
             wait=self._wait_strategy(),
+            before_sleep=lambda state: count_retry(model),
             reraise=True,
         )
         try:

@@ -17,6 +17,7 @@ from api.errors import (
     TextTooLong,
     UnknownModel,
 )
+from api.fingerprint import engine_build
 from api.llm.cache import AnalysisCache, cache_key
 from api.llm.types import LLMClient
 from api.model_ref import ModelRef, engine_kind, model_kind
@@ -64,8 +65,13 @@ class Analyzer:
         # a bound there would fail `eval run --concurrency 32` with 503s nobody asked for.
         self.cpu = cpu or ThreadRunner(queue=None)
         self._llm: LLMEngine | None = None
-        self.cache = cache or AnalysisCache(settings.cache_size, settings.cache_ttl_s)
+        # `is None`, not `or`: an empty cache has len() 0 and would be replaced by a new one.
+        self.cache = (
+            cache if cache is not None else AnalysisCache(settings.cache_size, settings.cache_ttl_s)
+        )
         self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        # What warm_up loaded, for /readyz: part -> "loaded" | "error: …" (empty until then).
+        self.engine_status: dict[str, str] = {}
 
     @property
     def client(self) -> LLMClient:
@@ -100,7 +106,7 @@ class Analyzer:
     def warm_up(self) -> None:
         """Load the built-in pipeline; check GGUF models (and load them, when asked to)."""
         if self._builtin is None and any(engine_kind(m) == "builtin" for m in self.settings.models):
-            self._require_parts().warm_up()
+            self.engine_status.update(self._require_parts().warm_up())
             self.cpu.start()
         offered = [*self.settings.models, *self.settings.fallback_models]
         if any(model_kind(m) == "local" for m in offered):
@@ -137,7 +143,7 @@ class Analyzer:
                 f"{self.settings.max_text_chars:,}. Send a shorter article or split it."
             )
         key = cache_key(request, model)
-        cached = self.cache.get(key)
+        cached = await self.cache.get(key) if request.store else None
         if cached is not None:
             return _as_cache_hit(cached, started, request_id)
         try:
@@ -152,7 +158,8 @@ class Analyzer:
                 "Retry, or send a shorter article.",
                 retry_after=1,
             ) from None
-        self.cache.put(key, analysis)
+        if request.store:  # `store: false`: embargoed copy stays out of every store
+            await self.cache.put(key, analysis)
         return analysis
 
     async def _compute(
@@ -186,6 +193,7 @@ class Analyzer:
             **result.accounting.meta_fields(),
             prompt_version=result.prompt_version,
             schema_version=SCHEMA_VERSION,
+            engine_build=engine_build(),
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
             cache_hit=False,
             request_id=request_id,

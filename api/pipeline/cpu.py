@@ -41,6 +41,11 @@ class CpuRunner(Protocol):
         """Get ready before the first job (start workers); cheap when already started."""
         ...
 
+    @property
+    def in_flight(self) -> int:
+        """Jobs running or waiting (the engine's queue depth, for metrics)."""
+        ...
+
     def close(self) -> None:
         """Stop the workers (running jobs are abandoned)."""
         ...
@@ -79,6 +84,10 @@ class ThreadRunner:
         finally:
             self._admission.leave()
 
+    @property
+    def in_flight(self) -> int:
+        return self._admission.in_flight
+
     def start(self) -> None:
         pass
 
@@ -94,6 +103,10 @@ class ProcessRunner:
         self._preload = list(preload)
         self._admission = _Admission(workers, queue)
         self._pool: Any = None
+
+    @property
+    def in_flight(self) -> int:
+        return self._admission.in_flight
 
     def start(self) -> None:
         if self._pool is None:

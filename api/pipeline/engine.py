@@ -46,6 +46,8 @@ class BuiltinParts:
     (api/compose.py), so the pipeline never imports api/builtin (which imports the pipeline)."""
 
     make_engine: Callable[[CpuRunner], Engine]
-    warm_up: Callable[[], None]  # load spaCy and the trained models before the first request
+    # Load spaCy and the trained models before the first request; says what loaded, for
+    # /readyz ({"spacy": "loaded", "claim_model": "loaded: <version>" or "error: …"}).
+    warm_up: Callable[[], dict[str, str]]
     # Names found in an article: the actor-name enum for grammar-constrained models.
     candidate_names: Callable[[PreparedArticle], list[str]]

@@ -8,17 +8,29 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from api import analyses
+from api.auth import Caller
 from api.errors import StancewireError
 from api.http import request_id_of, unless_client_leaves
+from api.logs import note_analysis
 from api.metrics import count_analysis
 from api.problems import problem_of
-from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body, validate_as
+from api.ratelimit import HEADERS_STATE, AnalyzeCaller, KeyLimiter
+from api.routes.deps import (
+    AnalyzerDep,
+    LimiterDep,
+    SettingsDep,
+    StoreDep,
+    read_json_body,
+    validate_as,
+)
 from schemas.analysis import Analysis
 from schemas.batch import BatchAnalysis, BatchProblem, BatchResponse
 from schemas.errors import Problem
 from schemas.request import AnalyzeRequest, BatchEnvelope, BatchRequest
 
 router = APIRouter(prefix="/v1", tags=["analyze"])
+REPLAYED = "Idempotent-Replayed"
 _SEED = Path(__file__).resolve().parents[1] / "static" / "examples" / "seed_article.txt"
 
 
@@ -41,11 +53,14 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description}
     for status, description in {
         400: "Body is not UTF-8, not JSON, over a JSON limit, or not valid HTTP",
+        401: "API key missing or not valid (when keys are on)",
+        403: "API key lacks the `analyze` scope",
         408: "Request headers or body not received in time",
         413: "Body or article too long",
         415: "Not application/json",
-        422: "Invalid fields or unknown model",
-        429: "Provider rate limit (Retry-After)",
+        422: "Invalid fields, unknown model, or an Idempotency-Key reused for another body",
+        429: "This key's rate limit (rate_limited) or token budget (budget_exhausted), or the "
+        "provider's (upstream_rate_limited); Retry-After and RateLimit-* headers",
         502: "Model output could not be repaired",
         503: "Engine busy (overloaded) or provider unavailable (Retry-After)",
         504: "Provider timed out, or the request's deadline passed (deadline_exceeded)",
@@ -60,14 +75,44 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     summary="Analyse one article",
     openapi_extra=_body_doc(AnalyzeRequest, {"text": _example_text(), "claims": []}),
 )
-async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
+async def analyze(
+    request: Request,
+    analyzer: AnalyzerDep,
+    settings: SettingsDep,
+    caller: AnalyzeCaller,
+    store: StoreDep,
+    limiter: LimiterDep,
+) -> Response:
     body = await read_json_body(request, AnalyzeRequest, settings)
+    idempotency_key = analyses.idempotency_key(request.headers.get("idempotency-key"), body)
+    if idempotency_key:
+        earlier = await asyncio.to_thread(analyses.replay, store, caller, idempotency_key, body)
+        if earlier is not None:
+            return Response(earlier, media_type="application/json", headers={REPLAYED: "true"})
     analysis = await unless_client_leaves(
         request, analyzer.analyze(body, request_id=request_id_of(request))
     )
-    count_analysis(analysis)
+    await _account(request, limiter, caller, analysis)
+    if body.store:
+        await asyncio.to_thread(
+            analyses.keep, store, settings, caller, body, analysis, idempotency_key
+        )
     # Already a validated Analysis: serialise once, without FastAPI validating it again.
     return Response(analysis.model_dump_json(), media_type="application/json")
+
+
+async def _account(
+    request: Request, limiter: KeyLimiter, caller: Caller, analysis: Analysis
+) -> None:
+    """Metrics, the access log's fields, and the key's token budget."""
+    count_analysis(analysis)
+    note_analysis(request, analysis)
+    # A cache hit carries the usage of the analysis it repeats, but costs nothing now.
+    tokens = 0 if analysis.meta.cache_hit else analysis.meta.usage.total_tokens
+    if tokens:
+        await asyncio.to_thread(
+            limiter.spend_tokens, caller.name, tokens, caller.token_budget_per_day
+        )
 
 
 @router.post(
@@ -77,8 +122,23 @@ async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep
     summary="Analyse several articles; each item is an analysis or a problem",
     openapi_extra=_body_doc(BatchRequest, {"items": [{"text": _example_text()}]}),
 )
-async def analyze_batch(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
+async def analyze_batch(
+    request: Request,
+    analyzer: AnalyzerDep,
+    settings: SettingsDep,
+    caller: AnalyzeCaller,
+    store: StoreDep,
+    limiter: LimiterDep,
+) -> Response:
     envelope = await read_json_body(request, BatchEnvelope, settings)
+    if len(envelope.items) > 1:  # each item is a request against the key's rate limit
+        headers = await asyncio.to_thread(
+            limiter.check_and_consume,
+            caller.name,
+            len(envelope.items) - 1,
+            caller.rate_limit_per_minute,
+        )
+        setattr(request.state, HEADERS_STATE, headers)
     request_id = request_id_of(request)
     # One deadline for the whole batch: an item still running past it answers 504 alone.
     deadline = asyncio.get_running_loop().time() + settings.request_deadline_s
@@ -91,7 +151,9 @@ async def analyze_batch(request: Request, analyzer: AnalyzerDep, settings: Setti
             analysis = await analyzer.analyze(item, request_id=item_id, deadline=deadline)
         except StancewireError as exc:
             return BatchProblem(ok=False, problem=problem_of(exc, item_id))
-        count_analysis(analysis)
+        await _account(request, limiter, caller, analysis)
+        if item.store:
+            await asyncio.to_thread(analyses.keep, store, settings, caller, item, analysis)
         return BatchAnalysis(ok=True, analysis=analysis)
 
     every_item = asyncio.gather(*(one(i, item) for i, item in enumerate(envelope.items)))

@@ -12,6 +12,8 @@ from api.errors import RequestValidationFailed, UnsupportedMediaType
 from api.http import check_declared_length
 from api.json_body import parse_json_body
 from api.pipeline.analyze import Analyzer
+from api.ratelimit import KeyLimiter
+from api.storage import Store
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -26,8 +28,20 @@ def get_analyzer(request: Request) -> Analyzer:
     return analyzer
 
 
+def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def get_limiter(request: Request) -> KeyLimiter:
+    limiter: KeyLimiter = request.app.state.limiter
+    return limiter
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 AnalyzerDep = Annotated[Analyzer, Depends(get_analyzer)]
+StoreDep = Annotated[Store, Depends(get_store)]
+LimiterDep = Annotated[KeyLimiter, Depends(get_limiter)]
 
 
 async def read_json_body(request: Request, model: type[Model], settings: Settings) -> Model:

@@ -88,4 +88,8 @@ def test_operation_ids_are_named(document: dict[str, Any]) -> None:
         "get_schema",
         "healthz",
         "readyz",
+        "get_analysis",
+        "delete_analysis",
+        "post_feedback",
+        "list_feedback",
     }
