@@ -30,7 +30,7 @@ from api.metrics import router as metrics_router
 from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
 from api.pipeline.cpu import CpuRunner, cpu_runner_for
-from api.routes import analyze, health, models
+from api.routes import analyze, health, jobs, models
 from api.security import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -53,6 +53,9 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         await asyncio.to_thread(analyzer.warm_up)
         yield
         analyzer.close()
+        store = getattr(app.state, "job_store", None)
+        if store is not None:  # opened by the first job request (api/routes/jobs.py)
+            await store.redis.aclose()
 
     app = FastAPI(
         title="stancewire",
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
         body_timeout_s=settings.body_timeout_s,
+        path_limits={"/v1/jobs": settings.job_max_body_bytes},
     )
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
@@ -77,7 +81,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected)
-    for router in (analyze.router, models.router, health.router, metrics_router):
+    for router in (analyze.router, jobs.router, models.router, health.router, metrics_router):
         app.include_router(router)
     install_openapi(app)
     install_docs(app)

@@ -105,3 +105,13 @@ def _mount_eval() -> None:
 
 
 _mount_eval()
+
+
+def _mount_jobs() -> None:
+    from api.cli_jobs import batch, worker
+
+    app.command()(worker)
+    app.command()(batch)
+
+
+_mount_jobs()

@@ -95,6 +95,37 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="Open connections per process; more get a 503."
     )
 
+    # Jobs (api/jobs: arq on Redis)
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for jobs and workers, e.g. redis://localhost:6379/0 (unset: no jobs).",
+    )
+    job_item_timeout_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Time one job item may take; a killed worker's items run again this + 10 s "
+        "after they started.",
+    )
+    job_max_tries: int = Field(
+        default=5, ge=1, description="Tries per job item (transient errors, killed workers)."
+    )
+    job_max_items: int = Field(default=100_000, ge=1, description="Items per job.")
+    job_max_body_bytes: int = Field(
+        default=100_000_000, ge=1024, description="Largest POST /v1/jobs body (list or JSONL)."
+    )
+    job_ttl_s: int = Field(
+        default=7 * 24 * 3600, ge=60, description="Seconds a job and its results are kept."
+    )
+    job_llm_concurrency: int = Field(
+        default=64, ge=1, description="Items in flight per worker for hosted models (I/O)."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Key of the HMAC-SHA256 signature on job webhooks."
+    )
+    webhook_attempts: int = Field(
+        default=6, ge=1, description="Tries per webhook delivery (exponential backoff)."
+    )
+
     # Service
     host: str = Field(default="127.0.0.1", description="Address `stancewire serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `stancewire serve` binds.")
@@ -111,6 +142,11 @@ class Settings(BaseSettings):
     @classmethod
     def _auto_is_one_per_core(cls, value: object) -> object:
         return None if isinstance(value, str) and value.strip().lower() in {"", "auto"} else value
+
+    @field_validator("redis_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("local_load")
     @classmethod

@@ -88,4 +88,8 @@ def test_operation_ids_are_named(document: dict[str, Any]) -> None:
         "get_schema",
         "healthz",
         "readyz",
+        "create_job",
+        "job_status",
+        "cancel_job",
+        "job_results",
     }
