@@ -60,10 +60,13 @@ def worker(
     burst: Annotated[bool, typer.Option(help="Exit once the queue is empty.")] = False,
 ) -> None:
     """Run a job worker (arq on STANCEWIRE_REDIS_URL); start any number, on any machine."""
+    import logging
+
     from api.jobs.worker import build_worker
     from api.pipeline.analyze import engine_kind
 
     settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     chosen = engine or engine_kind(settings.default_model)
     if chosen not in ("builtin", "llm"):
         raise typer.BadParameter("choose builtin or llm", param_hint="--engine")

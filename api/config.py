@@ -101,9 +101,9 @@ class Settings(BaseSettings):
         description="Redis for jobs and workers, e.g. redis://localhost:6379/0 (unset: no jobs).",
     )
     job_item_timeout_s: float = Field(
-        default=300.0,
+        default=120.0,
         gt=0,
-        description="Time one job item may take; a killed worker's items run again this + 10 s "
+        description="Time one job item may take; a killed worker's items run again this + 12 s "
         "after they started.",
     )
     job_max_tries: int = Field(

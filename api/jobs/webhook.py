@@ -18,6 +18,7 @@ from tenacity import (
     AsyncRetrying,
     retry_if_exception,
     stop_after_attempt,
+    stop_after_delay,
     wait_exponential_jitter,
 )
 
@@ -50,17 +51,17 @@ async def deliver(
     body: bytes,
     secret: str | None,
     attempts: int,
-    max_wait_s: float = 60.0,
+    within_s: float = 120.0,
     client: httpx.AsyncClient | None = None,
 ) -> bool:
-    """POST `body` to `url` until it is accepted (2xx) or the tries run out; True if accepted.
-    Each try is signed afresh (its timestamp is the time it was sent)."""
+    """POST `body` to `url` until it is accepted (2xx), the tries run out or `within_s` has
+    passed; True if accepted. Each try is signed afresh (its timestamp is when it was sent)."""
     own = client is None
-    http = client or httpx.AsyncClient(timeout=10.0)
+    http = client or httpx.AsyncClient(timeout=min(10.0, within_s / 2))
     try:
         async for attempt in AsyncRetrying(
-            stop=stop_after_attempt(attempts),
-            wait=wait_exponential_jitter(initial=0.5, max=max_wait_s),
+            stop=stop_after_attempt(attempts) | stop_after_delay(within_s),
+            wait=wait_exponential_jitter(initial=0.5, max=within_s / 4),
             retry=retry_if_exception(_worth_retrying),
             reraise=True,
         ):

@@ -53,6 +53,7 @@ def build_worker(
     """`analyzer`: one already built (tests, benchmarks); by default the worker builds its
     own, with a process pool for the built-in engine."""
     slots = max_jobs or default_max_jobs(settings, engine)
+    arq_timeout = settings.job_item_timeout_s + _ARQ_TIMEOUT_MARGIN_S
 
     async def startup(ctx: dict[str, Any]) -> None:
         nonlocal analyzer
@@ -75,10 +76,12 @@ def build_worker(
             func(
                 run_item,
                 name=ITEM_TASK,
-                timeout=settings.job_item_timeout_s + _ARQ_TIMEOUT_MARGIN_S,
+                timeout=arq_timeout,
                 max_tries=settings.job_max_tries,
             ),
-            func(send_webhook, name=WEBHOOK_TASK, max_tries=1, timeout=600),
+            # Same timeout as items: arq's in-progress mark outlives the longest timeout of any
+            # function, and it is what keeps a dead worker's items from others that long.
+            func(send_webhook, name=WEBHOOK_TASK, max_tries=1, timeout=arq_timeout),
         ],
         redis_settings=redis_settings(settings),
         queue_name=queue_name(engine),
@@ -139,4 +142,10 @@ async def send_webhook(ctx: dict[str, Any], job_id: str) -> bool:
         return False
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     body = status.model_dump_json().encode()
-    return await deliver(status.webhook_url, body, secret, settings.webhook_attempts)
+    return await deliver(
+        status.webhook_url,
+        body,
+        secret,
+        attempts=settings.webhook_attempts,
+        within_s=settings.job_item_timeout_s,
+    )
