@@ -72,7 +72,13 @@ async def analyze_item(
 def problem_line(
     index: int, item_id: str, exc: StancewireError, request_id: str | None
 ) -> dict[str, Any]:
-    problem = Problem(
+    problem = problem_of(exc, request_id).model_dump(exclude_none=True)
+    return {"index": index, "id": item_id, "ok": False, "problem": problem}
+
+
+def problem_of(exc: StancewireError, request_id: str | None) -> Problem:
+    """The problem body /v1/analyze answers for `exc`."""
+    return Problem(
         type=PROBLEM_TYPE + exc.code,
         title=exc.title,
         status=exc.status,
@@ -82,9 +88,3 @@ def problem_line(
         retry_after=exc.retry_after,
         errors=exc.extra().get("errors"),
     )
-    return {
-        "index": index,
-        "id": item_id,
-        "ok": False,
-        "problem": problem.model_dump(exclude_none=True),
-    }

@@ -16,6 +16,7 @@ from api.errors import ModelOutputInvalid
 from api.llm.types import ChatRequest, Completion, LLMClient
 from api.pipeline.contract import semantic_errors
 from api.pipeline.engine import AnalysisJob
+from api.pipeline.progress import report
 from api.pipeline.prompting import repair_message
 from schemas.analysis import Usage
 from schemas.llm import AnalysisContract
@@ -92,7 +93,8 @@ async def generate_contract(
     tally = _Tally()
     messages = list(request.messages)  # the prefix every attempt shares (KV-cache friendly)
     last: Completion | None = None
-    for _ in range(1 + repair_attempts):
+    for attempt in range(1, 2 + repair_attempts):
+        report("model_call", attempt=attempt, model=request.model)
         last = await client.complete(_with_messages(request, messages))
         tally.add(last)
         contract, errors = check_answer(last, contract_model, job)
@@ -101,6 +103,8 @@ async def generate_contract(
                 contract, tally.attempts, tally.usage, tally.cost_usd, last.model, last.provider
             )
         tally.errors.append("; ".join(errors))
+        if attempt <= repair_attempts:
+            report("repair", attempt=attempt, errors=len(errors))
         # Only the latest failed answer goes back, not every one: the conversation stays
         # bounded (a 4k-context local model overflowed on the third attempt otherwise).
         messages = [

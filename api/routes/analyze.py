@@ -12,6 +12,7 @@ from api.errors import StancewireError
 from api.http import PROBLEM_TYPE, request_id_of, unless_client_leaves
 from api.metrics import count_analysis
 from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body, validate_as
+from api.routes.stream import stream_analysis, wants_events
 from schemas.analysis import Analysis
 from schemas.batch import BatchAnalysis, BatchProblem, BatchResponse
 from schemas.errors import Problem
@@ -61,6 +62,8 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
 )
 async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
     body = await read_json_body(request, AnalyzeRequest, settings)
+    if wants_events(request.headers.get("accept", "")):  # live progress (api/routes/stream.py)
+        return stream_analysis(analyzer, body, request_id_of(request))
     analysis = await unless_client_leaves(
         request, analyzer.analyze(body, request_id=request_id_of(request))
     )
