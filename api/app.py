@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StancewireError, handle_stancewire_error)
+    app.add_exception_handler(RedisError, jobs.handle_redis_error)
     app.add_exception_handler(ClientDisconnect, handle_client_disconnect)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)

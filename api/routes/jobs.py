@@ -17,7 +17,7 @@ from api.errors import (
     StancewireError,
     UnsupportedMediaType,
 )
-from api.http import check_declared_length
+from api.http import check_declared_length, handle_stancewire_error
 from api.jobs.admission import check_job_allowed
 from api.jobs.queue import connect, submit
 from api.jobs.store import JobStore
@@ -58,6 +58,12 @@ async def job_store(request: Request, settings: SettingsDep) -> JobStore:
 
 
 StoreDep = Annotated[JobStore, Depends(job_store)]
+
+
+async def handle_redis_error(request: Request, exc: Exception) -> Response:
+    """Redis failing mid-request (it went away, a timeout): a 503 problem, never a 500."""
+    unavailable = JobsUnavailable(f"Redis failed: {exc}. Retry shortly.", retry_after=5)
+    return await handle_stancewire_error(request, unavailable)
 
 
 @router.post(

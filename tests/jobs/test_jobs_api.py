@@ -163,3 +163,24 @@ async def test_without_redis_jobs_answer_503() -> None:
         _problem(
             await http.post("/v1/jobs", json={"items": [{"text": "A."}]}), 503, "jobs_unavailable"
         )
+
+
+async def test_redis_down_is_a_503_problem_not_a_500() -> None:
+    from redis.asyncio import Redis
+
+    from api.jobs.store import JobStore
+    from tests.live_server import free_port
+
+    settings = job_settings(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    transport = httpx.ASGITransport(app=create_app(settings, Analyzer(settings)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        down = _problem(await http.get("/v1/jobs/job_x"), 503, "jobs_unavailable")
+        assert down["retry_after"] == 5
+
+    # Redis gone after the API connected: the failing call is a 503 too.
+    app = create_app(settings, Analyzer(settings))
+    app.state.job_store = JobStore(Redis.from_url(str(settings.redis_url)), 60)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        _problem(await http.get("/v1/jobs/job_x"), 503, "jobs_unavailable")
+    await app.state.job_store.redis.aclose()
