@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from redis.exceptions import RedisError
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.config import Settings
 from api.errors import (
@@ -24,6 +26,7 @@ from api.jobs.store import JobStore
 from api.json_body import parse_json_body
 from api.pipeline.analyze import Analyzer
 from api.routes.deps import AnalyzerDep, SettingsDep, validate_as
+from api.routes.stream import wants_events
 from schemas.errors import Problem
 from schemas.jobs import JobCreated, JobItem, JobRequest, JobResultsPage, JobStatus
 
@@ -31,6 +34,7 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonlines"}
 _PAGE_MAX = 1000
 _STREAM_CHUNK = 500
+_PROGRESS_POLL_S = 0.5
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": description}
     for status, description in {
@@ -107,9 +111,32 @@ async def create_job(
     return JSONResponse(created.model_dump(), status_code=202, headers=headers)
 
 
-@router.get("/{job_id}", response_model=JobStatus, responses=_PROBLEMS, summary="A job's state")
-async def job_status(job_id: str, store: StoreDep) -> JobStatus:
-    return await store.status(job_id)
+@router.get(
+    "/{job_id}",
+    response_model=JobStatus,
+    responses={**_PROBLEMS, 200: {"content": {"text/event-stream": {}}}},
+    summary="A job's state (or, with Accept: text/event-stream, its progress as events)",
+)
+async def job_status(job_id: str, request: Request, store: StoreDep) -> Response:
+    status = await store.status(job_id)  # an unknown job is a 404 before any stream
+    if wants_events(request.headers.get("accept", "")):
+        return EventSourceResponse(_progress(store, job_id), ping=10)
+    return Response(status.model_dump_json(), media_type="application/json")
+
+
+async def _progress(store: JobStore, job_id: str) -> AsyncIterator[ServerSentEvent]:
+    """`progress` whenever the counts move, then `done` once the job is finished."""
+    last = None
+    while True:
+        status = await store.status(job_id)
+        if status.state in ("completed", "cancelled"):
+            yield ServerSentEvent(data=status.model_dump_json(), event="done")
+            return
+        seen = (status.state, status.done, status.failed)
+        if seen != last:
+            yield ServerSentEvent(data=status.model_dump_json(), event="progress")
+            last = seen
+        await asyncio.sleep(_PROGRESS_POLL_S)
 
 
 @router.delete("/{job_id}", response_model=JobStatus, responses=_PROBLEMS, summary="Cancel a job")

@@ -3,6 +3,7 @@ runs the items through the real built-in engine, the API serves state and result
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -81,6 +82,25 @@ async def test_job_runs_every_item_once_and_serves_results(
     assert streamed.headers["content-type"].startswith("application/x-ndjson")
     lines = [json.loads(line) for line in streamed.text.splitlines()]
     assert [line["index"] for line in lines] == list(range(7))
+
+
+async def test_job_progress_streams_as_events(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    items = [{"text": text} for text in short_articles(2)]
+    job = (await client.post("/v1/jobs", json={"items": items})).json()
+    watching = asyncio.create_task(
+        client.get(job["status_url"], headers={"Accept": "text/event-stream"})
+    )
+    await asyncio.sleep(0.3)  # the stream has seen the job queued
+    await drain(settings)
+    response = await watching
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = [line for line in response.text.splitlines() if line.startswith("event:")]
+    assert events[0] == "event: progress" and events[-1] == "event: done"
+    assert '"state":"queued"' in response.text and '"state":"completed"' in response.text
+    missing = await client.get("/v1/jobs/job_nope", headers={"Accept": "text/event-stream"})
+    _problem(missing, 404, "job_not_found")
 
 
 async def test_jsonl_upload_with_default_ids(client: httpx.AsyncClient, settings: Settings) -> None:
