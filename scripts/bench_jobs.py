@@ -109,7 +109,7 @@ def stub_items(count: int) -> list[tuple[JobItem, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=200, help="built-in job size")
+    parser.add_argument("--articles", type=int, default=200, help="built-in job size (0: skip)")
     parser.add_argument("--stub-items", type=int, default=1000, help="hosted-model job size")
     parser.add_argument("--latencies", type=float, nargs="*", default=[0.0, 1.0])
     parser.add_argument("--llm-concurrency", type=int, default=128, help="items per worker")
@@ -127,7 +127,7 @@ def main() -> None:
         }
         settings = Settings(_env_file=None, redis_url=url)
         try:
-            for count in (1, 2):  # one engine process per worker: 1 vs 2 cores busy
+            for count in (1, 2) if args.articles else ():  # 1 vs 2 cores busy
                 env = base | {"STANCEWIRE_ENGINE_PROCESSES": "0"}
                 workers = start_workers(count, env, "builtin", 2, workdir)
                 try:
