@@ -9,7 +9,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev browser redis bench-tools lint typecheck test test-fast eval mutate bench bench-local train clean
+.PHONY: run install install-dev browser redis bench-tools lint typecheck test test-fast eval mutate bench bench-jobs bench-local train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,13 @@ mutate: install-dev  ## Mutation check: every named mutation must be caught
 bench: install-dev bench-tools  ## Overhead benchmark (benchmarks/RESULTS.md) and upstream faults
 	$(BIN)/python scripts/bench_http.py $(BENCH_ARGS)
 	$(BIN)/python -m tests.load.harness --requests 2000 --concurrency 100 --rounds 3
+	$(MAKE) bench-jobs
+
+# Jobs (issue 16): built-in engine with 1 and 2 workers, stub hosted model at 0/1 s latency
+# (Redis on a free loopback port), then the killed-worker test at full size (1,000 items).
+bench-jobs: install-dev redis
+	$(BIN)/python scripts/bench_jobs.py $(BENCH_JOBS_ARGS)
+	STANCEWIRE_KILL_TEST_ITEMS=1000 $(BIN)/pytest -q tests/jobs/test_worker_killed.py
 
 bench-local: install-dev  ## In-process numbers (cache hit) and the local GGUF path vs llama.cpp
 	$(BIN)/python scripts/bench_service.py

@@ -11,6 +11,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
@@ -34,7 +35,7 @@ from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
 from api.pipeline.cpu import CpuRunner, cpu_runner_for
 from api.ratelimit import KeyLimiter
-from api.routes import analyses, analyze, health, models
+from api.routes import analyses, analyze, health, jobs, models
 from api.security import SecurityHeadersMiddleware
 from api.storage import Store, open_store
 
@@ -69,6 +70,9 @@ def create_app(
         yield
         engine.close()
         store.close()
+        job_store = getattr(app.state, "job_store", None)
+        if job_store is not None:  # opened by the first job request (api/routes/jobs.py)
+            await job_store.redis.aclose()
 
     app = FastAPI(
         title="stancewire",
@@ -88,16 +92,19 @@ def create_app(
         RequestContextMiddleware,
         max_body_bytes=settings.max_body_bytes,
         body_timeout_s=settings.body_timeout_s,
+        path_limits={"/v1/jobs": settings.job_max_body_bytes},
     )
     app.add_middleware(MetricsMiddleware)
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_exception_handler(StancewireError, handle_stancewire_error)
+    app.add_exception_handler(RedisError, jobs.handle_redis_error)
     app.add_exception_handler(ClientDisconnect, handle_client_disconnect)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected)
-    for router in (analyze.router, analyses.router, models.router, health.router, metrics_router):
+    routers = (analyze.router, analyses.router, jobs.router, models.router, health.router)
+    for router in (*routers, metrics_router):
         app.include_router(router)
     install_openapi(app)
     install_docs(app)

@@ -119,3 +119,13 @@ def _mount_admin() -> None:
 
 _mount_eval()
 _mount_admin()
+
+
+def _mount_jobs() -> None:
+    from api.cli_jobs import batch, worker
+
+    app.command()(worker)
+    app.command()(batch)
+
+
+_mount_jobs()

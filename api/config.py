@@ -110,8 +110,8 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None,
-        description="redis:// URL: storage and rate limits shared by replicas (else SQLite + "
-        "memory).",
+        description="redis:// URL: storage, rate limits and jobs shared by replicas and workers "
+        "(unset: SQLite + memory limits, no jobs).",
     )
     retention_days: float = Field(
         default=30, ge=0, description="Days a stored analysis is kept (0 = until deleted)."
@@ -132,6 +132,32 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = Field(
         default="json", description="Access log lines as JSON (production) or readable text."
     )
+    # Jobs (api/jobs: arq on Redis, STANCEWIRE_REDIS_URL above)
+    job_item_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        description="Time one job item may take; a killed worker's items run again this + 12 s "
+        "after they started.",
+    )
+    job_max_tries: int = Field(
+        default=5, ge=1, description="Tries per job item (transient errors, killed workers)."
+    )
+    job_max_items: int = Field(default=100_000, ge=1, description="Items per job.")
+    job_max_body_bytes: int = Field(
+        default=100_000_000, ge=1024, description="Largest POST /v1/jobs body (list or JSONL)."
+    )
+    job_ttl_s: int = Field(
+        default=7 * 24 * 3600, ge=60, description="Seconds a job and its results are kept."
+    )
+    job_llm_concurrency: int = Field(
+        default=64, ge=1, description="Items in flight per worker for hosted models (I/O)."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Key of the HMAC-SHA256 signature on job webhooks."
+    )
+    webhook_attempts: int = Field(
+        default=6, ge=1, description="Tries per webhook delivery (exponential backoff)."
+    )
 
     # Service
     host: str = Field(default="127.0.0.1", description="Address `stancewire serve` binds.")
@@ -149,6 +175,11 @@ class Settings(BaseSettings):
     @classmethod
     def _auto_is_one_per_core(cls, value: object) -> object:
         return None if isinstance(value, str) and value.strip().lower() in {"", "auto"} else value
+
+    @field_validator("redis_url", "webhook_secret", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("local_load")
     @classmethod

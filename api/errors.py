@@ -183,5 +183,13 @@ class DeadlineExceeded(StancewireError):
     status, code, title = 504, "deadline_exceeded", "Analysis took too long"
 
 
+class JobNotFound(StancewireError):
+    status, code, title = 404, "job_not_found", "No such job"
+
+
+class JobsUnavailable(StancewireError):
+    status, code, title = 503, "jobs_unavailable", "Jobs are not configured"
+
+
 class NothingToAnalyse(StancewireError):
     status, code, title = 422, "nothing_to_analyse", "No sentences to analyse"

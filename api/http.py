@@ -165,10 +165,24 @@ class RequestContextMiddleware:
     body was read whole closes the connection (what is left of the body is never parsed).
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, body_timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body_bytes: int,
+        body_timeout_s: float = 30.0,
+        path_limits: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.body_timeout_s = body_timeout_s
+        # Routes whose bodies may be larger (a job upload), by path prefix.
+        self.path_limits = path_limits or {}
+
+    def _limit_for(self, path: str) -> int:
+        for prefix, limit in self.path_limits.items():
+            if path.startswith(prefix):
+                return limit
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -180,7 +194,8 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         scope["state"]["declared_length"] = headers.get("content-length")
         has_body = "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
-        body = _BodyReader(receive, self.max_body_bytes, self.body_timeout_s, has_body)
+        limit = self._limit_for(scope["path"])
+        body = _BodyReader(receive, limit, self.body_timeout_s, has_body)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -28,6 +28,7 @@ from api.pipeline.cpu import CpuRunner, ThreadRunner
 from api.pipeline.engine import AnalysisJob, BuiltinParts, Engine, EngineResult
 from api.pipeline.grounding import build_analysis
 from api.pipeline.llm_engine import LLMEngine
+from api.pipeline.progress import report
 from schemas import SCHEMA_VERSION
 from schemas.analysis import Analysis, AnalysisWarning, Meta, new_analysis_id
 from schemas.request import AnalyzeRequest
@@ -178,6 +179,7 @@ class Analyzer:
             caller_actors=tuple(request.actors),
             language=request.language,
         )
+        report("analysing", engine=engine_kind(model), model=model, sentences=len(job.article))
         if engine_kind(model) == "builtin":  # admission: the CPU runner's bounded queue
             result = await self.engine_for(model).run(job)
         else:

@@ -16,6 +16,7 @@ from api.errors import ModelOutputInvalid
 from api.llm.types import Accounting, ChatRequest, Completion, LLMClient
 from api.pipeline.contract import semantic_errors
 from api.pipeline.engine import AnalysisJob
+from api.pipeline.progress import report
 from api.pipeline.prompting import repair_message
 from schemas.llm import AnalysisContract
 
@@ -74,13 +75,16 @@ async def generate_contract(
     errors_per_attempt: list[str] = []
     messages = list(request.messages)  # the prefix every attempt shares (KV-cache friendly)
     last: Completion | None = None
-    for _ in range(1 + repair_attempts):
+    for attempt in range(1, 2 + repair_attempts):
+        report("model_call", attempt=attempt, model=request.model)
         last = await client.complete(_with_messages(request, messages))
         accounting = accounting.plus(last)
         contract, errors = check_answer(last, contract_model, job)
         if contract is not None:
             return RepairOutcome(contract, accounting)
         errors_per_attempt.append("; ".join(errors))
+        if attempt <= repair_attempts:
+            report("repair", attempt=attempt, errors=len(errors))
         # Only the latest failed answer goes back, not every one: the conversation stays
         # bounded (a 4k-context local model overflowed on the third attempt otherwise).
         messages = [

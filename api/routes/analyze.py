@@ -22,8 +22,9 @@ from api.routes.deps import (
     SettingsDep,
     StoreDep,
     read_json_body,
-    validate_as,
 )
+from api.routes.stream import stream_analysis, wants_events
+from api.validation import validate_as
 from schemas.analysis import Analysis
 from schemas.batch import BatchAnalysis, BatchProblem, BatchResponse
 from schemas.errors import Problem
@@ -89,6 +90,8 @@ async def analyze(
         earlier = await asyncio.to_thread(analyses.replay, store, caller, idempotency_key, body)
         if earlier is not None:
             return Response(earlier, media_type="application/json", headers={REPLAYED: "true"})
+    if wants_events(request.headers.get("accept", "")):  # live progress (api/routes/stream.py)
+        return stream_analysis(analyzer, body, request_id_of(request))
     analysis = await unless_client_leaves(
         request, analyzer.analyze(body, request_id=request_id_of(request))
     )

@@ -92,4 +92,8 @@ def test_operation_ids_are_named(document: dict[str, Any]) -> None:
         "delete_analysis",
         "post_feedback",
         "list_feedback",
+        "create_job",
+        "job_status",
+        "cancel_job",
+        "job_results",
     }

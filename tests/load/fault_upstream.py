@@ -39,6 +39,7 @@ class FaultPlan:
     fault_rate: float
     seed: int = 14
     hang_s: float = 5.0  # how long "timeout" holds a request (longer than the client waits)
+    latency_s: float = 0.0  # how long every request waits before its answer (a slow model)
     drawn: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
@@ -154,6 +155,8 @@ class FaultyUpstream:
         try:
             while await _read_request(reader):
                 fault = self.plan.draw()
+                if self.plan.latency_s:
+                    await asyncio.sleep(self.plan.latency_s)
                 handler = _CLOSING.get(fault)
                 if handler is not None:
                     await handler(self.plan, writer)

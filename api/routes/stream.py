@@ -1,0 +1,76 @@
+"""`POST /v1/analyze` with `Accept: text/event-stream`: the analysis as server-sent events
+(sse-starlette), so a slow model shows its stages instead of a silent wait.
+
+Events: `queued` (accepted), `analysing` (engine, model, sentences), `model_call` (attempt
+n), `repair` (attempt n failed its checks; the model is asked again), then exactly one of
+`done` (data: the analysis, as /v1/analyze returns it) or `problem` (data: the problem body).
+Bad requests are refused before the stream starts, with their usual status and problem+json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sse_starlette import EventSourceResponse, ServerSentEvent
+
+from api.errors import StancewireError
+from api.metrics import count_analysis
+from api.pipeline.analyze import Analyzer
+from api.pipeline.progress import listening
+from api.problems import problem_of
+from schemas.request import AnalyzeRequest
+
+log = logging.getLogger(__name__)
+EVENT_STREAM = "text/event-stream"
+
+
+def wants_events(accept: str) -> bool:
+    return EVENT_STREAM in accept.lower()
+
+
+def stream_analysis(
+    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None
+) -> EventSourceResponse:
+    return EventSourceResponse(_events(analyzer, body, request_id), ping=10)
+
+
+async def _events(
+    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None
+) -> AsyncIterator[ServerSentEvent]:
+    stages: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
+    with listening(lambda stage, data: stages.put_nowait((stage, data))):
+        work = asyncio.create_task(analyzer.analyze(body, request_id=request_id))
+    yield _event("queued", {"request_id": request_id})
+    try:
+        while not work.done() or not stages.empty():
+            waiting = asyncio.ensure_future(stages.get())
+            await asyncio.wait({waiting, work}, return_when=asyncio.FIRST_COMPLETED)
+            if waiting.done():
+                stage, data = waiting.result()
+                yield _event(stage, data)
+            else:
+                waiting.cancel()
+        yield _final(work, request_id)
+    finally:
+        work.cancel()  # the client left mid-stream: stop the analysis (and its model calls)
+
+
+def _final(work: asyncio.Task[Any], request_id: str | None) -> ServerSentEvent:
+    try:
+        analysis = work.result()
+    except StancewireError as exc:
+        return _event("problem", problem_of(exc, request_id).model_dump(exclude_none=True))
+    except Exception:
+        log.exception("streamed analysis %s failed unexpectedly", request_id)
+        unexpected = StancewireError("The analysis failed unexpectedly; the error was logged.")
+        return _event("problem", problem_of(unexpected, request_id).model_dump(exclude_none=True))
+    count_analysis(analysis)
+    return ServerSentEvent(data=analysis.model_dump_json(), event="done")
+
+
+def _event(name: str, data: dict[str, Any]) -> ServerSentEvent:
+    return ServerSentEvent(data=json.dumps(data), event=name)
