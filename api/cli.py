@@ -6,7 +6,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -15,6 +15,11 @@ from rich.text import Text
 
 from api.config import Settings, get_settings
 from api.errors import StancewireError
+
+if TYPE_CHECKING:
+    from api.pipeline.analyze import Analyzer
+    from schemas.analysis import Analysis
+    from schemas.request import AnalyzeRequest
 
 app = typer.Typer(help="Grounded stance and claim analysis of news articles.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -70,6 +75,14 @@ def _validation_message(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+async def _analyze(analyzer: Analyzer, request: AnalyzeRequest, settings: Settings) -> Analysis:
+    """An HTML file (or a URL, when fetching is on) is analysed as its article text."""
+    from api.extract import mark_source, prepare_request
+
+    request, found = await prepare_request(request, settings)
+    return mark_source(await analyzer.analyze(request), found)
+
+
 @app.command()
 def analyze(
     source: Annotated[str, typer.Argument(help="Article file, or - for standard input.")],
@@ -103,7 +116,7 @@ def analyze(
         _fail("validation_error", _validation_message(exc))
     _check_key(model or settings.default_model, settings)
     try:
-        analysis = asyncio.run(Analyzer(settings).analyze(request))
+        analysis = asyncio.run(_analyze(Analyzer(settings), request, settings))
     except StancewireError as exc:
         _fail(exc.code, exc.detail)
     except ValueError as exc:

@@ -154,3 +154,15 @@ def test_pretty_at_80_columns_prints_cited_sentences_below_the_tables() -> None:
     kremlin = lines.index(next(line for line in lines if line.startswith("S6 · Kremlin · oppose")))
     below = [line.rstrip() for line in lines[kremlin + 1 : kremlin + 4]]  # label may wrap
     assert "  [10] denies — The Kremlin earlier denied the reports." in below
+
+
+def test_an_html_file_is_analysed_as_its_article_text() -> None:
+    page = ROOT / "tests" / "data" / "pages" / "kremlin-denies.html"
+    result = runner.invoke(app, ["analyze", str(page)])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["text_source"] == "extracted_from_html"
+    assert body["text"].startswith("The Kremlin on Friday denied")
+    for claim in body["claims"]:
+        for span in claim["evidence"]:
+            assert body["text"][span["start"] : span["end"]] == span["quote"]

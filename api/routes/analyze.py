@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from api.errors import StancewireError
+from api.extract import mark_source, prepare_request
 from api.http import PROBLEM_TYPE, request_id_of, unless_client_leaves
 from api.metrics import count_analysis
 from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body, validate_as
@@ -60,10 +61,13 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     openapi_extra=_body_doc(AnalyzeRequest, {"text": _example_text(), "claims": []}),
 )
 async def analyze(request: Request, analyzer: AnalyzerDep, settings: SettingsDep) -> Response:
-    body = await read_json_body(request, AnalyzeRequest, settings)
+    body, found = await prepare_request(
+        await read_json_body(request, AnalyzeRequest, settings), settings
+    )
     analysis = await unless_client_leaves(
         request, analyzer.analyze(body, request_id=request_id_of(request))
     )
+    analysis = mark_source(analysis, found)  # pasted HTML or a URL: offsets index its text
     count_analysis(analysis)
     # Already a validated Analysis: serialise once, without FastAPI validating it again.
     return Response(analysis.model_dump_json(), media_type="application/json")

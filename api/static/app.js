@@ -7,7 +7,12 @@ import { claimsCsv, markdown, stancesCsv } from "./export.js";
 import { describeProblem } from "./problems.js";
 
 (function () {
-  const API = { analyze: "v1/analyze", models: "v1/models", example: "examples/seed_article.txt" };
+  const API = { analyze: "v1/analyze", extract: "v1/extract", models: "v1/models", example: "examples/seed_article.txt" };
+  // Pasted HTML source or a lone URL (the same rules as api/extract.py): the service turns
+  // it into article text, shown in the field before anything is analysed.
+  const HTML_START = /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|[a-z][a-z0-9]*[\s/>])/i;
+  const HTML_CLOSE = /<\/[a-z][a-z0-9]*\s*>|<!doctype/i;
+  const URL_ONLY = /^\s*https?:\/\/\S+\s*$/i;
   // Until GET /v1/models says otherwise (the service's settings are the truth).
   const limits = { max_text_chars: null, max_claims: 20 };
   // Speech acts that carry a finding: only sentences cited with one of these are highlighted.
@@ -732,6 +737,41 @@ import { describeProblem } from "./problems.js";
     ui.text.focus();
   }
 
+  const needsExtraction = (text) => URL_ONLY.test(text) || (HTML_START.test(text) && HTML_CLOSE.test(text));
+
+  /** Replace pasted HTML or a URL by the article text the service extracts from it. */
+  async function extractPasted() {
+    const pasted = ui.text.value;
+    const isUrl = URL_ONLY.test(pasted);
+    setStatus(isUrl ? "Fetching the page…" : "Extracting the article text from the HTML…");
+    try {
+      const response = await fetch(API.extract, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ text: pasted }),
+      });
+      const payload = await readJson(response);
+      if (ui.text.value !== pasted) return; // typed over meanwhile: keep what is there now
+      if (!response.ok) {
+        showError(describeProblem(payload, response), payload && payload.request_id);
+        setStatus("Nothing was extracted.");
+        return;
+      }
+      ui.text.value = payload.text;
+      if (payload.title && !ui.title.value.trim()) ui.title.value = payload.title;
+      updateCount();
+      const from = isUrl ? "the page" : "the pasted HTML";
+      setStatus(`Article text extracted from ${from}${payload.title ? " (title kept)" : ""}. Check it, then press Analyze.`);
+    } catch (_) {
+      showError("Could not reach the stancewire service to extract the article text. Paste the text instead.");
+    }
+  }
+
+  // Only a paste (or a drop) is extracted: a URL typed by hand is not fetched letter by letter.
+  function onPaste() {
+    setTimeout(() => needsExtraction(ui.text.value) && extractPasted(), 0); // after the insert
+  }
+
   function onTextChanged() {
     updateCount();
     if (isNewArticle(ui.text.value)) {
@@ -769,6 +809,8 @@ import { describeProblem } from "./problems.js";
   ui.form.addEventListener("submit", analyze);
   ui.cancel.addEventListener("click", () => running && running.controller.abort());
   ui.text.addEventListener("input", onTextChanged);
+  ui.text.addEventListener("paste", onPaste);
+  ui.text.addEventListener("drop", onPaste);
   ui.form.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
       ev.preventDefault();

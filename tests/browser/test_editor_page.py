@@ -22,7 +22,7 @@ from tests.browser.conftest import (
     analyze,
     sync_api,
 )
-from tests.conftest import SEED_TEXT
+from tests.conftest import ROOT, SEED_TEXT
 
 pytestmark = pytest.mark.browser
 if sync_api is None:
@@ -253,3 +253,29 @@ def test_axe_finds_no_violations_on_the_empty_page_and_on_results(
     page.locator("#s-10").click()  # the "cited by" panel open
     expect(page.locator("#cited-by")).to_be_visible()
     assert axe_violations(page) == []
+
+
+def paste(page: Any, text: str) -> None:
+    """What a paste does: the text lands in the field, then the paste event is handled."""
+    page.fill("#text", text)
+    page.dispatch_event("#text", "paste")
+
+
+def test_pasted_html_becomes_article_text_with_its_title(page: Any) -> None:
+    html = (ROOT / "tests" / "data" / "pages" / "kremlin-denies.html").read_text()
+    paste(page, html)
+    expect(page.locator("#title")).to_have_value("Kremlin denies reports of North Korean troops")
+    expect(page.locator("#text")).to_have_value(re.compile(r"^The Kremlin on Friday denied"))
+    assert "<" not in page.locator("#text").input_value()
+    expect(page.locator("#status")).to_contain_text("extracted from the pasted HTML (title kept)")
+    page.select_option("#model", "builtin/rules-en")  # the scripted model knows no such page
+    page.click("#analyze")
+    expect(page.locator("#headline")).to_be_visible(timeout=60_000)
+    assert "<" not in (page.locator("#output").text_content() or "")
+
+
+def test_a_pasted_url_with_fetching_off_says_so_plainly(page: Any) -> None:
+    paste(page, "https://news.example/world/1")
+    expect(page.locator("#error")).to_contain_text("This service does not fetch URLs")
+    expect(page.locator("#error")).to_contain_text("Paste the article's text")
+    expect(page.locator("#text")).to_have_value("https://news.example/world/1")
