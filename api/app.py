@@ -30,7 +30,7 @@ from api.metrics import router as metrics_router
 from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
 from api.pipeline.cpu import CpuRunner, cpu_runner_for
-from api.routes import analyze, extract, health, models
+from api.routes import analyze, compare, extract, health, models
 from api.security import SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -77,7 +77,8 @@ def create_app(settings: Settings | None = None, analyzer: Analyzer | None = Non
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected)
-    for router in (analyze.router, extract.router, models.router, health.router, metrics_router):
+    routers = (analyze.router, compare.router, extract.router, models.router, health.router)
+    for router in (*routers, metrics_router):
         app.include_router(router)
     install_openapi(app)
     install_docs(app)
