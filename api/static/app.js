@@ -393,6 +393,8 @@ import { describeProblem } from "./problems.js";
           return el(
             "td",
             {},
+            // The target again, shown only on phones, where the matrix becomes a list.
+            el("span", { class: "cell-target" }, col.short),
             found.map(({ stance, index, target }) => {
               const label = STANCE_LABELS[stance.stance] || stance.stance;
               const finding = `${actor.name}: ${label.toLowerCase()} on “${target.short}” (confidence ${percent(stance.confidence)})`;

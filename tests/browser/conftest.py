@@ -173,7 +173,7 @@ def base_url() -> Iterator[str]:
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # lifespan warms the engine: slow on a busy machine
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             pytest.fail("the app did not start under uvicorn")

@@ -279,3 +279,22 @@ def test_a_pasted_url_with_fetching_off_says_so_plainly(page: Any) -> None:
     expect(page.locator("#error")).to_contain_text("This service does not fetch URLs")
     expect(page.locator("#error")).to_contain_text("Paste the article's text")
     expect(page.locator("#text")).to_have_value("https://news.example/world/1")
+
+
+def test_stances_are_a_list_on_phones(open_page: Any) -> None:
+    page = open_page(viewport={"width": 390, "height": 844})
+    analysed(page, SEED_TEXT)
+    wrap = page.locator("#matrix-wrap")
+    assert page.evaluate("(w) => w.scrollWidth <= w.clientWidth", wrap.element_handle())
+    expect(page.locator(".matrix thead")).to_be_hidden()
+    kremlin = page.locator(".matrix tbody tr", has=page.locator("th", has_text="Kremlin"))
+    expect(kremlin.locator("td:not(.empty-cell) .cell-target")).to_be_visible()
+    expect(kremlin.locator("td.empty-cell").first).to_be_hidden()
+    page.evaluate("document.querySelector('#output').scrollIntoView()")
+    page.screenshot(path=str(ARTIFACTS / "demo-page-phone-list.png"), full_page=True)
+
+
+def test_target_labels_stay_hidden_on_wide_screens(page: Any) -> None:
+    analysed(page, SEED_TEXT)
+    expect(page.locator(".matrix .cell-target").first).to_be_hidden()
+    expect(page.locator(".matrix thead")).to_be_visible()
