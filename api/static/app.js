@@ -3,7 +3,10 @@
 // textContent / text nodes (see el()); never innerHTML.
 "use strict";
 
+import { ArticleView } from "./article.js";
+import { clear, el, fmtInt, listNames, plural } from "./dom.js";
 import { claimsCsv, markdown, stancesCsv } from "./export.js";
+import { ACT_LABELS, KIND_LABELS, STANCE_LABELS, STATUS_LABELS } from "./labels.js";
 import { describeProblem } from "./problems.js";
 
 (function () {
@@ -15,28 +18,6 @@ import { describeProblem } from "./problems.js";
   const URL_ONLY = /^\s*https?:\/\/\S+\s*$/i;
   // Until GET /v1/models says otherwise (the service's settings are the truth).
   const limits = { max_text_chars: null, max_claims: 20 };
-  // Speech acts that carry a finding: only sentences cited with one of these are highlighted.
-  const DECISIVE_ACTS = new Set(["asserts", "denies", "questions"]);
-
-  const STANCE_LABELS = { support: "Support", oppose: "Oppose", neutral: "Neutral", mixed: "Mixed" };
-  // What a cited sentence does with the finding: shown as a coloured word, never colour alone.
-  const ACT_LABELS = { asserts: "asserts", denies: "denies", questions: "questions", reports: "reports", context: "context" };
-  const STATUS_LABELS = {
-    confirmed: "Confirmed",
-    unconfirmed: "Unconfirmed",
-    disputed: "Disputed",
-    denied: "Denied",
-    not_mentioned: "Not mentioned",
-  };
-  const KIND_LABELS = {
-    person: "Person",
-    organization: "Organization",
-    government: "Government",
-    country: "Country",
-    group: "Group",
-    other: "Other",
-  };
-
   const $ = (id) => document.getElementById(id);
   const ui = {
     form: $("analyze-form"),
@@ -88,42 +69,10 @@ import { describeProblem } from "./problems.js";
   let running = null; // { controller, timer, started }
   let lastTrigger = null; // the stance cell or claim whose sentences are highlighted
   let undoState = null; // what "Undo" brings back: { current, title, text, claims }
-  let citations = new Map(); // sentence number -> [{ label, act, finding }]
-  let openSentence = null; // the sentence whose "cited by" panel is open
-
-  // ---------------------------------------------------------------- DOM helpers
-
-  /** Build an element. Children that are strings become text nodes, never markup. */
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  function clear(node) {
-    node.replaceChildren();
-  }
-
-  const fmtInt = (n) => Number(n || 0).toLocaleString("en-US");
-
-  function plural(n, one, many) {
-    return `${fmtInt(n)} ${n === 1 ? one : many || one + "s"}`;
-  }
-
-  function listNames(names) {
-    if (names.length <= 1) return names.join("");
-    return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-  }
+  const articleView = new ArticleView(
+    { article: ui.article, citedBy: ui.citedBy, citedByTitle: ui.citedByTitle, citedByList: ui.citedByList },
+    (message) => setStatus(message)
+  );
 
   // ---------------------------------------------------------------- models
 
@@ -295,20 +244,19 @@ import { describeProblem } from "./problems.js";
     const actorsById = new Map((analysis.actors || []).map((a) => [a.id, a]));
     const claimsById = new Map((analysis.claims || []).map((c) => [c.id, c]));
     const nameOf = (id) => (actorsById.get(id) || { name: id }).name;
-    citations = new Map();
+    const citations = new Map(); // sentence number -> [{ label, act, finding }]
     const cite = (evidence, label, finding) => {
       for (const e of evidence || []) {
         if (!citations.has(e.sentence)) citations.set(e.sentence, []);
         citations.get(e.sentence).push({ label, act: e.speech_act, finding });
       }
     };
-    closeCitedBy(false);
 
     renderOverview(analysis);
     renderActors(analysis.actors || []);
     renderMatrix(analysis.stances || [], actorsById, claimsById, cite);
     renderClaims(analysis.claims || [], nameOf, cite);
-    renderArticle(text, analysis);
+    articleView.render(text, analysis, citations);
     renderMeta(analysis);
 
     ui.empty.hidden = true;
@@ -492,105 +440,6 @@ import { describeProblem } from "./problems.js";
     }
   }
 
-  function renderArticle(text, analysis) {
-    clear(ui.article);
-    // JavaScript strings index UTF-16 code units: use the *_utf16 offsets (an emoji before a
-    // sentence would shift code-point offsets by one per emoji).
-    const at = (span) => ({ ...span, start: span.start_utf16 ?? span.start, end: span.end_utf16 ?? span.end });
-    const sentences = (analysis.sentences || []).map(at).sort((a, b) => a.start - b.start);
-    const skipped = ((analysis.coverage && analysis.coverage.skipped) || []).map(at);
-    const isSkipped = (start, end) => skipped.some((s) => start < s.end && end > s.start);
-    let pos = 0;
-    const fragment = document.createDocumentFragment();
-    const addGap = (start, end) => {
-      if (end <= start) return;
-      const chunk = text.slice(start, end);
-      fragment.append(isSkipped(start, end) && chunk.trim() ? el("span", { class: "skipped", title: "Not analysed" }, chunk) : document.createTextNode(chunk));
-    };
-    for (const s of sentences) {
-      if (s.start < pos || s.end > text.length) continue; // defensive: never garble the text
-      addGap(pos, s.start);
-      fragment.append(sentenceNode(s.number, text.slice(s.start, s.end)));
-      pos = s.end;
-    }
-    addGap(pos, text.length);
-    ui.article.append(fragment);
-  }
-
-  /** A sentence of the article. Cited ones are focusable buttons that open the "cited by"
-   *  panel (keyboard, mouse and touch alike); only those cited with a decisive speech act
-   *  (asserts, denies, questions) are highlighted, coloured by act and labelled in words. */
-  function sentenceNode(number, content) {
-    const cited = citations.get(number) || [];
-    const attrs = { class: "sentence", id: `s-${number}`, dataset: { n: String(number) } };
-    if (cited.length) {
-      const decisive = [...new Set(cited.map((c) => c.act).filter((a) => DECISIVE_ACTS.has(a)))];
-      attrs.class += " cited";
-      if (decisive.length) {
-        attrs.class += ` decisive act-${decisive.length === 1 ? decisive[0] : "mixed"}`;
-        attrs.dataset.acts = decisive.map((a) => ACT_LABELS[a]).join("/");
-      }
-      Object.assign(attrs, { tabindex: "0", role: "button", "aria-expanded": "false", "aria-controls": "cited-by" });
-      attrs.onclick = () => toggleCitedBy(number);
-      attrs.onkeydown = (ev) => {
-        if (ev.key === "Enter" || ev.key === " ") {
-          ev.preventDefault();
-          toggleCitedBy(number);
-        }
-      };
-    }
-    return el("span", attrs, content);
-  }
-
-  // ---------------------------------------------------------------- "cited by" panel
-
-  function toggleCitedBy(number) {
-    if (openSentence === number) closeCitedBy(true);
-    else openCitedBy(number);
-  }
-
-  function openCitedBy(number) {
-    closeCitedBy(false);
-    const node = document.getElementById(`s-${number}`);
-    openSentence = number;
-    node.setAttribute("aria-expanded", "true");
-    node.classList.add("open");
-    ui.citedByTitle.textContent = `Sentence ${number} is cited by`;
-    clear(ui.citedByList);
-    for (const c of citations.get(number) || []) {
-      ui.citedByList.append(
-        el(
-          "li",
-          {},
-          el("span", { class: `act ${c.act || "context"}` }, ACT_LABELS[c.act] || c.act || "cited"),
-          " ",
-          el("button", { type: "button", class: "link-button", onclick: () => goToFinding(c.finding) }, c.label)
-        )
-      );
-    }
-    ui.citedBy.hidden = false;
-    setStatus(`Sentence ${number} is cited by ${plural((citations.get(number) || []).length, "finding")}.`);
-  }
-
-  function closeCitedBy(returnFocus) {
-    if (openSentence === null) return;
-    const node = document.getElementById(`s-${openSentence}`);
-    openSentence = null;
-    ui.citedBy.hidden = true;
-    if (!node) return;
-    node.setAttribute("aria-expanded", "false");
-    node.classList.remove("open");
-    if (returnFocus) node.focus();
-  }
-
-  function goToFinding(finding) {
-    const target = document.querySelector(`[data-finding="${finding}"]`);
-    if (!target) return;
-    closeCitedBy(false);
-    target.scrollIntoView({ block: "center" });
-    target.focus();
-  }
-
   function renderMeta(a) {
     const m = a.meta || {};
     const usage = m.usage || {};
@@ -709,8 +558,7 @@ import { describeProblem } from "./problems.js";
     if (!current) return;
     undoState = { current, title: ui.title.value, text: current.text, claims: ui.claims.value };
     current = null;
-    citations = new Map();
-    closeCitedBy(false);
+    articleView.close(false);
     ui.claims.value = "";
     ui.output.hidden = true;
     ui.empty.hidden = false;
@@ -830,9 +678,10 @@ import { describeProblem } from "./problems.js";
   ui.markdown.addEventListener("click", () => exportAs("markdown"));
   ui.print.addEventListener("click", () => window.print());
   ui.undo.addEventListener("click", undoClear);
-  ui.citedByClose.addEventListener("click", () => closeCitedBy(true));
-  ui.citedBy.addEventListener("keydown", (ev) => ev.key === "Escape" && closeCitedBy(true));
-  ui.article.addEventListener("keydown", (ev) => ev.key === "Escape" && closeCitedBy(true));
+  const closePanel = () => articleView.close(true);
+  ui.citedByClose.addEventListener("click", closePanel);
+  ui.citedBy.addEventListener("keydown", (ev) => ev.key === "Escape" && closePanel());
+  ui.article.addEventListener("keydown", (ev) => ev.key === "Escape" && closePanel());
   updateCount();
   loadModels();
 })();

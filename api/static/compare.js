@@ -2,32 +2,17 @@
 // from articles and models reaches the page only as text nodes (never innerHTML).
 "use strict";
 
+import { el } from "./dom.js";
+import { STATUS_LABELS } from "./labels.js";
 import { describeProblem } from "./problems.js";
 
 const MIN_ARTICLES = 2;
 const MAX_ARTICLES = 4;
-const STATUS_LABELS = {
-  confirmed: "Confirmed", unconfirmed: "Unconfirmed", disputed: "Disputed", denied: "Denied", not_mentioned: "Not mentioned",
-};
 const $ = (id) => document.getElementById(id);
 const ui = {
   form: $("compare-form"), articles: $("articles"), add: $("add-article"), claims: $("claims"), compare: $("compare"),
   status: $("status"), error: $("error"), empty: $("empty"), output: $("output"), rows: $("rows"), actors: $("actors"),
 };
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 function addArticle() {
   const n = ui.articles.children.length + 1;
