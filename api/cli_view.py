@@ -89,6 +89,8 @@ def _footer(analysis: Analysis) -> str:
     so it does not print placeholders for them."""
     m = analysis.meta
     parts = [m.engine, m.model]
+    if analysis.text_source == "extracted_from_html":
+        parts.append("text extracted from HTML")
     if m.engine != "builtin":
         parts += [f"prompt {m.prompt_version or '-'}", f"{m.usage.total_tokens} tokens"]
         parts.append(f"attempts {m.attempts}")

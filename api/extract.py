@@ -8,6 +8,7 @@ response returns with `text_source: extracted_from_html`. Anything else is analy
 
 from __future__ import annotations
 
+import asyncio
 import re
 from configparser import ConfigParser
 from dataclasses import dataclass
@@ -48,12 +49,13 @@ def looks_like_url(text: str) -> bool:
 
 async def source_text(text: str, settings: Settings, resolve: Resolver | None = None) -> SourceText:
     """The text to analyse for what a caller sent: as sent, or extracted from HTML or a URL."""
+    # Parsing a page is CPU work (lxml, up to FETCH_MAX_BYTES): off the event loop.
     if looks_like_url(text):
         url = text.strip()
         page = await fetch_page(url, settings, resolve)
-        return _with_url(extract_article(page), url)
+        return _with_url(await asyncio.to_thread(extract_article, page), url)
     if looks_like_html(text):
-        return extract_article(text)
+        return await asyncio.to_thread(extract_article, text)
     return SourceText(text=text, title=None, source="submitted")
 
 

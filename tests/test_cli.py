@@ -166,3 +166,5 @@ def test_an_html_file_is_analysed_as_its_article_text() -> None:
     for claim in body["claims"]:
         for span in claim["evidence"]:
             assert body["text"][span["start"] : span["end"]] == span["quote"]
+    pretty = runner.invoke(app, ["analyze", str(page), "--pretty"], env=WIDE)
+    assert "· text extracted from HTML ·" in pretty.stdout.strip().splitlines()[-1]

@@ -5,6 +5,7 @@ respx, and DNS answers come from a fake resolver."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -277,3 +278,20 @@ def test_a_private_url_is_a_problem_not_a_500(api: TestClient) -> None:
 
 def test_saved_test_page_is_what_the_tests_read() -> None:
     assert Path(ROOT / "tests" / "data" / "pages" / "kremlin-denies.html").stat().st_size < 4000
+
+
+def test_extraction_runs_off_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lxml parsing a page of up to FETCH_MAX_BYTES must not stall every other request."""
+    from api import extract
+
+    threads: list[str] = []
+    real = extract.extract_article
+
+    def spy(html: str | bytes) -> extract.SourceText:
+        threads.append(threading.current_thread().name)
+        return real(html)
+
+    monkeypatch.setattr(extract, "extract_article", spy)
+    found = asyncio.run(extract.source_text(PAGE.decode(), Settings(_env_file=None)))
+    assert found.title == TITLE
+    assert threads and threads[0] != threading.main_thread().name
