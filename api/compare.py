@@ -38,14 +38,16 @@ async def compare(
         validate_as(AnalyzeRequest, {"text": a.text, "title": a.title, "model": request.model})
         for a in request.articles
     ]
+    # One deadline for the whole comparison (up to 2 passes x 4 articles), not one each.
+    deadline = asyncio.get_running_loop().time() + analyzer.settings.request_deadline_s
     prepared = [await prepare_request(body, analyzer.settings) for body in bodies]
     claims = list(request.claims)
     found_in: list[int | None] = [None] * len(claims)
     if not claims:
-        first = await _analyse_all(analyzer, [p[0] for p in prepared], request_id)
+        first = await _analyse_all(analyzer, [p[0] for p in prepared], request_id, deadline)
         claims, found_in = _article_claims(first)
     asked = [p[0].model_copy(update={"claims": claims}) for p in prepared]
-    analyses = await _analyse_all(analyzer, asked, request_id)
+    analyses = await _analyse_all(analyzer, asked, request_id, deadline)
     analyses = [mark_source(a, p[1]) for a, p in zip(analyses, prepared, strict=True)]
     labels = [a.label or f"Article {i + 1}" for i, a in enumerate(request.articles)]
     rows = [
@@ -61,13 +63,13 @@ async def compare(
 
 
 async def _analyse_all(
-    analyzer: Analyzer, requests: list[AnalyzeRequest], request_id: str | None
+    analyzer: Analyzer, requests: list[AnalyzeRequest], request_id: str | None, deadline: float
 ) -> list[Analysis]:
-    return list(
-        await asyncio.gather(
-            *(analyzer.analyze(r, request_id=f"{request_id}-{i}") for i, r in enumerate(requests))
-        )
+    runs = (
+        analyzer.analyze(r, request_id=f"{request_id}-{i}", deadline=deadline)
+        for i, r in enumerate(requests)
     )
+    return list(await asyncio.gather(*runs))
 
 
 def _normalised(text: str) -> str:

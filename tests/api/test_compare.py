@@ -172,3 +172,20 @@ def test_an_unknown_model_is_a_problem_not_a_500(api: TestClient) -> None:
 
 def test_scripted_model_is_the_one_configured() -> None:
     assert SCRIPTED_MODEL.startswith("openai/")
+
+
+def test_one_deadline_covers_the_whole_comparison(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two passes over up to four articles must not get 45 s each: they share one deadline."""
+    deadlines: list[float | None] = []
+    real = Analyzer.analyze
+
+    async def spy(self: Analyzer, request: Any, *args: Any, **kwargs: Any) -> Any:
+        deadlines.append(kwargs.get("deadline"))
+        return await real(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(Analyzer, "analyze", spy)
+    _compare(api)
+    assert len(deadlines) == 6  # 3 articles, 2 passes
+    assert None not in deadlines and len(set(deadlines)) == 1
