@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from api.config import Settings
 from api.errors import NoArticleText
 from api.fetch import Resolver, fetch_page
-from api.routes.deps import validate_as
 from schemas.analysis import Analysis, TextSource
 from schemas.request import AnalyzeRequest
 
@@ -112,6 +111,8 @@ async def prepare_request(
     found = await source_text(body.text, settings, resolve)
     if found.source == "submitted":
         return body, None
+    from api.routes.deps import validate_as  # FastAPI: not for the CLI's plain-text path
+
     fields = body.model_dump(exclude_unset=True)
     fields["text"] = found.text
     if not body.title and found.title:
