@@ -35,7 +35,7 @@ from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
 from api.pipeline.cpu import CpuRunner, cpu_runner_for
 from api.ratelimit import KeyLimiter
-from api.routes import analyses, analyze, health, jobs, models
+from api.routes import analyses, analyze, compare, extract, health, jobs, models
 from api.security import SecurityHeadersMiddleware
 from api.storage import Store, open_store
 
@@ -103,8 +103,8 @@ def create_app(
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(Exception, handle_unexpected)
-    routers = (analyze.router, analyses.router, jobs.router, models.router, health.router)
-    for router in (*routers, metrics_router):
+    routers = [analyze.router, analyses.router, compare.router, extract.router, jobs.router]
+    for router in [*routers, models.router, health.router, metrics_router]:
         app.include_router(router)
     install_openapi(app)
     install_docs(app)

@@ -6,13 +6,20 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.text import Text
 
-from api.config import get_settings
+from api.config import Settings, get_settings
 from api.errors import StancewireError
+
+if TYPE_CHECKING:
+    from api.pipeline.analyze import Analyzer
+    from schemas.analysis import Analysis
+    from schemas.request import AnalyzeRequest
 
 app = typer.Typer(help="Grounded stance and claim analysis of news articles.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -20,11 +27,60 @@ err = Console(stderr=True)
 
 def _read_text(source: str) -> str:
     if source == "-":
-        return sys.stdin.read()
-    path = Path(source)
-    if not path.is_file():
-        raise typer.BadParameter(f"no such file: {source}")
-    return path.read_text(encoding="utf-8")
+        text = sys.stdin.read()
+        where = "standard input"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise typer.BadParameter(f"no such file: {source}")
+        text, where = path.read_text(encoding="utf-8"), source
+    if not text.strip():
+        _fail("empty_text", f"{where} is empty: pass an article file, or pipe its text to -.")
+    return text
+
+
+def _fail(code: str, message: str) -> NoReturn:
+    """A plain one-line error for the user, no traceback, exit status 2."""
+    # A Text, not markup: the message may quote the article or the input ("[1]" and all).
+    err.print(Text.assemble(("error", "red"), f" ({code}): {message}"), highlight=False)
+    raise typer.Exit(2)
+
+
+def _check_key(model: str, settings: Settings) -> None:
+    """A model whose provider key is missing fails now, naming the variable to set (the
+    call would fail only after its retries, as `upstream_unavailable`)."""
+    from api.model_ref import engine_kind
+
+    if engine_kind(model) == "builtin":
+        return
+    from api.llm.keys import missing_key_variables
+
+    names = missing_key_variables(model, settings)
+    if names:
+        provider = model.split("/", 1)[0]
+        options = " or ".join(names)
+        _fail(
+            "missing_api_key",
+            f"no API key for {provider} (model {model}): set {options} "
+            "(or STANCEWIRE_API_KEY), then try again.",
+        )
+
+
+def _validation_message(exc: ValidationError) -> str:
+    """pydantic's errors as `field: message`, without its documentation URLs."""
+    parts = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"])
+        parts.append(f"{field}: {error['msg']}" if field else error["msg"])
+    return "; ".join(parts)
+
+
+async def _analyze(analyzer: Analyzer, request: AnalyzeRequest, settings: Settings) -> Analysis:
+    """An HTML file (or a URL, when fetching is on) is analysed as its article text."""
+    from api.extract import mark_source, prepare_request
+
+    request, found = await prepare_request(request, settings)
+    return mark_source(await analyzer.analyze(request), found)
 
 
 @app.command()
@@ -56,13 +112,15 @@ def analyze(
         settings = settings.model_copy(update={"models": [*settings.models, model]})
     try:
         request = AnalyzeRequest.model_validate(fields)
-        analysis = asyncio.run(make_analyzer(settings).analyze(request))
+    except ValidationError as exc:
+        _fail("validation_error", _validation_message(exc))
+    _check_key(model or settings.default_model, settings)
+    try:
+        analysis = asyncio.run(_analyze(make_analyzer(settings), request, settings))
     except StancewireError as exc:
-        err.print(f"[red]error[/] ({exc.code}): {exc.detail}")
-        raise typer.Exit(2) from exc
+        _fail(exc.code, exc.detail)
     except ValueError as exc:
-        err.print(f"[red]error[/]: {exc}")
-        raise typer.Exit(2) from exc
+        _fail("invalid_input", str(exc))
     if pretty:
         from api.cli_view import render_analysis
 
@@ -71,10 +129,20 @@ def analyze(
         typer.echo(analysis.model_dump_json(indent=2))
 
 
+def _default(field: str) -> object:
+    return Settings.model_fields[field].default
+
+
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(help="Bind address.", show_default=f"{_default('host')}, or STANCEWIRE_HOST"),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(help="Port.", show_default=f"{_default('port')}, or STANCEWIRE_PORT"),
+    ] = None,
 ) -> None:
     """Run the REST API and the demo page (uvicorn with header/body read timeouts)."""
     from api.app import create_app

@@ -1,17 +1,20 @@
 """Human-readable rendering of an analysis for the terminal (`analyze --pretty`).
 
 Each finding shows its confidence, and its cited sentences are printed in full, each with
-its speech act as a coloured word (never colour alone: the word carries the meaning).
+its speech act as a coloured word (never colour alone: the word carries the meaning). On a
+wide terminal they sit in the table's Evidence column; on a narrow one (80 columns) that
+column would be a few characters wide, so they are printed below the table instead.
 """
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from schemas.analysis import Analysis, EvidenceSpan
+from schemas.analysis import Analysis, Claim, EvidenceSpan, Stance
 
 # Colour per speech act; the act's name is always printed next to it.
 ACT_STYLES = {
@@ -21,6 +24,8 @@ ACT_STYLES = {
     "reports": "cyan",
     "context": "dim",
 }
+# Below this width the Evidence column moves under its table.
+WIDE_COLUMNS = 120
 
 
 def _evidence(spans: list[EvidenceSpan]) -> Text:
@@ -39,8 +44,63 @@ def _confidence(value: float) -> str:
     return f"{value:.0%}"
 
 
+def _evidence_below(console: Console, rows: list[tuple[str, list[EvidenceSpan]]]) -> None:
+    for label, spans in rows:
+        if spans:
+            console.print(Text(label, style="bold"))
+            console.print(Padding(_evidence(spans), (0, 0, 0, 2)))  # wrapped lines indented
+    console.print()
+
+
+def _claims(analysis: Analysis, console: Console, names: dict[str, str], wide: bool) -> None:
+    columns = ["#", "Claim", "Status", "Confidence", "Asserted by", "Denied by"]
+    table = Table(*columns, *(["Evidence"] if wide else []), title="Claims", title_justify="left")
+    for c in analysis.claims:
+        row = [c.id, c.text, c.status, _confidence(c.confidence)]
+        row += [", ".join(names.get(i, i) for i in ids) for ids in (c.asserted_by, c.denied_by)]
+        table.add_row(*row, *([_evidence(c.evidence)] if wide else []))
+    console.print(table)
+    if not wide:
+        _evidence_below(console, [(_claim_label(c), c.evidence) for c in analysis.claims])
+
+
+def _claim_label(claim: Claim) -> str:
+    return f"{claim.id} · {claim.status} — {claim.text}"
+
+
+def _stances(analysis: Analysis, console: Console, names: dict[str, str], wide: bool) -> None:
+    columns = ["#", "Actor", "Stance", "Confidence", "Target"]
+    table = Table(*columns, *(["Evidence"] if wide else []), title="Stances", title_justify="left")
+    for n, s in enumerate(analysis.stances, 1):
+        row = [f"S{n}", names.get(s.actor, s.actor), s.stance, _confidence(s.confidence), s.target]
+        table.add_row(*row, *([_evidence(s.evidence)] if wide else []))
+    console.print(table)
+    if not wide:
+        rows = [(_stance_label(n, s, names), s.evidence) for n, s in enumerate(analysis.stances, 1)]
+        _evidence_below(console, rows)
+
+
+def _stance_label(n: int, stance: Stance, names: dict[str, str]) -> str:
+    return f"S{n} · {names.get(stance.actor, stance.actor)} · {stance.stance} — {stance.target}"
+
+
+def _footer(analysis: Analysis) -> str:
+    """One line about the run; the built-in engine has no prompt, tokens or model attempts,
+    so it does not print placeholders for them."""
+    m = analysis.meta
+    parts = [m.engine, m.model]
+    if analysis.text_source == "extracted_from_html":
+        parts.append("text extracted from HTML")
+    if m.engine != "builtin":
+        parts += [f"prompt {m.prompt_version or '-'}", f"{m.usage.total_tokens} tokens"]
+        parts.append(f"attempts {m.attempts}")
+    parts += [f"{m.latency_ms:.0f} ms", f"schema {m.schema_version}", f"id {analysis.id}"]
+    return " · ".join(parts)
+
+
 def render_analysis(analysis: Analysis, console: Console) -> None:
     names = {a.id: a.name for a in analysis.actors}
+    wide = console.width >= WIDE_COLUMNS
     if analysis.headline or analysis.summary:
         body = "\n".join(["", analysis.summary or "", *(f"• {p}" for p in analysis.key_points)])
         console.print(Panel(body, title=analysis.headline or "", title_align="left"))
@@ -50,39 +110,9 @@ def render_analysis(analysis: Analysis, console: Console) -> None:
             table.add_row(a.name, a.kind, a.role or "", ", ".join(a.aliases))
         console.print(table)
     if analysis.claims:
-        table = Table(
-            "Claim", "Status", "Confidence", "Asserted by", "Denied by", "Evidence",
-            title="Claims", title_justify="left",
-        )  # fmt: skip
-        for c in analysis.claims:
-            table.add_row(
-                c.text,
-                c.status,
-                _confidence(c.confidence),
-                ", ".join(names.get(i, i) for i in c.asserted_by),
-                ", ".join(names.get(i, i) for i in c.denied_by),
-                _evidence(c.evidence),
-            )
-        console.print(table)
+        _claims(analysis, console, names, wide)
     if analysis.stances:
-        table = Table(
-            "Actor", "Stance", "Confidence", "Target", "Evidence",
-            title="Stances", title_justify="left",
-        )  # fmt: skip
-        for s in analysis.stances:
-            table.add_row(
-                names.get(s.actor, s.actor),
-                s.stance,
-                _confidence(s.confidence),
-                s.target,
-                _evidence(s.evidence),
-            )
-        console.print(table)
+        _stances(analysis, console, names, wide)
     for w in analysis.warnings:
         console.print(f"[yellow]warning[/] {w.code}: {w.message}")
-    m = analysis.meta
-    console.print(
-        f"[dim]{m.engine} · {m.model} · prompt {m.prompt_version or '-'} · "
-        f"{m.usage.total_tokens} tokens · {m.latency_ms:.0f} ms · attempts {m.attempts} · "
-        f"schema {m.schema_version} · id {analysis.id}[/]"
-    )
+    console.print(Text(_footer(analysis), style="dim"))

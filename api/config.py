@@ -164,6 +164,18 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `stancewire serve` binds.")
     log_level: str = Field(default="info", description="Log level.")
 
+    # Pasted URLs (api/fetch.py): off unless the operator turns it on (the server then makes
+    # requests on a caller's behalf; private, loopback and link-local addresses are refused).
+    fetch_urls: bool = Field(
+        default=False, description="Fetch a URL sent as the article text (off: a 422 says so)."
+    )
+    fetch_timeout_s: float = Field(
+        default=10.0, gt=0, description="Whole-fetch time limit for a URL, redirects included."
+    )
+    fetch_max_bytes: int = Field(
+        default=5_000_000, ge=1, description="Largest page fetched for a URL, in bytes."
+    )
+
     @field_validator("api_key")
     @classmethod
     def _reject_placeholder(cls, value: SecretStr | None) -> SecretStr | None:

@@ -193,3 +193,30 @@ class JobsUnavailable(StancewireError):
 
 class NothingToAnalyse(StancewireError):
     status, code, title = 422, "nothing_to_analyse", "No sentences to analyse"
+
+
+# -- pasted URLs and HTML (api/fetch.py, api/extract.py) ---------------------------------------
+class UrlFetchDisabled(StancewireError):
+    status, code, title = 422, "url_fetch_disabled", "This service does not fetch URLs"
+
+
+class UrlNotAllowed(StancewireError):
+    """The URL is not http(s), or its host resolves to a non-public address (SSRF)."""
+
+    status, code, title = 422, "url_not_allowed", "URL not allowed"
+
+
+class FetchFailed(StancewireError):
+    status, code, title = 502, "fetch_failed", "The page could not be fetched"
+
+
+class FetchTimeout(StancewireError):
+    status, code, title = 504, "fetch_timeout", "The page took too long to fetch"
+
+
+class PageTooLarge(StancewireError):
+    status, code, title = 413, "page_too_large", "The page is too large"
+
+
+class NoArticleText(StancewireError):
+    status, code, title = 422, "no_article_text", "No article text found in the page"

@@ -179,7 +179,13 @@ class Analysis(_Response):
     text_source: TextSource = Field(
         default="submitted",
         description="Which text every offset indexes: `submitted` (the request's `text` as "
-        "sent); `extracted_from_html` is reserved for article text extracted from a page.",
+        "sent) or `extracted_from_html` (the article text extracted from HTML or from the "
+        "page at a URL sent as `text`; it is returned in `text`).",
+    )
+    text: str | None = Field(
+        default=None,
+        description="The extracted article text every offset indexes, when `text_source` is "
+        "`extracted_from_html`; null when the offsets index the request's own `text`.",
     )
     headline: str | None = Field(default=None, description="One-line headline (task `summary`).")
     summary: str | None = Field(default=None, description="2-4 sentence summary (task `summary`).")

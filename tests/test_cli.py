@@ -5,12 +5,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import respx
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.config import Settings, get_settings
+from api.llm.keys import missing_key_variables
 from tests.conftest import ROOT, SEED_TEXT
 
 runner = CliRunner()
+WIDE = {"COLUMNS": "200"}
 SEED = ROOT / "api" / "static" / "examples" / "seed_article.txt"
 
 
@@ -72,3 +77,94 @@ def test_builtin_analysis_never_imports_litellm() -> None:
         "assert 'litellm' not in sys.modules, 'litellm was imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# -- a CLI without surprises (issue 17) ---------------------------------------------------------
+
+
+def test_missing_provider_key_is_named_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: no request could succeed, yet the CLI retried for 11.8 s and then said
+    `upstream_unavailable`. Now: no request at all, and the variable to set is named."""
+    for name in ("OPENAI_API_KEY", "STANCEWIRE_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    with respx.mock(assert_all_mocked=True) as router:  # any HTTP call would raise
+        result = runner.invoke(app, ["analyze", str(SEED), "--model", "openai/gpt-4o-mini"])
+    get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "error (missing_api_key): no API key for openai" in result.output
+    assert "set OPENAI_API_KEY" in " ".join(result.output.split())
+    assert "upstream_unavailable" not in result.output
+    assert router.calls.call_count == 0
+
+
+def test_key_check_counts_keys_only_and_settings_key() -> None:
+    bare = Settings(_env_file=None)
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("OPENAI_API_KEY", raising=False)
+        assert missing_key_variables("openai/gpt-4o-mini", bare) == ["OPENAI_API_KEY"]
+        keyed = Settings(api_key="sk-test-not-a-placeholder-1234", _env_file=None)
+        assert missing_key_variables("openai/gpt-4o-mini", keyed) == []
+        env.setenv("OPENAI_API_KEY", "sk-test")
+        assert missing_key_variables("openai/gpt-4o-mini", bare) == []
+    # Ollama's missing OLLAMA_API_BASE is not a key: its default server may be running.
+    assert missing_key_variables("ollama/llama3", bare) == []
+    assert missing_key_variables("local/smollm2-135m", bare) == []
+
+
+def test_empty_standard_input_is_a_plain_error() -> None:
+    result = runner.invoke(app, ["analyze", "-"], input="")
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert "error (empty_text): standard input is empty" in out
+    assert "pydantic" not in out and "http" not in out
+
+
+def test_invalid_input_reads_without_pydantic_urls() -> None:
+    result = runner.invoke(app, ["analyze", str(SEED), "--claim", "x" * 600])
+    assert result.exit_code == 2
+    out = " ".join(result.output.split())
+    assert out.startswith("error (validation_error): claims")
+    assert "errors.pydantic.dev" not in out and "Traceback" not in out
+
+
+def test_pretty_footer_of_the_builtin_engine_has_no_placeholders() -> None:
+    result = runner.invoke(app, ["analyze", "-", "--pretty"], input=SEED_TEXT, env=WIDE)
+    assert result.exit_code == 0, result.output
+    footer = result.stdout.strip().splitlines()[-1]
+    assert footer.startswith("builtin · builtin/rules-en · ")
+    assert "prompt" not in footer and "tokens" not in footer and "attempts" not in footer
+
+
+def test_serve_help_shows_its_defaults() -> None:
+    result = runner.invoke(app, ["serve", "--help"], env=WIDE)
+    out = " ".join(result.stdout.split())
+    assert "[default: 127.0.0.1, or STANCEWIRE_HOST]" in out.replace("(", "").replace(")", "")
+    assert "8000, or STANCEWIRE_PORT" in out
+
+
+def test_pretty_at_80_columns_prints_cited_sentences_below_the_tables() -> None:
+    result = runner.invoke(
+        app, ["analyze", "-", "--pretty"], input=SEED_TEXT, env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "Evidence" not in result.stdout  # no narrow column
+    kremlin = lines.index(next(line for line in lines if line.startswith("S6 · Kremlin · oppose")))
+    below = [line.rstrip() for line in lines[kremlin + 1 : kremlin + 4]]  # label may wrap
+    assert "  [10] denies — The Kremlin earlier denied the reports." in below
+
+
+def test_an_html_file_is_analysed_as_its_article_text() -> None:
+    page = ROOT / "tests" / "data" / "pages" / "kremlin-denies.html"
+    result = runner.invoke(app, ["analyze", str(page)])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["text_source"] == "extracted_from_html"
+    assert body["text"].startswith("The Kremlin on Friday denied")
+    for claim in body["claims"]:
+        for span in claim["evidence"]:
+            assert body["text"][span["start"] : span["end"]] == span["quote"]
+    pretty = runner.invoke(app, ["analyze", str(page), "--pretty"], env=WIDE)
+    assert "· text extracted from HTML ·" in pretty.stdout.strip().splitlines()[-1]

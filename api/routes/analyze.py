@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from api import analyses
 from api.auth import Caller
 from api.errors import StancewireError
+from api.extract import mark_source, prepare_request
 from api.http import request_id_of, unless_client_leaves
 from api.logs import note_analysis
 from api.metrics import count_analysis
@@ -84,7 +85,9 @@ async def analyze(
     store: StoreDep,
     limiter: LimiterDep,
 ) -> Response:
-    body = await read_json_body(request, AnalyzeRequest, settings)
+    body, found = await prepare_request(
+        await read_json_body(request, AnalyzeRequest, settings), settings
+    )
     idempotency_key = analyses.idempotency_key(request.headers.get("idempotency-key"), body)
     if idempotency_key:
         earlier = await asyncio.to_thread(analyses.replay, store, caller, idempotency_key, body)
@@ -95,6 +98,7 @@ async def analyze(
     analysis = await unless_client_leaves(
         request, analyzer.analyze(body, request_id=request_id_of(request))
     )
+    analysis = mark_source(analysis, found)  # pasted HTML or a URL: offsets index its text
     await _account(request, limiter, caller, analysis)
     if body.store:
         await asyncio.to_thread(

@@ -3,29 +3,21 @@
 // textContent / text nodes (see el()); never innerHTML.
 "use strict";
 
+import { ArticleView } from "./article.js";
+import { clear, el, fmtInt, listNames, plural } from "./dom.js";
+import { claimsCsv, markdown, stancesCsv } from "./export.js";
+import { ACT_LABELS, KIND_LABELS, STANCE_LABELS, STATUS_LABELS } from "./labels.js";
+import { describeProblem } from "./problems.js";
+
 (function () {
-  const API = { analyze: "v1/analyze", models: "v1/models", example: "examples/seed_article.txt" };
-  const MAX_CALLER_CLAIMS = 20;
-
-  const STANCE_LABELS = { support: "Support", oppose: "Oppose", neutral: "Neutral", mixed: "Mixed" };
-  // What a cited sentence does with the finding: shown as a coloured word, never colour alone.
-  const ACT_LABELS = { asserts: "asserts", denies: "denies", questions: "questions", reports: "reports", context: "context" };
-  const STATUS_LABELS = {
-    confirmed: "Confirmed",
-    unconfirmed: "Unconfirmed",
-    disputed: "Disputed",
-    denied: "Denied",
-    not_mentioned: "Not mentioned",
-  };
-  const KIND_LABELS = {
-    person: "Person",
-    organization: "Organization",
-    government: "Government",
-    country: "Country",
-    group: "Group",
-    other: "Other",
-  };
-
+  const API = { analyze: "v1/analyze", extract: "v1/extract", models: "v1/models", example: "examples/seed_article.txt" };
+  // Pasted HTML source or a lone URL (the same rules as api/extract.py): the service turns
+  // it into article text, shown in the field before anything is analysed.
+  const HTML_START = /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|[a-z][a-z0-9]*[\s/>])/i;
+  const HTML_CLOSE = /<\/[a-z][a-z0-9]*\s*>|<!doctype/i;
+  const URL_ONLY = /^\s*https?:\/\/\S+\s*$/i;
+  // Until GET /v1/models says otherwise (the service's settings are the truth).
+  const limits = { max_text_chars: null, max_claims: 20 };
   const $ = (id) => document.getElementById(id);
   const ui = {
     form: $("analyze-form"),
@@ -57,6 +49,18 @@
     example: $("example"),
     back: $("back"),
     matrixHint: $("matrix-hint"),
+    caller: document.querySelector(".caller-claims"),
+    undoBar: $("undo-bar"),
+    undoMessage: $("undo-message"),
+    undo: $("undo"),
+    citedBy: $("cited-by"),
+    citedByTitle: $("cited-by-title"),
+    citedByList: $("cited-by-list"),
+    citedByClose: $("cited-by-close"),
+    claimsCsv: $("claims-csv"),
+    stancesCsv: $("stances-csv"),
+    markdown: $("markdown"),
+    print: $("print"),
   };
 
   // State of the page: the last analysis and the exact text it was computed on
@@ -64,40 +68,11 @@
   let current = null; // { analysis, text }
   let running = null; // { controller, timer, started }
   let lastTrigger = null; // the stance cell or claim whose sentences are highlighted
-
-  // ---------------------------------------------------------------- DOM helpers
-
-  /** Build an element. Children that are strings become text nodes, never markup. */
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "dataset") Object.assign(node.dataset, value);
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child === null || child === undefined || child === false) continue;
-      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-    }
-    return node;
-  }
-
-  function clear(node) {
-    node.replaceChildren();
-  }
-
-  const fmtInt = (n) => Number(n || 0).toLocaleString("en-US");
-
-  function plural(n, one, many) {
-    return `${fmtInt(n)} ${n === 1 ? one : many || one + "s"}`;
-  }
-
-  function listNames(names) {
-    if (names.length <= 1) return names.join("");
-    return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-  }
+  let undoState = null; // what "Undo" brings back: { current, title, text, claims }
+  const articleView = new ArticleView(
+    { article: ui.article, citedBy: ui.citedBy, citedByTitle: ui.citedByTitle, citedByList: ui.citedByList },
+    (message) => setStatus(message)
+  );
 
   // ---------------------------------------------------------------- models
 
@@ -106,6 +81,8 @@
       const response = await fetch(API.models, { headers: { Accept: "application/json" } });
       if (!response.ok) return;
       const data = await response.json();
+      Object.assign(limits, data.limits || {});
+      updateCount();
       const models = Array.isArray(data.models) ? data.models : [];
       if (!models.length) return;
       clear(ui.model);
@@ -134,10 +111,16 @@
     return body;
   }
 
+  // The service counts characters as Unicode code points (an emoji is one), not UTF-16 units.
+  const charCount = (text) => [...text].length;
+
   function localProblem(body) {
     if (!body.text.trim()) return "Paste the article text first.";
-    if (body.claims && body.claims.length > MAX_CALLER_CLAIMS)
-      return `You listed ${body.claims.length} claims to check; the limit is ${MAX_CALLER_CLAIMS}. Remove some and try again.`;
+    const size = charCount(body.text);
+    if (limits.max_text_chars && size > limits.max_text_chars)
+      return `The article is too long to analyse in one go: it has ${fmtInt(size)} characters and the limit is ${fmtInt(limits.max_text_chars)}. Shorten it or split it into parts, then try again.`;
+    if (body.claims && body.claims.length > limits.max_claims)
+      return `You listed ${body.claims.length} claims to check; the limit is ${limits.max_claims}. Remove some and try again.`;
     if (body.claims && body.claims.some((c) => c.length > 500))
       return "Each claim to check must be under 500 characters. Shorten the long one and try again.";
     return null;
@@ -165,11 +148,14 @@
       });
       const payload = await readJson(response);
       if (!response.ok) {
+        // Results of another text must not stay under the error as if they were this one's.
+        if (current && current.text !== body.text) clearResults("The results of the previous article were cleared.");
         showError(describeProblem(payload, response), payload && payload.request_id);
         setStatus("The analysis did not complete.");
         return;
       }
       current = { analysis: payload, text: body.text };
+      hideUndo();
       render(payload, body.text);
       setStatus(`Analysis ready: ${summaryCounts(payload)}.`);
     } catch (err) {
@@ -231,75 +217,6 @@
 
   // ---------------------------------------------------------------- errors
 
-  /** A problem+json body as one plain sentence that says what to do next. */
-  function describeProblem(problem, response) {
-    const p = problem && typeof problem === "object" ? problem : {};
-    const detail = typeof p.detail === "string" ? p.detail.trim() : "";
-    const retry = retryAfter(p, response);
-    const later = retry ? `Try again in ${retry} s.` : "Try again in a minute.";
-    const withDetail = (text) => (detail ? `${text} ${sentence(detail)}` : text);
-    switch (p.code) {
-      case "text_too_long":
-        return withDetail("The article is too long to analyse in one go.") + " Shorten it or split it into parts, then try again.";
-      case "payload_too_large":
-        return withDetail("The request is too large for the service.") + " Shorten the article, then try again.";
-      case "context_window_exceeded":
-        return withDetail("The article is too long for this model.") + " Choose another model or shorten the article.";
-      case "validation_error":
-        return `Some input was not accepted: ${validationSummary(p, detail)} Fix it and try again.`;
-      case "unknown_model":
-        return "That model is not available on this service. Choose another model from the list and try again.";
-      case "upstream_rate_limited":
-        return `The model provider is limiting requests right now. ${later}`;
-      case "upstream_unavailable":
-        return `The model provider is unavailable right now. ${later}`;
-      case "overloaded":
-        return `The service is busy with other articles. ${later}`;
-      case "upstream_timeout":
-        return "The model took too long to answer. Try again, or choose a faster model.";
-      case "upstream_auth":
-        return "The model provider rejected this service's credentials. Ask whoever runs stancewire to check its API key, or choose the built-in model.";
-      case "model_output_invalid":
-        return "The model's answer did not pass our checks, even after asking it to correct itself, so nothing is shown. Try again or choose another model.";
-      case "invalid_json":
-      case "invalid_encoding":
-      case "unsupported_media_type":
-        return withDetail("The page sent a request the service could not read.") + " Reload the page and try again.";
-      default: {
-        const status = response ? response.status : 0;
-        if (status >= 500)
-          return withDetail(`The service ran into a problem (HTTP ${status}).`) + ` ${later}`;
-        return withDetail(p.title ? `${sentence(p.title)}` : `The service refused the request (HTTP ${status}).`);
-      }
-    }
-  }
-
-  function sentence(text) {
-    const t = String(text).trim();
-    return /[.!?]$/.test(t) ? t : `${t}.`;
-  }
-
-  function retryAfter(problem, response) {
-    const fromBody = Number(problem.retry_after);
-    if (Number.isFinite(fromBody) && fromBody > 0) return Math.ceil(fromBody);
-    const header = response && response.headers.get("Retry-After");
-    const fromHeader = Number(header);
-    return Number.isFinite(fromHeader) && fromHeader > 0 ? Math.ceil(fromHeader) : null;
-  }
-
-  function validationSummary(problem, detail) {
-    const names = { text: "article text", title: "title", claims: "claims to check", model: "model", language: "language" };
-    const errors = Array.isArray(problem.errors) ? problem.errors.slice(0, 3) : [];
-    const parts = errors.map((e) => {
-      const loc = Array.isArray(e.loc) ? e.loc.filter((x) => x !== "body") : [];
-      const field = loc.length ? names[loc[0]] || String(loc[0]) : "";
-      const msg = e.msg || e.message || "";
-      return field ? `${field}: ${msg}` : msg;
-    });
-    const text = parts.filter(Boolean).join("; ") || detail || "the request was invalid";
-    return sentence(text);
-  }
-
   function showError(message, requestId) {
     ui.error.replaceChildren(el("p", {}, message));
     if (requestId) ui.error.append(el("p", { class: "hint" }, `Reference: ${requestId}`));
@@ -327,11 +244,11 @@
     const actorsById = new Map((analysis.actors || []).map((a) => [a.id, a]));
     const claimsById = new Map((analysis.claims || []).map((c) => [c.id, c]));
     const nameOf = (id) => (actorsById.get(id) || { name: id }).name;
-    const citations = new Map(); // sentence number -> [finding labels]
-    const cite = (evidence, label) => {
+    const citations = new Map(); // sentence number -> [{ label, act, finding }]
+    const cite = (evidence, label, finding) => {
       for (const e of evidence || []) {
         if (!citations.has(e.sentence)) citations.set(e.sentence, []);
-        citations.get(e.sentence).push({ label, act: e.speech_act });
+        citations.get(e.sentence).push({ label, act: e.speech_act, finding });
       }
     };
 
@@ -339,7 +256,7 @@
     renderActors(analysis.actors || []);
     renderMatrix(analysis.stances || [], actorsById, claimsById, cite);
     renderClaims(analysis.claims || [], nameOf, cite);
-    renderArticle(text, analysis, citations);
+    articleView.render(text, analysis, citations);
     renderMeta(analysis);
 
     ui.empty.hidden = true;
@@ -424,10 +341,12 @@
           return el(
             "td",
             {},
+            // The target again, shown only on phones, where the matrix becomes a list.
+            el("span", { class: "cell-target" }, col.short),
             found.map(({ stance, index, target }) => {
               const label = STANCE_LABELS[stance.stance] || stance.stance;
               const finding = `${actor.name}: ${label.toLowerCase()} on “${target.short}” (confidence ${percent(stance.confidence)})`;
-              cite(stance.evidence, finding);
+              cite(stance.evidence, finding, `stance-${index}`);
               return el(
                 "button",
                 {
@@ -438,7 +357,8 @@
                   title: `${finding} — sentence ${numbers(stance.evidence)}`,
                   onclick: (ev) => showEvidence(stance.evidence, ev.currentTarget, finding),
                 },
-                label
+                label,
+                el("span", { class: "cell-confidence" }, percent(stance.confidence))
               );
             })
           );
@@ -483,7 +403,7 @@
     for (const claim of claims) {
       const statusLabel = STATUS_LABELS[claim.status] || claim.status;
       const finding = `Claim ${claim.id} (${statusLabel.toLowerCase()}): ${claim.text}`;
-      cite(claim.evidence, finding);
+      cite(claim.evidence, finding, `claim-${claim.id}`);
       const who = [];
       if ((claim.asserted_by || []).length) who.push(el("p", { class: "who" }, el("span", { class: "who-label" }, "Asserted by "), listNames(claim.asserted_by.map(nameOf))));
       if ((claim.denied_by || []).length) who.push(el("p", { class: "who" }, el("span", { class: "who-label" }, "Denied by "), listNames(claim.denied_by.map(nameOf))));
@@ -518,38 +438,6 @@
         )
       );
     }
-  }
-
-  function renderArticle(text, analysis, citations) {
-    clear(ui.article);
-    // JavaScript strings index UTF-16 code units: use the *_utf16 offsets (an emoji before a
-    // sentence would shift code-point offsets by one per emoji).
-    const at = (span) => ({ ...span, start: span.start_utf16 ?? span.start, end: span.end_utf16 ?? span.end });
-    const sentences = (analysis.sentences || []).map(at).sort((a, b) => a.start - b.start);
-    const skipped = ((analysis.coverage && analysis.coverage.skipped) || []).map(at);
-    const isSkipped = (start, end) => skipped.some((s) => start < s.end && end > s.start);
-    let pos = 0;
-    const fragment = document.createDocumentFragment();
-    const addGap = (start, end) => {
-      if (end <= start) return;
-      const chunk = text.slice(start, end);
-      fragment.append(isSkipped(start, end) && chunk.trim() ? el("span", { class: "skipped", title: "Not analysed" }, chunk) : document.createTextNode(chunk));
-    };
-    for (const s of sentences) {
-      if (s.start < pos || s.end > text.length) continue; // defensive: never garble the text
-      addGap(pos, s.start);
-      const cited = citations.get(s.number) || [];
-      const attrs = { class: "sentence", id: `s-${s.number}`, dataset: { n: String(s.number) } };
-      if (cited.length) {
-        const acts = [...new Set(cited.map((c) => c.act).filter(Boolean))];
-        attrs.class += ` cited${acts.length === 1 ? ` act-${acts[0]}` : ""}`;
-        attrs.title = `Sentence ${s.number}, cited by:\n• ${cited.map((c) => `${c.label} — ${ACT_LABELS[c.act] || c.act || "cited"}`).join("\n• ")}`;
-      }
-      fragment.append(el("span", attrs, text.slice(s.start, s.end)));
-      pos = s.end;
-    }
-    addGap(pos, text.length);
-    ui.article.append(fragment);
   }
 
   function renderMeta(a) {
@@ -598,10 +486,35 @@
 
   // ---------------------------------------------------------------- export
 
-  function exportName() {
-    const id = current && current.analysis.meta && current.analysis.meta.request_id;
+  function exportName(kind, extension) {
+    const id = current && current.analysis.id;
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
-    return `stancewire-${id || stamp}.json`;
+    return `stancewire-${id || stamp}${kind ? `-${kind}` : ""}.${extension}`;
+  }
+
+  function download(content, type, name) {
+    const blob = new Blob([content], { type });
+    const url = URL.createObjectURL(blob);
+    const link = el("a", { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    ui.exportStatus.textContent = `Saved as ${name}.`;
+  }
+
+  const EXPORTS = {
+    claims: () => [claimsCsv(current.analysis), "text/csv;charset=utf-8", exportName("claims", "csv")],
+    stances: () => [stancesCsv(current.analysis), "text/csv;charset=utf-8", exportName("stances", "csv")],
+    markdown: () => [
+      markdown(current.analysis, { status: STATUS_LABELS, stance: STANCE_LABELS }),
+      "text/markdown;charset=utf-8",
+      exportName("", "md"),
+    ],
+  };
+
+  function exportAs(kind) {
+    if (current) download(...EXPORTS[kind]());
   }
 
   async function copyJson() {
@@ -625,15 +538,96 @@
   }
 
   function downloadJson() {
+    if (current) download(JSON.stringify(current.analysis, null, 2), "application/json", exportName("", "json"));
+  }
+
+  // ---------------------------------------------------------------- one article at a time
+
+  // A new article is a text whose opening differs from the analysed one's (a paste over it,
+  // the example, an emptied field); edits further down keep the results on screen.
+  const opening = (text) => text.replace(/\s+/g, " ").trim().slice(0, 40);
+  function isNewArticle(text) {
+    if (!current) return false;
+    const before = opening(current.text);
+    const now = opening(text);
+    return !now || !(now.startsWith(before) || before.startsWith(now));
+  }
+
+  /** Hide the results (and the claims typed for them), keeping all of it for "Undo". */
+  function clearResults(message) {
     if (!current) return;
-    const blob = new Blob([JSON.stringify(current.analysis, null, 2)], { type: "application/json" });
-    const url = URL.createObjectURL(blob);
-    const link = el("a", { href: url, download: exportName() });
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-    ui.exportStatus.textContent = `Saved as ${link.download}.`;
+    undoState = { current, title: ui.title.value, text: current.text, claims: ui.claims.value };
+    current = null;
+    articleView.close(false);
+    ui.claims.value = "";
+    ui.output.hidden = true;
+    ui.empty.hidden = false;
+    ui.undoMessage.textContent = message;
+    ui.undoBar.hidden = false;
+  }
+
+  function hideUndo() {
+    undoState = null;
+    ui.undoBar.hidden = true;
+  }
+
+  function undoClear() {
+    if (!undoState) return;
+    const saved = undoState;
+    hideUndo();
+    hideError();
+    ui.title.value = saved.title;
+    ui.text.value = saved.text;
+    ui.claims.value = saved.claims;
+    if (saved.claims) ui.caller.open = true;
+    current = saved.current;
+    render(current.analysis, current.text);
+    updateCount();
+    setStatus("The previous article and its results are back.");
+    ui.text.focus();
+  }
+
+  const needsExtraction = (text) => URL_ONLY.test(text) || (HTML_START.test(text) && HTML_CLOSE.test(text));
+
+  /** Replace pasted HTML or a URL by the article text the service extracts from it. */
+  async function extractPasted() {
+    const pasted = ui.text.value;
+    const isUrl = URL_ONLY.test(pasted);
+    setStatus(isUrl ? "Fetching the page…" : "Extracting the article text from the HTML…");
+    try {
+      const response = await fetch(API.extract, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ text: pasted }),
+      });
+      const payload = await readJson(response);
+      if (ui.text.value !== pasted) return; // typed over meanwhile: keep what is there now
+      if (!response.ok) {
+        showError(describeProblem(payload, response), payload && payload.request_id);
+        setStatus("Nothing was extracted.");
+        return;
+      }
+      ui.text.value = payload.text;
+      if (payload.title && !ui.title.value.trim()) ui.title.value = payload.title;
+      updateCount();
+      const from = isUrl ? "the page" : "the pasted HTML";
+      setStatus(`Article text extracted from ${from}${payload.title ? " (title kept)" : ""}. Check it, then press Analyze.`);
+    } catch (_) {
+      showError("Could not reach the stancewire service to extract the article text. Paste the text instead.");
+    }
+  }
+
+  // Only a paste (or a drop) is extracted: a URL typed by hand is not fetched letter by letter.
+  function onPaste() {
+    setTimeout(() => needsExtraction(ui.text.value) && extractPasted(), 0); // after the insert
+  }
+
+  function onTextChanged() {
+    updateCount();
+    if (isNewArticle(ui.text.value)) {
+      hideError();
+      clearResults("New article: the previous results and claims to check were cleared.");
+    }
   }
 
   // ---------------------------------------------------------------- wiring
@@ -644,7 +638,7 @@
       if (!response.ok) throw new Error(String(response.status));
       ui.text.value = await response.text();
       ui.title.value = "";
-      updateCount();
+      onTextChanged();
       ui.text.focus();
       setStatus("Example article loaded: a news report on North Korean troops sent to Russia. Press Analyze.");
     } catch (_) {
@@ -653,12 +647,20 @@
   }
 
   function updateCount() {
-    ui.textCount.textContent = plural(ui.text.value.length, "character");
+    const size = charCount(ui.text.value);
+    const limit = limits.max_text_chars;
+    const over = limit && size > limit;
+    ui.textCount.textContent = limit
+      ? `${fmtInt(size)} of ${fmtInt(limit)} characters${over ? ` (${fmtInt(size - limit)} over the limit)` : ""}`
+      : plural(size, "character");
+    ui.textCount.classList.toggle("over", Boolean(over));
   }
 
   ui.form.addEventListener("submit", analyze);
   ui.cancel.addEventListener("click", () => running && running.controller.abort());
-  ui.text.addEventListener("input", updateCount);
+  ui.text.addEventListener("input", onTextChanged);
+  ui.text.addEventListener("paste", onPaste);
+  ui.text.addEventListener("drop", onPaste);
   ui.form.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
       ev.preventDefault();
@@ -671,6 +673,15 @@
   ui.back.addEventListener("click", backToFinding);
   ui.copy.addEventListener("click", copyJson);
   ui.download.addEventListener("click", downloadJson);
+  ui.claimsCsv.addEventListener("click", () => exportAs("claims"));
+  ui.stancesCsv.addEventListener("click", () => exportAs("stances"));
+  ui.markdown.addEventListener("click", () => exportAs("markdown"));
+  ui.print.addEventListener("click", () => window.print());
+  ui.undo.addEventListener("click", undoClear);
+  const closePanel = () => articleView.close(true);
+  ui.citedByClose.addEventListener("click", closePanel);
+  ui.citedBy.addEventListener("keydown", (ev) => ev.key === "Escape" && closePanel());
+  ui.article.addEventListener("keydown", (ev) => ev.key === "Escape" && closePanel());
   updateCount();
   loadModels();
 })();

@@ -84,6 +84,8 @@ def test_operation_ids_are_named(document: dict[str, Any]) -> None:
     assert set(_operations(document)) == {
         "analyze",
         "analyze_batch",
+        "compare_articles",
+        "extract",
         "list_models",
         "get_schema",
         "healthz",

@@ -1,174 +1,34 @@
 """The demo page, end to end in headless Chromium (Debian's, never a downloaded one).
 
-The real app runs under uvicorn on loopback with a scripted model client, so the page
-exercises the same routes, validation and problem+json errors an editor would meet.
+The real app runs under uvicorn on loopback with a scripted model client (tests/browser/
+conftest.py), so the page exercises the same routes, validation and problem+json errors an
+editor would meet.
 """
 
 from __future__ import annotations
 
-import copy
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from api.app import create_app
-from api.compose import make_analyzer
-from api.config import Settings
-from api.errors import UpstreamUnavailable
-from api.llm.types import ChatRequest
-from tests.conftest import ROOT, SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
-from tests.fakes import ScriptedClient
+from tests.browser.conftest import (
+    ARTIFACTS,
+    CALLER_CLAIMS,
+    HOSTILE_CONTRACT,
+    HOSTILE_TEXT,
+    MAX_TEXT_CHARS,
+    RETRY_AFTER_S,
+    SLOW_MODEL,
+    UPSTREAM_DOWN,
+    analyze,
+    sync_api,
+)
+from tests.conftest import SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
+if sync_api is None:
     pytest.skip("Debian chromium is not installed at /usr/bin/chromium", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
-
-ARTIFACTS = ROOT / "artifacts"
-MAX_TEXT_CHARS = 20_000
-RETRY_AFTER_S = 30
-SLOW_REPLY_S = 2.0
-
-# Markers in an article pick the scripted model's behaviour.
-UPSTREAM_DOWN = "UPSTREAM-DOWN"
-SLOW_MODEL = "SLOW-MODEL"
-HOSTILE_TEXT = (
-    "Council officials said the file contained "
-    '<script>window.__pwned = 1; alert("pwned")</script> when it was found on Monday.\n'
-    'A second council file held <img src=x onerror="window.__pwned = 2"> as well.'
-)
-HOSTILE_CONTRACT: dict[str, Any] = {
-    "headline": "Council file held <b>markup</b>",
-    "summary": "Officials found a <script>alert(1)</script> tag in a council file.",
-    "key_points": ["<i>Two</i> council files held markup."],
-    "actors": [
-        {"id": "A1", "name": "Council officials", "kind": "group", "role": None, "aliases": []}
-    ],
-    "claims": [
-        {
-            "id": "C1",
-            "text": "A council file contained a <script> tag.",
-            "status": "confirmed",
-            "asserted_by": ["A1"],
-            "denied_by": [],
-            "evidence": [{"sentence": 1, "act": "asserts"}],
-            "confidence": 0.8,
-        }
-    ],
-    "stances": [
-        {
-            "actor": "A1",
-            "target": "C1",
-            "stance": "support",
-            "evidence": [{"sentence": 1, "act": "asserts"}],
-            "confidence": 0.8,
-        },
-    ],
-}
-CALLER_CLAIMS = ["North Korea sent 10,000 troops to Russia.", "The moon is made of cheese."]
-
-
-def scripted_reply(request: ChatRequest) -> dict[str, Any]:
-    """The scripted model: answers by what the article in the prompt contains."""
-    prompt = "\n".join(m["content"] for m in request.messages)
-    if UPSTREAM_DOWN in prompt:
-        raise UpstreamUnavailable("The model provider is down.", retry_after=RETRY_AFTER_S)
-    if SLOW_MODEL in prompt:
-        time.sleep(SLOW_REPLY_S)  # blocks this test server only; the page cancels meanwhile
-    if "council file" in prompt:
-        return copy.deepcopy(HOSTILE_CONTRACT)
-    contract = copy.deepcopy(SEED_CONTRACT)
-    asked = re.findall(r"^\s+(\d+)\. ", prompt.split("caller_claims by index:")[-1], re.M)
-    if "caller_claims by index:" in prompt:
-        contract["caller_claims"] = [_assess(int(i)) for i in asked]
-    return contract
-
-
-def _assess(index: int) -> dict[str, Any]:
-    if index == 1:
-        return {
-            "index": 1,
-            "status": "disputed",
-            "asserted_by": ["A6"],
-            "evidence": [{"sentence": 14, "act": "asserts"}],
-            "confidence": 0.8,
-        }
-    return {"index": index, "status": "not_mentioned", "confidence": 0.9}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    settings = Settings(
-        default_model=SCRIPTED_MODEL,
-        models=[SCRIPTED_MODEL],
-        cache_size=0,
-        max_text_chars=MAX_TEXT_CHARS,
-        _env_file=None,
-    )
-    app = create_app(settings, make_analyzer(settings, client=ScriptedClient(scripted_reply)))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the app did not start under uvicorn")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Any, base_url: str) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1360, "height": 900})
-    page = context.new_page()
-    page.dialogs = []  # type: ignore[attr-defined]
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.console_errors = []  # type: ignore[attr-defined]
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.goto(base_url + "/")
-    # The model list comes from GET /v1/models.
-    sync_api.expect(page.locator("#model option")).to_have_count(2)
-    yield page
-    context.close()
-
-
-def analyze(page: Any, text: str, claims: list[str] | None = None) -> None:
-    page.fill("#text", text)
-    if claims:
-        page.click(".caller-claims summary")
-        page.fill("#claims", "\n".join(claims))
-    page.click("#analyze")
 
 
 def test_seed_article_shows_summary_matrix_and_evidence(page: Any) -> None:
@@ -185,7 +45,7 @@ def test_seed_article_shows_summary_matrix_and_evidence(page: Any) -> None:
     # The matrix: one row per actor with a stance, each cell labelled, not only coloured.
     kremlin = page.locator(".matrix tbody tr", has=page.locator("th", has_text="Kremlin"))
     cell = kremlin.locator("button.stance.oppose")
-    expect(cell).to_have_text("Oppose")
+    expect(cell).to_have_text(re.compile(r"^Oppose\s*\d+%$"))  # the word, then the confidence
 
     # A click on a stance highlights exactly its evidence sentence and scrolls to it.
     cell.click()
@@ -194,8 +54,9 @@ def test_seed_article_shows_summary_matrix_and_evidence(page: Any) -> None:
     expect(kremlin_sentence).to_have_text("The Kremlin earlier denied the reports.")
     expect(kremlin_sentence).to_be_in_viewport()
     expect(page.locator("#article .sentence.active")).to_have_count(1)
-    # Hovering it says which findings cite it.
-    assert "Kremlin: oppose" in (kremlin_sentence.get_attribute("title") or "")
+    # Selecting it says which findings cite it.
+    kremlin_sentence.click()
+    expect(page.locator("#cited-by")).to_contain_text("Kremlin: oppose")
 
     # Claims: status badges carry text; who asserts and denies, by name.
     claim = page.locator("#claim-list .claim").first

@@ -1,0 +1,131 @@
+// stancewire compare page: 2-4 articles, one row per claim. Plain JS, no build step; text
+// from articles and models reaches the page only as text nodes (never innerHTML).
+"use strict";
+
+import { el } from "./dom.js";
+import { STATUS_LABELS } from "./labels.js";
+import { describeProblem } from "./problems.js";
+
+const MIN_ARTICLES = 2;
+const MAX_ARTICLES = 4;
+const $ = (id) => document.getElementById(id);
+const ui = {
+  form: $("compare-form"), articles: $("articles"), add: $("add-article"), claims: $("claims"), compare: $("compare"),
+  status: $("status"), error: $("error"), empty: $("empty"), output: $("output"), rows: $("rows"), actors: $("actors"),
+};
+
+function addArticle() {
+  const n = ui.articles.children.length + 1;
+  if (n > MAX_ARTICLES) return;
+  ui.articles.append(
+    el(
+      "fieldset",
+      { class: "compare-article" },
+      el("legend", {}, `Article ${n}`),
+      el("label", { for: `label-${n}` }, "Outlet ", el("span", { class: "hint" }, "(optional)")),
+      el("input", { id: `label-${n}`, type: "text", maxlength: "80", autocomplete: "off" }),
+      el("label", { for: `text-${n}` }, "Article text"),
+      el("textarea", { id: `text-${n}`, rows: "6", spellcheck: "false" })
+    )
+  );
+  ui.add.hidden = n >= MAX_ARTICLES;
+}
+
+function request() {
+  const articles = [...ui.articles.children].map((_, i) => ({
+    text: $(`text-${i + 1}`).value,
+    label: $(`label-${i + 1}`).value.trim() || null,
+  }));
+  const claims = ui.claims.value.split("\n").map((c) => c.trim()).filter(Boolean);
+  return { articles: articles.filter((a) => a.text.trim()), claims };
+}
+
+function showError(message) {
+  ui.error.replaceChildren(el("p", {}, message));
+  ui.error.hidden = false;
+}
+
+const percent = (v) => `${Math.round(v * 100)}%`;
+
+function cell(c) {
+  return el(
+    "td",
+    {},
+    el("span", { class: `badge ${c.status}` }, STATUS_LABELS[c.status] || c.status),
+    c.status === "not_mentioned" ? null : el("span", { class: "confidence" }, ` ${percent(c.confidence)}`),
+    c.speech_acts.length ? el("p", { class: "evidence-acts" }, c.speech_acts.map((a) => el("span", { class: `act ${a}` }, a))) : null,
+    c.asserted_by.length ? el("p", { class: "who" }, `Asserted by ${c.asserted_by.join(", ")}`) : null,
+    c.denied_by.length ? el("p", { class: "who" }, `Denied by ${c.denied_by.join(", ")}`) : null,
+    c.quotes.length ? el("details", {}, el("summary", {}, "Sentences"), c.quotes.map((q) => el("blockquote", {}, q))) : null
+  );
+}
+
+function table(caption, head, rows) {
+  return el(
+    "table",
+    { class: "matrix compare-table" },
+    el("caption", { class: "visually-hidden" }, caption),
+    el("thead", {}, el("tr", {}, head.map((h) => el("th", { scope: "col" }, h)))),
+    el("tbody", {}, rows)
+  );
+}
+
+function render(result) {
+  const head = ["Claim", ...result.labels];
+  ui.rows.replaceChildren(
+    result.rows.length
+      ? table("Each claim's status in each article", head, result.rows.map((r) => el("tr", {}, el("th", { scope: "row" }, r.claim), r.cells.map(cell))))
+      : el("p", { class: "none" }, "No claims to compare were found.")
+  );
+  const actorHead = ["Actor", ...result.labels];
+  ui.actors.replaceChildren(
+    result.actors.length
+      ? table(
+          "Each actor's stances in each article",
+          actorHead,
+          result.actors.map((a) =>
+            el("tr", {}, el("th", { scope: "row" }, a.actor), a.stances.map((s) => el("td", {}, s.length ? s.join("; ") : "—")))
+          )
+        )
+      : el("p", { class: "none" }, "No actor appears in more than one article.")
+  );
+  ui.empty.hidden = true;
+  ui.output.hidden = false;
+}
+
+async function compare(event) {
+  event.preventDefault();
+  const body = request();
+  if (body.articles.length < MIN_ARTICLES) {
+    showError(`Paste at least ${MIN_ARTICLES} articles to compare.`);
+    return;
+  }
+  ui.error.hidden = true;
+  ui.compare.disabled = true;
+  ui.status.textContent = `Comparing ${body.articles.length} articles…`;
+  try {
+    const response = await fetch("v1/compare", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    const payload = await response.json().catch(() => null);
+    if (!response.ok) {
+      ui.output.hidden = true;
+      ui.empty.hidden = false;
+      showError(describeProblem(payload, response));
+      ui.status.textContent = "The comparison did not complete.";
+      return;
+    }
+    render(payload);
+    ui.status.textContent = `Compared: ${payload.rows.length} claims, ${payload.actors.length} shared actors.`;
+  } catch (_) {
+    showError("Could not reach the stancewire service. Check that it is running, then try again.");
+  } finally {
+    ui.compare.disabled = false;
+  }
+}
+
+for (let i = 0; i < MIN_ARTICLES; i++) addArticle();
+ui.add.addEventListener("click", addArticle);
+ui.form.addEventListener("submit", compare);
