@@ -24,7 +24,7 @@ _CACHE = PREFIX + "cache:"
 _COUNTERS = PREFIX + "counters"
 _ANALYSIS = PREFIX + "analysis:"
 _IDEMPOTENCY = PREFIX + "idem:"
-_FEEDBACK = PREFIX + "feedback"  # list of FeedbackRecord JSON, oldest first
+_FEEDBACK = PREFIX + "feedback"  # lists of FeedbackRecord JSON, oldest first (+ ":<id>")
 
 
 class RedisStore:
@@ -112,13 +112,15 @@ class RedisStore:
 
     # -- feedback -----------------------------------------------------------------------
     def add_feedback(self, record: FeedbackRecord) -> None:
-        self._redis.rpush(_FEEDBACK, json.dumps(asdict(record)))
+        raw = json.dumps(asdict(record))
+        with self._redis.pipeline() as pipe:  # all of it, and per analysis (read by the API)
+            pipe.rpush(_FEEDBACK, raw)
+            pipe.rpush(f"{_FEEDBACK}:{record.analysis_id}", raw)
+            pipe.execute()
 
     def list_feedback(self, analysis_id: str | None = None) -> list[FeedbackRecord]:
-        records = [
-            FeedbackRecord(**json.loads(raw)) for raw in self._redis.lrange(_FEEDBACK, 0, -1)
-        ]
-        return [r for r in records if analysis_id is None or r.analysis_id == analysis_id]
+        key = _FEEDBACK if analysis_id is None else f"{_FEEDBACK}:{analysis_id}"
+        return [FeedbackRecord(**json.loads(raw)) for raw in self._redis.lrange(key, 0, -1)]
 
 
 def _key(raw: str) -> KeyRecord:

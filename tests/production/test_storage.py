@@ -194,3 +194,13 @@ def test_an_overlong_idempotency_key_is_422(make_app: AppFactory, seed_text: str
     client = make_app()
     response = _analyze(client, seed_text, headers={"Idempotency-Key": "k" * 256})
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+def test_batch_items_are_stored_unless_they_say_store_false(
+    make_app: AppFactory, seed_text: str
+) -> None:
+    client = make_app(cache_size=0)
+    items = [{"text": seed_text}, {"text": seed_text, "store": False}]
+    kept, embargoed = client.post("/v1/analyze/batch", json={"items": items}).json()["items"]
+    assert client.get(f"/v1/analyses/{kept['analysis']['id']}").status_code == 200
+    assert client.get(f"/v1/analyses/{embargoed['analysis']['id']}").status_code == 404
