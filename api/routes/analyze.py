@@ -56,6 +56,7 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
         403: "API key lacks the `analyze` scope",
         408: "Request headers or body not received in time",
         413: "Body or article too long",
+        409: "The first request with this Idempotency-Key is still running (Retry-After)",
         415: "Not application/json",
         422: "Invalid fields, unknown model, or an Idempotency-Key reused for another body",
         429: "This key's rate limit (rate_limited) or token budget (budget_exhausted), or the "
@@ -85,12 +86,19 @@ async def analyze(
     body = await read_json_body(request, AnalyzeRequest, settings)
     idempotency_key = analyses.idempotency_key(request.headers.get("idempotency-key"), body)
     if idempotency_key:
-        earlier = await asyncio.to_thread(analyses.replay, store, caller, idempotency_key, body)
+        earlier = await asyncio.to_thread(
+            analyses.claim, store, settings, caller, idempotency_key, body
+        )
         if earlier is not None:
             return Response(earlier, media_type="application/json", headers={REPLAYED: "true"})
-    analysis = await unless_client_leaves(
-        request, analyzer.analyze(body, request_id=request_id_of(request))
-    )
+    try:
+        analysis = await unless_client_leaves(
+            request, analyzer.analyze(body, request_id=request_id_of(request))
+        )
+    except BaseException:  # failed, cancelled or the client left: a retry may try again
+        if idempotency_key:
+            analyses.release(store, caller, idempotency_key)  # one short write, not awaited
+        raise
     await _account(request, limiter, caller, analysis)
     if body.store:
         await asyncio.to_thread(

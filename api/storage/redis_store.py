@@ -107,6 +107,17 @@ class RedisStore:
         raw = self._redis.get(f"{_IDEMPOTENCY}{owner}:{key}")
         return IdempotencyEntry(**json.loads(raw)) if raw else None
 
+    def claim_idempotent(
+        self, owner: str, key: str, entry: IdempotencyEntry, ttl_s: int
+    ) -> IdempotencyEntry | None:
+        name = f"{_IDEMPOTENCY}{owner}:{key}"
+        if self._redis.set(name, json.dumps(asdict(entry)), ex=ttl_s, nx=True):
+            return None
+        return self.get_idempotent(owner, key)
+
+    def release_idempotent(self, owner: str, key: str) -> None:
+        self._redis.delete(f"{_IDEMPOTENCY}{owner}:{key}")
+
     def put_idempotent(self, owner: str, key: str, entry: IdempotencyEntry, ttl_s: int) -> None:
         self._redis.set(f"{_IDEMPOTENCY}{owner}:{key}", json.dumps(asdict(entry)), ex=ttl_s)
 
