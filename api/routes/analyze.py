@@ -30,6 +30,14 @@ from schemas.request import AnalyzeRequest, BatchEnvelope, BatchRequest
 
 router = APIRouter(prefix="/v1", tags=["analyze"])
 REPLAYED = "Idempotent-Replayed"
+IDEMPOTENCY_HEADER_DOC = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "Send the same key when retrying: the stored answer comes back "
+    "(`Idempotent-Replayed: true`) instead of a second analysis. Ignored with `store: false`.",
+}
 _SEED = Path(__file__).resolve().parents[1] / "static" / "examples" / "seed_article.txt"
 
 
@@ -73,7 +81,8 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     response_model=Analysis,
     responses=_PROBLEMS,
     summary="Analyse one article",
-    openapi_extra=_body_doc(AnalyzeRequest, {"text": _example_text(), "claims": []}),
+    openapi_extra=_body_doc(AnalyzeRequest, {"text": _example_text(), "claims": []})
+    | {"parameters": [IDEMPOTENCY_HEADER_DOC]},
 )
 async def analyze(
     request: Request,
