@@ -13,9 +13,14 @@ from dataclasses import asdict
 
 from api.auth import Caller
 from api.config import Settings
-from api.errors import IdempotencyKeyReused, NotFound, RequestValidationFailed
+from api.errors import (
+    IdempotencyInProgress,
+    IdempotencyKeyReused,
+    NotFound,
+    RequestValidationFailed,
+)
 from api.storage import FeedbackRecord, IdempotencyEntry, Store, StoredAnalysis
-from api.storage.base import now
+from api.storage.base import PENDING, now
 from schemas.analysis import Analysis
 from schemas.feedback import Feedback, FeedbackRequest
 from schemas.request import AnalyzeRequest
@@ -66,18 +71,38 @@ def keep(
         store.put_idempotent(caller.name, idempotency_key, entry, settings.idempotency_ttl_s)
 
 
-def replay(store: Store, caller: Caller, idempotency_key: str, body: AnalyzeRequest) -> str | None:
-    """The stored answer to an earlier request with this Idempotency-Key, or None."""
-    entry = store.get_idempotent(caller.name, idempotency_key)
+def claim(
+    store: Store, settings: Settings, caller: Caller, idempotency_key: str, body: AnalyzeRequest
+) -> str | None:
+    """The stored answer to an earlier request with this Idempotency-Key; None when this
+    request now holds the key and must answer (then `keep` or `release`)."""
+    pending = IdempotencyEntry(PENDING, request_hash(body))
+    # A pending claim outlives the longest a request may run, then frees itself (a crash).
+    claim_s = int(settings.request_deadline_s) + 30
+    entry = store.claim_idempotent(caller.name, idempotency_key, pending, claim_s)
     if entry is None:
         return None
-    if entry.request_hash != request_hash(body):
+    if entry.request_hash != pending.request_hash:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was sent with another request body; use a new key for a new "
             "request."
         )
+    if entry.analysis_id == PENDING:
+        raise IdempotencyInProgress(
+            "The first request with this Idempotency-Key is still being answered; retry "
+            "shortly to get its result.",
+            retry_after=1,
+        )
     record = store.get_analysis(entry.analysis_id)
-    return None if record is None else record.analysis_json
+    if record is None:  # deleted or past retention since: answer again under this key
+        store.put_idempotent(caller.name, idempotency_key, pending, claim_s)
+        return None
+    return record.analysis_json
+
+
+def release(store: Store, caller: Caller, idempotency_key: str) -> None:
+    """The request holding the key failed: a retry may try again."""
+    store.release_idempotent(caller.name, idempotency_key)
 
 
 def fetch(store: Store, caller: Caller, analysis_id: str) -> StoredAnalysis:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import Forbidden, Unauthorized
 from api.storage import KeyRecord, Store
@@ -105,11 +106,20 @@ def caller_for(request: Request, scope: str) -> Caller:
     return caller
 
 
-def require(scope: str) -> Callable[[Request], Caller]:
+# Documents the scheme in OpenAPI (Swagger UI's "Authorize"); the header is read by
+# `authenticate`, which also answers the problem+json 401 this class would not.
+BEARER = HTTPBearer(
+    auto_error=False,
+    description="An API key from `stancewire keys create` (only when keys are on).",
+)
+BearerDoc = Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]
+
+
+def require(scope: str) -> Callable[..., Caller]:
     """A dependency admitting keys with `scope` (sync: FastAPI runs it in its thread pool,
     so the key lookup in SQLite or Redis never blocks the event loop)."""
 
-    def dependency(request: Request) -> Caller:
+    def dependency(request: Request, _: BearerDoc) -> Caller:
         return caller_for(request, scope)
 
     return dependency

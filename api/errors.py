@@ -89,6 +89,10 @@ class NotFound(StancewireError):
     status, code, title = 404, "not_found", "Not found"
 
 
+class IdempotencyInProgress(StancewireError):
+    status, code, title = 409, "idempotency_in_progress", "The first request is still running"
+
+
 class IdempotencyKeyReused(StancewireError):
     status, code, title = 422, "idempotency_key_reused", "Idempotency-Key used for another request"
 

@@ -19,7 +19,7 @@ from limits import RateLimitItem, RateLimitItemPerDay, RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
-from api.auth import Caller, caller_for
+from api.auth import BearerDoc, Caller, caller_for
 from api.config import Settings, get_settings
 from api.errors import BudgetExhausted, RateLimited
 from api.storage import Store, open_store
@@ -92,11 +92,11 @@ class KeyLimiter:
         self.storage.reset()
 
 
-def admit(scope: str) -> Callable[[Request], Caller]:
+def admit(scope: str) -> Callable[..., Caller]:
     """The dependency of a route that costs capacity: authenticate for `scope`, count one
     request against the key's rate limit, refuse when its token budget is spent."""
 
-    def dependency(request: Request) -> Caller:
+    def dependency(request: Request, _: BearerDoc) -> Caller:
         caller = caller_for(request, scope)
         limiter: KeyLimiter = request.app.state.limiter
         headers = limiter.check_and_consume(caller.name, 1, caller.rate_limit_per_minute)

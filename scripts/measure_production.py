@@ -114,7 +114,7 @@ def admission(settings: Settings, checks: int) -> dict[str, float]:
     for _ in range(checks):
         request = Request({"type": "http", "headers": headers, "app": app})
         started = time.perf_counter()
-        dependency(request)
+        dependency(request, None)
         samples.append((time.perf_counter() - started) * 1000)
     return summary(samples)
 

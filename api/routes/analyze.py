@@ -33,6 +33,14 @@ from schemas.request import AnalyzeRequest, BatchEnvelope, BatchRequest
 
 router = APIRouter(prefix="/v1", tags=["analyze"])
 REPLAYED = "Idempotent-Replayed"
+IDEMPOTENCY_HEADER_DOC = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "Send the same key when retrying: the stored answer comes back "
+    "(`Idempotent-Replayed: true`) instead of a second analysis. Ignored with `store: false`.",
+}
 _SEED = Path(__file__).resolve().parents[1] / "static" / "examples" / "seed_article.txt"
 
 
@@ -59,6 +67,7 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
         403: "API key lacks the `analyze` scope",
         408: "Request headers or body not received in time",
         413: "Body or article too long",
+        409: "The first request with this Idempotency-Key is still running (Retry-After)",
         415: "Not application/json",
         422: "Invalid fields, unknown model, or an Idempotency-Key reused for another body",
         429: "This key's rate limit (rate_limited) or token budget (budget_exhausted), or the "
@@ -75,7 +84,8 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
     response_model=Analysis,
     responses=_PROBLEMS,
     summary="Analyse one article",
-    openapi_extra=_body_doc(AnalyzeRequest, {"text": _example_text(), "claims": []}),
+    openapi_extra=_body_doc(AnalyzeRequest, {"text": _example_text(), "claims": []})
+    | {"parameters": [IDEMPOTENCY_HEADER_DOC]},
 )
 async def analyze(
     request: Request,
@@ -88,16 +98,24 @@ async def analyze(
     body, found = await prepare_request(
         await read_json_body(request, AnalyzeRequest, settings), settings
     )
+    if wants_events(request.headers.get("accept", "")):  # live progress (api/routes/stream.py)
+        # A stream is watched live: it is not replayed by Idempotency-Key nor stored.
+        return stream_analysis(analyzer, body, request_id_of(request))
     idempotency_key = analyses.idempotency_key(request.headers.get("idempotency-key"), body)
     if idempotency_key:
-        earlier = await asyncio.to_thread(analyses.replay, store, caller, idempotency_key, body)
+        earlier = await asyncio.to_thread(
+            analyses.claim, store, settings, caller, idempotency_key, body
+        )
         if earlier is not None:
             return Response(earlier, media_type="application/json", headers={REPLAYED: "true"})
-    if wants_events(request.headers.get("accept", "")):  # live progress (api/routes/stream.py)
-        return stream_analysis(analyzer, body, request_id_of(request))
-    analysis = await unless_client_leaves(
-        request, analyzer.analyze(body, request_id=request_id_of(request))
-    )
+    try:
+        analysis = await unless_client_leaves(
+            request, analyzer.analyze(body, request_id=request_id_of(request))
+        )
+    except BaseException:  # failed, cancelled or the client left: a retry may try again
+        if idempotency_key:
+            analyses.release(store, caller, idempotency_key)  # one short write, not awaited
+        raise
     analysis = mark_source(analysis, found)  # pasted HTML or a URL: offsets index its text
     await _account(request, limiter, caller, analysis)
     if body.store:

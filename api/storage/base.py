@@ -36,8 +36,11 @@ class StoredAnalysis:
 
 @dataclass(frozen=True)
 class IdempotencyEntry:
-    analysis_id: str
+    analysis_id: str  # PENDING while the first request is still being answered
     request_hash: str
+
+
+PENDING = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,14 @@ class Store(Protocol):
 
     # Idempotency-Key -> the analysis it produced
     def get_idempotent(self, owner: str, key: str) -> IdempotencyEntry | None: ...
+    def claim_idempotent(
+        self, owner: str, key: str, entry: IdempotencyEntry, ttl_s: int
+    ) -> IdempotencyEntry | None:
+        """Store `entry` unless the key is taken (atomically); None when stored, else the
+        entry that holds the key."""
+        ...
+
+    def release_idempotent(self, owner: str, key: str) -> None: ...
     def put_idempotent(self, owner: str, key: str, entry: IdempotencyEntry, ttl_s: int) -> None: ...
 
     # editor feedback

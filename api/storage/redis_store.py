@@ -24,7 +24,7 @@ _CACHE = PREFIX + "cache:"
 _COUNTERS = PREFIX + "counters"
 _ANALYSIS = PREFIX + "analysis:"
 _IDEMPOTENCY = PREFIX + "idem:"
-_FEEDBACK = PREFIX + "feedback"  # list of FeedbackRecord JSON, oldest first
+_FEEDBACK = PREFIX + "feedback"  # lists of FeedbackRecord JSON, oldest first (+ ":<id>")
 
 
 class RedisStore:
@@ -107,18 +107,31 @@ class RedisStore:
         raw = self._redis.get(f"{_IDEMPOTENCY}{owner}:{key}")
         return IdempotencyEntry(**json.loads(raw)) if raw else None
 
+    def claim_idempotent(
+        self, owner: str, key: str, entry: IdempotencyEntry, ttl_s: int
+    ) -> IdempotencyEntry | None:
+        name = f"{_IDEMPOTENCY}{owner}:{key}"
+        if self._redis.set(name, json.dumps(asdict(entry)), ex=ttl_s, nx=True):
+            return None
+        return self.get_idempotent(owner, key)
+
+    def release_idempotent(self, owner: str, key: str) -> None:
+        self._redis.delete(f"{_IDEMPOTENCY}{owner}:{key}")
+
     def put_idempotent(self, owner: str, key: str, entry: IdempotencyEntry, ttl_s: int) -> None:
         self._redis.set(f"{_IDEMPOTENCY}{owner}:{key}", json.dumps(asdict(entry)), ex=ttl_s)
 
     # -- feedback -----------------------------------------------------------------------
     def add_feedback(self, record: FeedbackRecord) -> None:
-        self._redis.rpush(_FEEDBACK, json.dumps(asdict(record)))
+        raw = json.dumps(asdict(record))
+        with self._redis.pipeline() as pipe:  # all of it, and per analysis (read by the API)
+            pipe.rpush(_FEEDBACK, raw)
+            pipe.rpush(f"{_FEEDBACK}:{record.analysis_id}", raw)
+            pipe.execute()
 
     def list_feedback(self, analysis_id: str | None = None) -> list[FeedbackRecord]:
-        records = [
-            FeedbackRecord(**json.loads(raw)) for raw in self._redis.lrange(_FEEDBACK, 0, -1)
-        ]
-        return [r for r in records if analysis_id is None or r.analysis_id == analysis_id]
+        key = _FEEDBACK if analysis_id is None else f"{_FEEDBACK}:{analysis_id}"
+        return [FeedbackRecord(**json.loads(raw)) for raw in self._redis.lrange(key, 0, -1)]
 
 
 def _key(raw: str) -> KeyRecord:

@@ -171,6 +171,24 @@ class SqliteStore:
         ).fetchone()
         return IdempotencyEntry(*row) if row else None
 
+    def claim_idempotent(
+        self, owner: str, key: str, entry: IdempotencyEntry, ttl_s: int
+    ) -> IdempotencyEntry | None:
+        stamp = now()
+        db = self._db
+        db.execute(
+            "DELETE FROM idempotency WHERE owner = ? AND key = ? AND expires_at <= ?",
+            (owner, key, stamp),
+        )
+        inserted = db.execute(
+            "INSERT OR IGNORE INTO idempotency VALUES (?, ?, ?, ?, ?)",
+            (owner, key, entry.analysis_id, entry.request_hash, stamp + ttl_s),
+        ).rowcount
+        return None if inserted else self.get_idempotent(owner, key)
+
+    def release_idempotent(self, owner: str, key: str) -> None:
+        self._db.execute("DELETE FROM idempotency WHERE owner = ? AND key = ?", (owner, key))
+
     def put_idempotent(self, owner: str, key: str, entry: IdempotencyEntry, ttl_s: int) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?)",

@@ -119,3 +119,14 @@ def test_keys_commands_create_list_revoke(
     assert ok.status_code == 200 and revoked.exit_code == 0
     assert after.status_code == 401
     assert duplicate.exit_code == 2
+
+
+def test_keys_in_redis_are_seen_by_every_replica(
+    make_app: AppFactory, seed_text: str, redis_url: str
+) -> None:
+    one, two = make_app(auth=True, redis_url=redis_url), make_app(auth=True, redis_url=redis_url)
+    headers = bearer(store_of(one), "cms")
+    assert two.post("/v1/analyze", json={"text": seed_text}, headers=headers).status_code == 200
+    assert store_of(two).revoke_key("cms")
+    refused = one.post("/v1/analyze", json={"text": seed_text}, headers=headers)
+    assert refused.status_code == 401

@@ -21,6 +21,19 @@ def analysed(make_app: AppFactory, seed_text: str, tmp_path: Path) -> tuple[Any,
     return client, client.post("/v1/analyze", json={"text": seed_text}).json()
 
 
+def test_feedback_is_kept_per_analysis_in_redis(
+    make_app: AppFactory, seed_text: str, redis_url: str
+) -> None:
+    one, two = make_app(redis_url=redis_url), make_app(redis_url=redis_url)
+    first = one.post("/v1/analyze", json={"text": seed_text}).json()["id"]
+    second = one.post("/v1/analyze", json={"text": seed_text}).json()["id"]
+    body = {"finding": "claims", "problem": "missing", "expected": "Troops were paid"}
+    assert _feedback(one, first, **body).status_code == 201
+    assert _feedback(two, second, **body).status_code == 201  # another replica
+    assert len(two.get(f"/v1/analyses/{first}/feedback").json()["items"]) == 1
+    assert len(store_of(one).list_feedback()) == 2
+
+
 def _feedback(client: Any, analysis_id: str, **body: Any) -> Any:
     headers = body.pop("headers", {})
     return client.post(f"/v1/analyses/{analysis_id}/feedback", json=body, headers=headers)

@@ -14,10 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 import api.llm.cache as cache_module
+from api.analyses import request_hash
 from api.cli import app as cli
 from api.config import get_settings
-from api.storage import StoredAnalysis
+from api.errors import UpstreamUnavailable
+from api.storage import IdempotencyEntry, StoredAnalysis
+from api.storage.base import PENDING
 from api.storage.sqlite_store import SqliteStore
+from schemas.request import AnalyzeRequest
 from tests.production.conftest import AppFactory, bearer, store_of
 
 
@@ -194,3 +198,38 @@ def test_an_overlong_idempotency_key_is_422(make_app: AppFactory, seed_text: str
     client = make_app()
     response = _analyze(client, seed_text, headers={"Idempotency-Key": "k" * 256})
     assert response.status_code == 422 and response.json()["code"] == "validation_error"
+
+
+def test_batch_items_are_stored_unless_they_say_store_false(
+    make_app: AppFactory, seed_text: str
+) -> None:
+    client = make_app(cache_size=0)
+    items = [{"text": seed_text}, {"text": seed_text, "store": False}]
+    kept, embargoed = client.post("/v1/analyze/batch", json={"items": items}).json()["items"]
+    assert client.get(f"/v1/analyses/{kept['analysis']['id']}").status_code == 200
+    assert client.get(f"/v1/analyses/{embargoed['analysis']['id']}").status_code == 404
+
+
+def test_a_retry_while_the_first_request_runs_is_409(
+    make_app: AppFactory, seed_text: str, backend: dict[str, Any]
+) -> None:
+    client = make_app(**backend)
+    headers = {"Idempotency-Key": "cms-article-90"}
+    body = AnalyzeRequest(text=seed_text)
+    pending = IdempotencyEntry(PENDING, request_hash(body))
+    assert store_of(client).claim_idempotent("anonymous", "cms-article-90", pending, 60) is None
+    response = _analyze(client, seed_text, headers=headers)
+    assert response.status_code == 409 and response.json()["code"] == "idempotency_in_progress"
+    assert response.headers["retry-after"] == "1" and _model_calls(client) == 0
+
+
+def test_a_failed_request_frees_its_idempotency_key(
+    make_app: AppFactory, seed_text: str, backend: dict[str, Any]
+) -> None:
+    client = make_app(**backend)
+    client.app.state.analyzer.client.replies.insert(0, UpstreamUnavailable("down", retry_after=1))
+    headers = {"Idempotency-Key": "cms-article-91"}
+    assert _analyze(client, seed_text, headers=headers).status_code == 503
+    retried = _analyze(client, seed_text, headers=headers)
+    assert retried.status_code == 200 and "idempotent-replayed" not in retried.headers
+    assert _analyze(client, seed_text, headers=headers).json() == retried.json()
