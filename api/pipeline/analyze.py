@@ -22,6 +22,7 @@ from api.pipeline.article import PreparedArticle, prepare_article
 from api.pipeline.confidence import lower_confidence
 from api.pipeline.contract import normalise, prune_unsound, semantic_errors
 from api.pipeline.cpu import CpuRunner, ThreadRunner
+from api.pipeline.crosscheck import cross_check
 from api.pipeline.engine import AnalysisJob, Engine, EngineResult
 from api.pipeline.grounding import build_analysis
 from api.pipeline.llm_engine import LLMEngine
@@ -177,6 +178,8 @@ class Analyzer:
             _settle_builtin(result, job)
         else:  # a model's stated confidence, lowered where soft grounding checks fail
             result.warnings += lower_confidence(result.contract, job)
+            if self.settings.cross_check:  # the claim model's second opinion (CPU: a thread)
+                result.warnings += await asyncio.to_thread(cross_check, result.contract, job)
         result.warnings += _coverage_warnings(full, job.article) + _actor_warnings(result, job)
         meta = Meta(
             engine=result.engine,
