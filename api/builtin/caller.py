@@ -79,7 +79,7 @@ def assess_caller_claim(
     if spoken:  # "Russia denied the reports": the article says so, in the sentences cited
         evidence = [EvidenceItem(sentence=n, act="asserts") for n in spoken[:MAX_EVIDENCE]]
         confidence = relatedness.p_mentioned * (0.5 + 0.5 * _p_status("confirmed", model))
-        return CallerAssessment("confirmed", [], [], evidence, _calibrated(confidence))
+        return CallerAssessment("confirmed", [], [], evidence, _calibrated(confidence, docs))
     numbers = _best_matches([mentions_claim(claim, doc, False) for doc in docs])
     group_scores = [mentions_claim(claim, g, False) for g in groups]
     ranked = sorted(
@@ -99,7 +99,9 @@ def assess_caller_claim(
         status = model.verdict if model.verdict != "not_mentioned" else "unconfirmed"
     evidence = _evidence(acts, {*numbers, *(m.number for m in members)}, model)
     confidence = relatedness.p_mentioned * (0.5 + 0.5 * _p_status(status, model))
-    return CallerAssessment(status, acts.asserted, acts.denied, evidence, _calibrated(confidence))
+    # no training label says "disputed": its confidence stays the raw one
+    calibrated = round(confidence, 4) if status == "disputed" else _calibrated(confidence, docs)
+    return CallerAssessment(status, acts.asserted, acts.denied, evidence, calibrated)
 
 
 _RAW = contextvars.ContextVar("raw_confidence", default=False)
@@ -115,9 +117,9 @@ def raw_confidence() -> Iterator[None]:
         _RAW.reset(token)
 
 
-def _calibrated(raw: float) -> float:
+def _calibrated(raw: float, docs: list[Doc]) -> float:
     """P(the verdict is right), from the map fitted on training rows (verdict_calibration)."""
-    return round(raw if _RAW.get() else calibrate_verdict(raw), 4)
+    return round(raw if _RAW.get() else calibrate_verdict(raw, len(docs)), 4)
 
 
 def _p_status(status: CallerClaimStatus, model: ClaimAssessment) -> float:

@@ -29,7 +29,9 @@ def test_the_map_is_monotone_and_calibrates_out_of_fold() -> None:
 
 def test_the_stored_map_is_read_by_interpolation(tmp_path: Path) -> None:
     path = tmp_path / "map.json"
-    path.write_text(json.dumps({"kind": "caller_claim_verdict", "x": [0.2, 0.8], "y": [0.1, 0.7]}))
-    assert calibrate_verdict(0.5, path) == pytest.approx(0.4)
-    assert calibrate_verdict(0.95, path) == pytest.approx(0.7)  # clipped at the ends
-    assert calibrate_verdict(0.63, tmp_path / "absent.json") == 0.63
+    maps = {"headline": {"x": [0.2, 0.8], "y": [0.1, 0.7]}, "article": {"x": [0, 1], "y": [0, 0.5]}}
+    path.write_text(json.dumps(maps))
+    assert calibrate_verdict(0.5, 1, path) == pytest.approx(0.4)
+    assert calibrate_verdict(0.95, 1, path) == pytest.approx(0.7)  # clipped at the ends
+    assert calibrate_verdict(0.5, 12, path) == pytest.approx(0.25)  # an article's own map
+    assert calibrate_verdict(0.63, 1, tmp_path / "absent.json") == 0.63

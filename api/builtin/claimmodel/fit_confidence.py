@@ -1,10 +1,15 @@
-"""Fit the isotonic map of caller-claim verdict confidence (api/builtin/verdict_calibration.py).
+"""Fit the isotonic maps of caller-claim verdict confidence (api/builtin/verdict_calibration.py).
 
-Rows: the Emergent training headlines (claim vs headline, FNC-1's stance labels mapped to
-statuses) outside the golden and near-miss groups, analysed by the built-in engine with
-its calibration switched off. Scores: out-of-fold (5 folds grouped by Emergent claim)
-top-label ECE (15 bins) and Brier of "the verdict is right", raw and calibrated, against
-the prior (the rows' accuracy as a constant).
+One map per kind of text, as the engine's confidence means different things on each:
+- "headline": Emergent training rows (claim vs one headline; for / against / observing →
+  confirmed / denied / unconfirmed);
+- "article": FNC-1 training pairs with a stance (headline as the claim vs the body; agree /
+  disagree / discuss → confirmed / denied / unconfirmed).
+`disputed` verdicts (no label of either dataset says so) and `not_mentioned` keep their raw
+confidence. Rows outside the golden and near-miss groups only, a seeded sample, analysed
+by the built-in engine with its calibration switched off. Scores: out-of-fold (5 folds
+grouped by claim group) top-label ECE (15 bins) and Brier of "the verdict is right", raw
+and calibrated, against the prior (the rows' accuracy as a constant).
 """
 
 from __future__ import annotations
@@ -23,7 +28,12 @@ from api.builtin.claimmodel.exclusions import all_exclusions
 from api.builtin.claimmodel.metrics import brier, top_label_ece
 
 SEED = 15
-LABEL_MAP = {"for": "confirmed", "against": "denied", "observing": "unconfirmed"}
+LABEL_MAP = {
+    "for": "confirmed", "against": "denied", "observing": "unconfirmed",
+    "agree": "confirmed", "disagree": "denied", "discuss": "unconfirmed",
+}  # fmt: skip
+KINDS = ("headline", "article")
+ROWS = {"headline": 1200, "article": 400}  # an article costs ~10x a headline to analyse
 
 
 @dataclass
@@ -31,18 +41,31 @@ class Verdicts:
     raw: np.ndarray  # the engine's verdict confidence
     right: np.ndarray  # 1 when its status equals the label
     groups: np.ndarray  # Emergent claim ids
-    not_mentioned: int  # rows the engine answered not_mentioned (not calibrated here)
+    not_mentioned: int  # rows answered not_mentioned or disputed (no label to fit them on)
 
 
-def emergent_rows(data_dir: Path, limit: int | None = None) -> list[dict[str, Any]]:
-    """Emergent training rows whose group no golden case or near-miss row touches."""
+def training_rows(data_dir: Path, limits: dict[str, int] = ROWS) -> dict[str, list[dict[str, Any]]]:
+    """Per kind, up to `limits[kind]` rows {claim, text, stance, group} whose group no golden
+    case or near-miss row touches (seeded sample)."""
     corpus = load_corpus(data_dir)
     excluded = all_exclusions(corpus).groups
-    rows = [r for r in read_jsonl(data_dir / "emergent_train.jsonl")
-            if corpus.groups[f"em:{r['id']}"] not in excluded]  # fmt: skip
-    if limit is not None and limit < len(rows):
-        rows = sorted(random.Random(SEED).sample(rows, limit), key=lambda r: str(r["id"]))
-    return rows
+    headlines = [
+        {"claim": r["claim"], "text": r["headline"], "stance": r["stance"],
+         "group": corpus.groups[f"em:{r['id']}"]}
+        for r in read_jsonl(data_dir / "emergent_train.jsonl")
+    ]  # fmt: skip
+    articles = [
+        {"claim": p.claim, "text": corpus.bodies[p.article], "stance": p.label,
+         "group": corpus.claim_group(p)}
+        for p in corpus.pairs
+        if p.source == "fnc1" and p.label in LABEL_MAP
+    ]  # fmt: skip
+    rng = random.Random(SEED)
+    out = {}
+    for kind, rows in (("headline", headlines), ("article", articles)):
+        kept = [r for r in rows if r["group"] not in excluded]
+        out[kind] = rng.sample(kept, min(limits[kind], len(kept)))
+    return out
 
 
 def engine_verdicts(rows: list[dict[str, Any]]) -> Verdicts:
@@ -55,16 +78,16 @@ def engine_verdicts(rows: list[dict[str, Any]]) -> Verdicts:
     with caller.raw_confidence():
         for r in rows:
             job = AnalysisJob(
-                prepare_article(str(r["headline"])), "builtin/rules-en", ("claims",),
+                prepare_article(str(r["text"])), "builtin/rules-en", ("claims",),
                 caller_claims=(str(r["claim"]),),
             )  # fmt: skip
             (found,) = analyse(job)[0].caller_claims
-            if found.status == "not_mentioned":
+            if found.status in ("not_mentioned", "disputed"):  # no label says either
                 skipped += 1
                 continue
             raw.append(found.confidence)
             right.append(int(found.status == LABEL_MAP[str(r["stance"])]))
-            groups.append(str(r["claim_id"]))
+            groups.append(str(r["group"]))
     return Verdicts(np.array(raw), np.array(right), np.array(groups), skipped)
 
 
@@ -86,23 +109,22 @@ def _block(p: np.ndarray, right: np.ndarray) -> dict[str, float]:
 
 
 def fit(verdicts: Verdicts) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The map fitted on every row, and out-of-fold scores raw vs calibrated."""
+    """One kind's map fitted on every row, and out-of-fold scores raw vs calibrated."""
     x, y = verdicts.raw, verdicts.right
     oof = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=5).split(x, y, verdicts.groups):
         oof[test] = _isotonic().fit(x[train], y[train]).predict(x[test])
     final = _isotonic().fit(x, y)
     artifact = {
-        "kind": "caller_claim_verdict",
         "x": [float(v) for v in final.X_thresholds_],
         "y": [float(v) for v in final.y_thresholds_],
     }
     scores = {
         "raw": _block(x, y),
         "calibrated_out_of_fold": _block(oof, y),
-        "not_mentioned_rows": verdicts.not_mentioned,
+        "not_mentioned_or_disputed_rows": verdicts.not_mentioned,
     }
     return artifact, scores
 
 
-__all__ = ["Verdicts", "emergent_rows", "engine_verdicts", "fit"]
+__all__ = ["KINDS", "Verdicts", "engine_verdicts", "fit", "training_rows"]
