@@ -9,7 +9,7 @@ export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
 export LITELLM_LOCAL_MODEL_COST_MAP := True
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev browser redis bench-tools lint typecheck test test-fast eval mutate bench bench-jobs bench-local train clean
+.PHONY: run install install-dev browser redis bench-tools lint typecheck test test-fast eval mutate bench bench-jobs bench-local train train-relatedness fit-confidence clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,12 @@ bench-local: install-dev  ## In-process numbers (cache hit) and the local GGUF p
 DATA ?= ../shared/data
 train: install  ## Rebuild the claim model from the shared data (fixed seeds, one thread, ~15 min)
 	OMP_NUM_THREADS=1 $(BIN)/python scripts/train_claim_model.py --data $(DATA) $(TRAIN_ARGS)
+
+train-relatedness: install  ## Relatedness' second stage (checks as features) on training folds (~10 min)
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/train_relatedness.py --data $(DATA)
+
+fit-confidence: install  ## Calibration of caller-claim verdict confidence on Emergent training rows
+	OMP_NUM_THREADS=1 $(BIN)/python scripts/fit_confidence.py --data $(DATA)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache artifacts

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     max_llm_sentences: int = Field(
         default=200, ge=5, description="Sentences sent to a model per article (rest: coverage)."
     )
+    cross_check: bool = Field(
+        default=True,
+        description="Check each LLM claim verdict with the built-in claim model; a strong "
+        "disagreement lowers its confidence with a finding_disputed_by_check warning.",
+    )
     max_concurrency: int = Field(
         default=256, ge=1, description="Model calls in flight per process (I/O; more wait)."
     )

@@ -9,7 +9,9 @@ denies it; one that asks it, or says it "may" be so, leaves it unconfirmed (DESI
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextvars
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,7 +28,8 @@ from api.builtin.claims import (
 )
 from api.builtin.cues import CLAIM_NOUNS, REPORTING_VERBS, is_debunk, is_hedge, report_kind
 from api.builtin.entities import ActorRecord, ActorTable
-from api.builtin.relatedness import assess_relatedness
+from api.builtin.relatedness2 import assess_relatedness
+from api.builtin.verdict_calibration import calibrate_verdict
 from api.pipeline.contract import words
 from schemas.llm import MAX_EVIDENCE, ActorKind, CallerClaimStatus, EvidenceItem, SpeechAct
 
@@ -67,7 +70,8 @@ def assess_caller_claim(
     """Relatedness first (claim model + names + predicate), then the verdict from who says
     what in the sentences about the claim; the model's verdict when no rule finds any."""
     named = any(mentions_claim(claim, doc)[0] for doc in docs)  # event and subject named
-    relatedness = assess_relatedness(claim, docs, model.related, named)
+    relevance = [s.relevance for s in model.sentences]
+    relatedness = assess_relatedness(claim, docs, model.related, named, relevance)
     if not relatedness.related:
         confidence = round(1.0 - relatedness.p_mentioned, 4)
         return CallerAssessment("not_mentioned", [], [], [], confidence)
@@ -75,7 +79,7 @@ def assess_caller_claim(
     if spoken:  # "Russia denied the reports": the article says so, in the sentences cited
         evidence = [EvidenceItem(sentence=n, act="asserts") for n in spoken[:MAX_EVIDENCE]]
         confidence = relatedness.p_mentioned * (0.5 + 0.5 * _p_status("confirmed", model))
-        return CallerAssessment("confirmed", [], [], evidence, round(confidence, 4))
+        return CallerAssessment("confirmed", [], [], evidence, _calibrated(confidence, docs))
     numbers = _best_matches([mentions_claim(claim, doc, False) for doc in docs])
     group_scores = [mentions_claim(claim, g, False) for g in groups]
     ranked = sorted(
@@ -95,7 +99,27 @@ def assess_caller_claim(
         status = model.verdict if model.verdict != "not_mentioned" else "unconfirmed"
     evidence = _evidence(acts, {*numbers, *(m.number for m in members)}, model)
     confidence = relatedness.p_mentioned * (0.5 + 0.5 * _p_status(status, model))
-    return CallerAssessment(status, acts.asserted, acts.denied, evidence, round(confidence, 4))
+    # no training label says "disputed": its confidence stays the raw one
+    calibrated = round(confidence, 4) if status == "disputed" else _calibrated(confidence, docs)
+    return CallerAssessment(status, acts.asserted, acts.denied, evidence, calibrated)
+
+
+_RAW = contextvars.ContextVar("raw_confidence", default=False)
+
+
+@contextmanager
+def raw_confidence() -> Iterator[None]:
+    """Verdicts keep their raw confidence here: what the calibration is fitted on."""
+    token = _RAW.set(True)
+    try:
+        yield
+    finally:
+        _RAW.reset(token)
+
+
+def _calibrated(raw: float, docs: list[Doc]) -> float:
+    """P(the verdict is right), from the map fitted on training rows (verdict_calibration)."""
+    return round(raw if _RAW.get() else calibrate_verdict(raw, len(docs)), 4)
 
 
 def _p_status(status: CallerClaimStatus, model: ClaimAssessment) -> float:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from api.pipeline.article import PreparedArticle
 from api.pipeline.cpu import CpuRunner
-from api.pipeline.engine import BuiltinParts, Engine
+from api.pipeline.engine import AnalysisJob, BuiltinParts, Engine
+from schemas.analysis import AnalysisWarning
+from schemas.llm import AnalysisContract
 
 
 def _make_engine(cpu: CpuRunner) -> Engine:
@@ -35,6 +37,15 @@ def _candidate_names(article: PreparedArticle) -> list[str]:
     return sorted({actor.name for actor in candidate_actors(article)})
 
 
+def _cross_check(contract: AnalysisContract, job: AnalysisJob) -> list[AnalysisWarning]:
+    from api.builtin.crosscheck import cross_check
+
+    return cross_check(contract, job)
+
+
 BUILTIN_PARTS = BuiltinParts(
-    make_engine=_make_engine, warm_up=_warm_up, candidate_names=_candidate_names
+    make_engine=_make_engine,
+    warm_up=_warm_up,
+    candidate_names=_candidate_names,
+    cross_check=_cross_check,
 )

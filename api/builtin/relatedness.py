@@ -10,17 +10,17 @@ troops to Ukraine" looks related to an article on North Korean troops in Russia 
   article names nobody of that kind at all (a headline on "a shooting at the War
   Memorial" for a claim set "in Ottawa"): when it names another, it is about someone else;
 - predicate: the claim's main verb, unless a light one ("is", "has"), occurs in the
-  article, itself, a derived form or a close synonym ("send" ↔ "deploy") — checked only
-  while the model is not near-certain (P(related) < PREDICATE_CHECK_BELOW): headlines about
-  a claim paraphrase its verb ("caused flooding" → "floods"), and checked always, the
-  predicate sent 190 of 400 Emergent training headlines to not_mentioned (accuracy 0.608 →
-  0.39); at 0.95 it is 0.565, while "NATO declared war on North Korea" (P 0.93 against the
-  seed article) still fails it.
+  article, itself, a derived form or a close synonym ("send" ↔ "deploy").
 
-A claim that fails is about something else: `not_mentioned`, whatever the words share.
-P(mentioned) is then the model's P(related) times FAILED_CHECK_FACTOR. When the model's
-P(related) is below the threshold but the rules find a sentence naming the claim's event
-and subject, the claim counts as mentioned with P = (1 + P(related)) / 2.
+A missing name makes the claim `not_mentioned` (P(mentioned) = the learned P ×
+FAILED_NAMES_FACTOR). The predicate is no gate any more: headlines about a claim
+paraphrase its verb ("caused flooding" → "floods"; checked always, the predicate sent 190
+of 400 Emergent training headlines to not_mentioned), while a long article on the same
+company that never uses the claim's verb is about another event. The predicate checks are
+features of a second, learned stage (relatedness2.py) next to the model's P(related); the
+decision is its P against the threshold chosen on training folds. When that P is below
+it but the rules find a sentence naming the claim's event and subject and the checks
+pass, the claim counts as mentioned with P = (1 + P) / 2.
 """
 
 from __future__ import annotations
@@ -35,8 +35,7 @@ from api.builtin.cues import CLAIM_NOUNS, REPORTING_VERBS
 from api.pipeline.contract import words
 
 RELATED_THRESHOLD = 0.5
-PREDICATE_CHECK_BELOW = 0.95
-FAILED_CHECK_FACTOR = 0.1
+FAILED_NAMES_FACTOR = 0.1  # P(mentioned) of a claim naming someone the article does not
 # Kinds of names: a claim's name is forgiven when the article names none of its kind.
 _KIND_OF_LABEL = {
     "PERSON": "person", "ORG": "body", "NORP": "body", "GPE": "place", "LOC": "place",
@@ -97,8 +96,10 @@ _SYNONYMS: tuple[frozenset[str], ...] = tuple(
 class Relatedness:
     p_model: float  # the claim model's calibrated P(related)
     missing_names: tuple[str, ...]
-    missing_predicate: str | None
+    missing_predicate: str | None  # the claim's main verb when the article never uses it
     rules_match: bool = False  # a sentence names the claim's event and subject
+    p_learned: float | None = None  # the second stage's P(related) (relatedness2.py)
+    threshold: float = RELATED_THRESHOLD
 
     @property
     def passes_checks(self) -> bool:
@@ -106,15 +107,16 @@ class Relatedness:
 
     @property
     def p_mentioned(self) -> float:
-        if not self.passes_checks:
-            return self.p_model * FAILED_CHECK_FACTOR
-        if self.p_model < RELATED_THRESHOLD and self.rules_match:
-            return (1.0 + self.p_model) / 2
-        return self.p_model
+        p = self.p_learned if self.p_learned is not None else self.p_model
+        if self.missing_names:
+            return p * FAILED_NAMES_FACTOR
+        if p < self.threshold and self.rules_match and self.passes_checks:
+            return (1.0 + p) / 2
+        return p
 
     @property
     def related(self) -> bool:
-        return self.p_mentioned >= RELATED_THRESHOLD
+        return self.p_mentioned >= self.threshold
 
 
 def _prefix(word: str) -> str:
@@ -195,28 +197,31 @@ def main_predicate(claim: Doc) -> str | None:
     return None
 
 
-def predicate_present(lemma: str, docs: Sequence[Doc]) -> bool:
-    """The verb, a derived form ("training" for "train") or a synonym, anywhere."""
+def predicate_forms(lemma: str) -> tuple[set[str], tuple[str, ...]]:
+    """The verb's forms a sentence may use: itself, its close synonyms, and prefixes for
+    derived forms ("training" for "train")."""
     forms = {lemma}
     for group in _SYNONYMS:
         if lemma in group:
             forms |= group
-    prefixes = tuple(f[: max(4, len(f) - 1)] for f in forms if len(f) >= 4)
-    return any(
-        t.lemma_.lower() in forms
-        or t.lower_ in forms
-        or (prefixes and t.lower_.startswith(prefixes))
-        for doc in docs
-        for t in doc
-    )
+    return forms, tuple(f[: max(4, len(f) - 1)] for f in forms if len(f) >= 4)
 
 
-def assess_relatedness(
-    claim: Doc, docs: Sequence[Doc], p_model: float, rules_match: bool = False
-) -> Relatedness:
-    lemma = main_predicate(claim)
-    missing_verb = None
-    if lemma is not None and p_model < PREDICATE_CHECK_BELOW:
-        missing_verb = None if predicate_present(lemma, docs) else lemma
-    missing = tuple(missing_names(claim, _Vocabulary(docs)))
-    return Relatedness(p_model, missing, missing_verb, rules_match)
+def sentences_with_predicate(lemma: str, docs: Sequence[Doc]) -> list[int]:
+    """Indices of the sentences that use the verb, a derived form or a synonym."""
+    forms, prefixes = predicate_forms(lemma)
+    return [
+        i
+        for i, doc in enumerate(docs)
+        if any(
+            t.lemma_.lower() in forms
+            or t.lower_ in forms
+            or (prefixes and t.lower_.startswith(prefixes))
+            for t in doc
+        )
+    ]
+
+
+def predicate_present(lemma: str, docs: Sequence[Doc]) -> bool:
+    """The verb, a derived form ("training" for "train") or a synonym, anywhere."""
+    return bool(sentences_with_predicate(lemma, docs))

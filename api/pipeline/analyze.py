@@ -189,6 +189,10 @@ class Analyzer:
             _settle_builtin(result, job)
         else:  # a model's stated confidence, lowered where soft grounding checks fail
             result.warnings += lower_confidence(result.contract, job)
+            if self.settings.cross_check and self._parts is not None:
+                # The claim model's second opinion on the model's verdicts (CPU: a thread).
+                check = self._parts.cross_check
+                result.warnings += await asyncio.to_thread(check, result.contract, job)
         result.warnings += _coverage_warnings(full, job.article) + _actor_warnings(result, job)
         meta = Meta(
             engine=result.engine,

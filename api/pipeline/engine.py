@@ -51,3 +51,5 @@ class BuiltinParts:
     warm_up: Callable[[], dict[str, str]]
     # Names found in an article: the actor-name enum for grammar-constrained models.
     candidate_names: Callable[[PreparedArticle], list[str]]
+    # The claim model's second opinion on a model's claim verdicts: a warning per dispute.
+    cross_check: Callable[[AnalysisContract, AnalysisJob], list[AnalysisWarning]]

@@ -98,3 +98,27 @@ def test_hard_negatives_use_training_claims_and_bodies_only(
     raw = [json.loads(line) for line in NEAR_MISS.read_text(encoding="utf-8").splitlines()]
     builder_names = {r["swap"][1] for r in raw if r["kind"] == "swapped_entity"}
     assert builder_names and not builder_names & set(NAMES)
+
+
+def test_act_swaps_use_training_claims_verbs_and_bodies_only(
+    corpus: Corpus, exclusions: Exclusions
+) -> None:
+    from api.builtin.claimmodel.train_relatedness import Articles, predicate_swaps
+
+    pairs = training_pairs(corpus, exclusions)
+    chosen = set(sorted({p.claim for p in pairs if p.label != "unrelated"})[::60])  # the parse
+    some = [p for p in pairs if p.claim in chosen]
+    swaps = predicate_swaps(corpus, some, Articles(corpus))
+    assert len(swaps) >= 3
+    words = {w.lower() for c in chosen for w in c.split()}
+    near_bodies = {f"fnc:{r.body_id}" for r in load_rows()}
+    for swap in swaps:
+        original = swap.ref.split("|", 1)[1]
+        assert swap.label == "unrelated" and original in chosen
+        assert swap.article in {p.article for p in some if p.claim == original}
+        assert swap.article not in near_bodies
+        assert corpus.article_group(swap) not in exclusions.groups
+        assert corpus.claim_group(swap) not in exclusions.groups
+        new = set(swap.claim.lower().split()) - set(original.lower().split())
+        assert new and new <= words  # another training claim's verb or predicate, no list
+    assert {s.ref.split("|", 1)[0] for s in swaps} == {"verb", "event"}

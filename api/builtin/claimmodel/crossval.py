@@ -86,11 +86,13 @@ class Relatedness:
     p: list[float] = field(default_factory=list)
     related: list[bool] = field(default_factory=list)
     kind: list[str] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)  # the rows, for a second stage
 
     def add(self, table: Table, p_related: np.ndarray) -> None:
         self.p += p_related.tolist()
         self.related += [pair.label != "unrelated" for pair in table.pairs]
         self.kind += [kind_of(pair) for pair in table.pairs]
+        self.pairs += table.pairs
 
 
 def kind_of(pair: Pair) -> str:
@@ -126,8 +128,11 @@ def cross_validate(
     n_folds: int = N_FOLDS,
     with_baseline: bool = True,
     with_stance: bool = True,
+    scored_only: Table | None = None,
 ) -> OutOfFold:
-    """Out-of-fold predictions; with_stance=False fits relatedness alone (quick runs)."""
+    """Out-of-fold predictions; with_stance=False fits relatedness alone (quick runs).
+    `scored_only`: rows each fold's relatedness model scores (with its claims) but never
+    trains on (the second stage's predicate swaps, relatedness2.py)."""
     folds = assign_folds(table.claim_groups, n_folds)
     claim_fold = np.array([folds[g] for g in table.claim_groups])
     article_fold = np.array([folds.get(g, -1) for g in table.article_groups])
@@ -142,6 +147,9 @@ def cross_validate(
         # Every row of the fold's claims for relatedness (hard negatives included);
         # the labelled stance rows for the scores.
         held = concat(table.select(claim_fold == k), swapped.select(swap_fold == k))
+        if scored_only is not None:
+            extra_fold = np.array([folds.get(g, -1) for g in scored_only.claim_groups])
+            held = concat(held, scored_only.select(extra_fold == k))
         test = table.select((claim_fold == k) & np.isin(table.sources(), STANCE_SOURCES))
         if not with_stance:
             related = fit_related(train, params)

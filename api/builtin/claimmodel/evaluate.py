@@ -68,13 +68,18 @@ MIN_RELATED_RECALL = 0.90  # the issue's related -> verdict target, held on trai
 THRESHOLDS = np.round(np.arange(0.05, 0.951, 0.01), 2)
 
 
-def relatedness_block(rel: Relatedness, threshold: float) -> Scores:
+def relatedness_block(
+    rel: Relatedness,
+    threshold: float,
+    related_kinds: tuple[str, ...] = RELATED_KINDS,
+    hard_kinds: tuple[str, ...] = HARD_KINDS,
+) -> Scores:
     """Share of right related/unrelated calls per kind of row at this threshold."""
     p, related, kinds = np.array(rel.p), np.array(rel.related), np.array(rel.kind)
     right = (p >= threshold) == related
     by_kind = {k: float(right[kinds == k].mean()) for k in sorted(set(rel.kind))}
-    hard = np.isin(kinds, HARD_KINDS)
-    own = np.isin(kinds, RELATED_KINDS)
+    hard = np.isin(kinds, hard_kinds)
+    own = np.isin(kinds, related_kinds)
     return {
         "threshold": float(threshold),
         "related_recall": float(right[own].mean()) if own.any() else 0.0,
@@ -84,16 +89,20 @@ def relatedness_block(rel: Relatedness, threshold: float) -> Scores:
     }
 
 
-def choose_threshold(rel: Relatedness) -> float:
+def choose_threshold(
+    rel: Relatedness,
+    related_kinds: tuple[str, ...] = RELATED_KINDS,
+    hard_kinds: tuple[str, ...] = HARD_KINDS,
+) -> float:
     """The P(related) threshold with the best balanced accuracy between claims against
     their own bodies and hard negatives, among those keeping ≥ 90 % of the former
     related (ties: the one nearest 0.5): out-of-fold on the training folds, never on the
     near-miss set. 0.5 when there are no hard negatives to separate."""
-    if not any(k in HARD_KINDS for k in rel.kind):
+    if not any(k in hard_kinds for k in rel.kind):
         return 0.5
     best, best_key = 0.5, (-1.0, 0.0)
     for t in THRESHOLDS.tolist():
-        block = relatedness_block(rel, t)
+        block = relatedness_block(rel, t, related_kinds, hard_kinds)
         own, hard = float(block["related_recall"]), float(block["hard_negative_recall"])  # type: ignore[arg-type]
         key = (round((own + hard) / 2, 12), -abs(t - 0.5))
         if own >= MIN_RELATED_RECALL and key > best_key:

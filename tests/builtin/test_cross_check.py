@@ -1,0 +1,95 @@
+"""The claim model checks an LLM's claim verdicts (issue 12): a strong disagreement
+lowers the finding's confidence with a `finding_disputed_by_check` warning naming it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.builtin.crosscheck import cross_check
+from api.compose import make_analyzer
+from api.config import Settings
+from api.pipeline.article import prepare_article
+from api.pipeline.confidence import PENALTY
+from api.pipeline.engine import AnalysisJob
+from schemas.llm import ALL_TASKS, AnalysisContract, CallerClaimAssessment, EvidenceItem
+from schemas.request import AnalyzeRequest
+from tests.fakes import ScriptedClient
+
+UNRELATED = "The city council banned cars from the old town"
+
+
+def _job(text: str, claims: tuple[str, ...] = ()) -> AnalysisJob:
+    return AnalysisJob(prepare_article(text), "m", ALL_TASKS, caller_claims=claims)
+
+
+def _confirmed(index: int, sentence: int) -> CallerClaimAssessment:
+    evidence = [EvidenceItem(sentence=sentence, act="asserts")]
+    return CallerClaimAssessment(index=index, status="confirmed", evidence=evidence, confidence=0.9)
+
+
+def test_verdicts_the_claim_model_can_read_are_left_alone(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    contract = AnalysisContract.model_validate(seed_contract)
+    before = [c.confidence for c in contract.claims]
+    assert cross_check(contract, _job(seed_text)) == []
+    assert [c.confidence for c in contract.claims] == before
+
+
+def test_a_verdict_the_cited_sentences_contradict_is_disputed(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    contract = AnalysisContract.model_validate(seed_contract)
+    claim = contract.claims[0]  # North Korea has sent troops: asserted and denied
+    claim.status, before = "denied", claim.confidence
+    (warning,) = cross_check(contract, _job(seed_text))
+    assert warning.code == "finding_disputed_by_check"
+    assert warning.message.startswith(f"Claim {claim.id}: the claim model gives 'denied'")
+    assert claim.confidence == round(before * PENALTY, 4)
+
+
+def test_a_caller_claim_the_article_is_not_about_cannot_be_confirmed(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    contract = AnalysisContract.model_validate(seed_contract)
+    contract.caller_claims = [_confirmed(1, 1), _confirmed(2, 1)]
+    job = _job(seed_text, ("North Korea sent troops to Russia", UNRELATED))
+    (warning,) = cross_check(contract, job)
+    assert warning.message.startswith("Caller claim 2: the claim model gives 'confirmed'")
+    assert "its reading: not_mentioned" in warning.message
+    assert [c.confidence for c in contract.caller_claims] == [0.9, round(0.9 * PENALTY, 4)]
+
+
+def test_an_abstention_is_never_disputed(seed_text: str, seed_contract: dict[str, Any]) -> None:
+    # the claim model alone calls near misses related: it may not overrule an abstention
+    contract = AnalysisContract.model_validate(seed_contract)
+    contract.caller_claims = [
+        CallerClaimAssessment(index=1, status="not_mentioned", evidence=[], confidence=0.8)
+    ]
+    assert cross_check(contract, _job(seed_text, ("North Korea sent troops to Russia",))) == []
+    assert contract.caller_claims[0].confidence == 0.8
+
+
+def _with_caller_claim(seed_contract: dict[str, Any]) -> dict[str, Any]:
+    answer = dict(seed_contract)
+    answer["caller_claims"] = [
+        {"index": 1, "status": "confirmed", "asserted_by": [], "denied_by": [],
+         "evidence": [{"sentence": 1, "act": "asserts"}], "confidence": 0.9}
+    ]  # fmt: skip
+    return answer
+
+
+async def test_the_service_adds_the_warning_and_a_setting_turns_it_off(
+    seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
+) -> None:
+    request = AnalyzeRequest(text=seed_text, claims=[UNRELATED])
+    answer = _with_caller_claim(seed_contract)
+    on = await make_analyzer(llm_settings, client=ScriptedClient(answer)).analyze(request)
+    codes = [w.code for w in on.warnings]
+    assert codes.count("finding_disputed_by_check") == 1
+    off_settings = llm_settings.model_copy(update={"cross_check": False})
+    off = await make_analyzer(off_settings, client=ScriptedClient(answer)).analyze(request)
+    assert "finding_disputed_by_check" not in [w.code for w in off.warnings]
+    (asked_on,) = [c for c in on.claims if c.source == "caller"]
+    (asked_off,) = [c for c in off.claims if c.source == "caller"]
+    assert asked_on.confidence == round(asked_off.confidence * PENALTY, 4)
