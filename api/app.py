@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
+from api.compose import make_analyzer
 from api.config import Settings, get_settings
 from api.docs import install_docs
 from api.errors import StancewireError
@@ -46,7 +47,7 @@ Errors are RFC 9457 problem+json with a stable `code`."""
 
 def create_app(settings: Settings | None = None, analyzer: Analyzer | None = None) -> FastAPI:
     settings = settings or (analyzer.settings if analyzer else get_settings())
-    analyzer = analyzer or Analyzer(settings, cpu=_engine_runner(settings))
+    analyzer = analyzer or make_analyzer(settings, cpu=_engine_runner(settings))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

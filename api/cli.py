@@ -43,7 +43,7 @@ def analyze(
     pretty: Annotated[bool, typer.Option(help="Readable tables instead of JSON.")] = False,
 ) -> None:
     """Analyse one article and print the JSON analysis (or tables with --pretty)."""
-    from api.pipeline.analyze import Analyzer
+    from api.compose import make_analyzer
     from schemas.request import AnalyzeRequest
 
     fields: dict[str, object] = {"text": _read_text(source), "title": title, "model": model}
@@ -56,7 +56,7 @@ def analyze(
         settings = settings.model_copy(update={"models": [*settings.models, model]})
     try:
         request = AnalyzeRequest.model_validate(fields)
-        analysis = asyncio.run(Analyzer(settings).analyze(request))
+        analysis = asyncio.run(make_analyzer(settings).analyze(request))
     except StancewireError as exc:
         err.print(f"[red]error[/] ({exc.code}): {exc.detail}")
         raise typer.Exit(2) from exc

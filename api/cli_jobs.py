@@ -63,7 +63,7 @@ def worker(
     import logging
 
     from api.jobs.worker import build_worker
-    from api.pipeline.analyze import engine_kind
+    from api.model_ref import engine_kind
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
@@ -119,14 +119,15 @@ def batch(
 async def _run_here(
     settings: Settings, todo: list[Any], out: Path, concurrency: int | None, model: str | None
 ) -> int:
+    from api.compose import make_analyzer
     from api.jobs.local import LineWriter, run_local
     from api.jobs.worker import ENGINE_PRELOAD, default_max_jobs
-    from api.pipeline.analyze import Analyzer, engine_kind
+    from api.model_ref import engine_kind
     from api.pipeline.cpu import cpu_runner_for
 
     engine = engine_kind(model or settings.default_model)
     slots = concurrency or default_max_jobs(settings, engine)
-    analyzer = Analyzer(
+    analyzer = make_analyzer(
         settings, cpu=cpu_runner_for(settings.engine_processes, slots, ENGINE_PRELOAD)
     )
     await asyncio.to_thread(analyzer.warm_up)
@@ -162,7 +163,7 @@ async def _follow_queue(settings: Settings, todo: list[Any], out: Path) -> int:
     from api.jobs.items import problem_line
     from api.jobs.local import LineWriter
     from api.jobs.queue import connect, submit
-    from api.routes.deps import validate_as
+    from api.json_body import validate_as
     from schemas.jobs import JobItem
 
     writer = LineWriter(out)

@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-BUILTIN_MODEL = "builtin/rules-en"
-BUNDLED_LOCAL_MODEL = "local/smollm2-135m"
+from api.model_ref import BUILTIN_MODEL
+
 _PLACEHOLDER_SECRETS = {"changeme", "your-key-here", "sk-...", "xxx"}
 
 

@@ -78,6 +78,15 @@ class ConfigurationError(StancewireError):
 class UpstreamError(StancewireError):
     status, code, title = 502, "upstream_error", "Model provider error"
 
+    def __init__(
+        self, detail: str, *, retry_after: int | None = None, upstream_status: int | None = None
+    ) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.upstream_status = upstream_status  # the provider's HTTP status, where it sent one
+
+    def extra(self) -> dict[str, Any]:
+        return {"upstream_status": self.upstream_status} if self.upstream_status else {}
+
 
 class UpstreamAuthError(UpstreamError):
     code, title = "upstream_auth", "Model provider rejected the credentials"

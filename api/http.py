@@ -18,10 +18,10 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import PayloadTooLarge, RequestTimeout, StancewireError
+from api.problems import PROBLEM_TYPE, problem_of
 from schemas.errors import Problem
 
 log = logging.getLogger(__name__)
-PROBLEM_TYPE = "https://stancewire.dev/problems/"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 CLIENT_CLOSED_REQUEST = 499
 # Set in a request's scope state by the server (api/server.py) when it answered the
@@ -58,10 +58,15 @@ def problem_response(
         retry_after=retry_after,
         errors=errors,
     )
+    return render_problem(problem)
+
+
+def render_problem(problem: Problem) -> JSONResponse:
+    retry_after = problem.retry_after
     headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
     return JSONResponse(
         problem.model_dump(exclude_none=True),
-        status_code=status,
+        status_code=problem.status,
         headers=headers,
         media_type="application/problem+json",
     )
@@ -71,15 +76,7 @@ async def handle_stancewire_error(request: Request, exc: Exception) -> JSONRespo
     assert isinstance(exc, StancewireError)
     if exc.status >= 500 and exc.status not in {502, 503, 504}:
         log.error("request %s failed: %s", request_id_of(request), exc.detail)
-    return problem_response(
-        request,
-        status=exc.status,
-        code=exc.code,
-        title=exc.title,
-        detail=exc.detail,
-        retry_after=exc.retry_after,
-        errors=exc.extra().get("errors"),
-    )
+    return render_problem(problem_of(exc, request_id_of(request)))
 
 
 def _jsonable_errors(errors: Any) -> list[dict[str, Any]]:

@@ -15,10 +15,13 @@ carrying one fails.
 from __future__ import annotations
 
 import json
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
-from api.errors import InvalidEncoding, InvalidJson, JsonLimitExceeded
+from pydantic import BaseModel, ValidationError
 
+from api.errors import InvalidEncoding, InvalidJson, JsonLimitExceeded, RequestValidationFailed
+
+Model = TypeVar("Model", bound=BaseModel)
 MAX_DEPTH = 32  # a batch request is 4 levels deep: {"items": [{"claims": ["…"]}]}
 MAX_INT_DIGITS = 4300  # Python's own int conversion guard (sys.int_max_str_digits)
 
@@ -66,3 +69,22 @@ def parse_json_body(raw: bytes) -> Any:
 
 def _too_deep() -> JsonLimitExceeded:
     return JsonLimitExceeded(f"The body nests deeper than {MAX_DEPTH} levels, the limit.")
+
+
+def validate_as(model: type[Model], data: Any) -> Model:
+    """Validate parsed JSON; failures are one 422 with the per-field errors."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            {"loc": [_printable(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        raise RequestValidationFailed(
+            "Some fields are missing or invalid; see errors.", errors
+        ) from exc
+
+
+def _printable(part: object) -> str:
+    # A field name in the body may hold a lone surrogate; the problem body must still encode.
+    return str(part).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -40,8 +40,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.config import Settings
-from api.http import ANSWERED_BY_SERVER, PROBLEM_TYPE
+from api.http import ANSWERED_BY_SERVER
 from api.metrics import CONNECTIONS_CLOSED
+from api.problems import PROBLEM_TYPE
 from api.security import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from api.llm.capabilities import ModelCapabilities
-from api.llm.types import ChatRequest, Completion
+from api.llm.types import ChatRequest, Completion, NoLocalModels
 from api.pipeline.article import ArticleSentence, PreparedArticle, prepare_article
 from api.pipeline.contract import content_words, shows_actor
 from evals.case_model import ExpectedActor, ExpectedClaim, ExpectedStance, GoldenCase
@@ -31,6 +31,8 @@ class AnswerKeyClient:
 
     def __init__(self, cases: Sequence[GoldenCase]) -> None:
         self._cases = [(case, _prepared(case)) for case in cases]
+
+    local = NoLocalModels()
 
     def capabilities(self, model: str) -> ModelCapabilities:
         return ModelCapabilities(json_schema=True, json_mode=True)

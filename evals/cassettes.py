@@ -23,7 +23,7 @@ from api import errors
 from api.config import Settings
 from api.errors import ConfigurationError, StancewireError, UpstreamError
 from api.llm.capabilities import ModelCapabilities
-from api.llm.types import ChatRequest, Completion, LLMClient
+from api.llm.types import ChatRequest, Completion, LLMClient, LocalModels, NoLocalModels
 from schemas.analysis import Usage
 
 CASSETTES_DIR = Path(__file__).parent / "cassettes"
@@ -129,6 +129,8 @@ class CassetteClient:
                 f"`stancewire eval run --model MODEL --record {path.name}`."
             )
         self.inner = inner
+        # Replays serve no local model; recordings report the recorded client's.
+        self.local: LocalModels = inner.local if inner is not None else NoLocalModels()
         self.path = path
         self.mode = mode
         self._calls: dict[str, int] = {}  # replay: answers served per key
@@ -155,10 +157,8 @@ class CassetteClient:
         if self.mode == "replay":
             stored = known.get(model)
             return ModelCapabilities(**stored) if stored else _DEFAULT_CAPABILITIES
-        ask = getattr(self.inner, "capabilities", None)
-        capabilities = ask(model) if callable(ask) else _DEFAULT_CAPABILITIES
-        if not isinstance(capabilities, ModelCapabilities):
-            capabilities = _DEFAULT_CAPABILITIES
+        assert self.inner is not None  # checked in __init__
+        capabilities = self.inner.capabilities(model)
         if known.get(model) != asdict(capabilities):
             self.path.mkdir(parents=True, exist_ok=True)
             known[model] = asdict(capabilities)

@@ -66,7 +66,7 @@ def build_analyzer(
     cassettes_root: Path = CASSETTES_DIR,
 ) -> AnalyzerLike:
     """The real Analyzer, its model calls recorded to or replayed from a cassette if asked."""
-    from api.pipeline.analyze import Analyzer
+    from api.compose import make_analyzer
 
     settings = eval_settings(model)
     client: LLMClient | None = None
@@ -79,7 +79,7 @@ def build_analyzer(
 
             inner = LiteLLMClient(settings)
         client = CassetteClient(inner, cassette_path(name, cassettes_root), mode)
-    return Analyzer(settings, client)
+    return make_analyzer(settings, client)
 
 
 async def run_cases(

@@ -16,3 +16,7 @@ class Problem(BaseModel):
     request_id: str | None = Field(default=None, description="Id of the request, for support.")
     retry_after: int | None = Field(default=None, description="Seconds to wait, where known.")
     errors: list[dict[str, Any]] | None = Field(default=None, description="Per-field details.")
+    upstream_status: int | None = Field(
+        default=None,
+        description="For an error of the model provider: the HTTP status the provider answered.",
+    )

@@ -23,8 +23,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.config import BUNDLED_LOCAL_MODEL, Settings  # noqa: E402
+from api.config import Settings  # noqa: E402
 from api.llm import local  # noqa: E402
+from api.model_ref import BUNDLED_LOCAL_MODEL  # noqa: E402
 from api.pipeline.article import prepare_article  # noqa: E402
 
 ARTICLES = [

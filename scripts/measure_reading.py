@@ -30,6 +30,7 @@ from syntok import segmenter  # noqa: E402
 from api.builtin.engine import analyse  # noqa: E402
 from api.builtin.language import looks_english  # noqa: E402
 from api.builtin.summary import summarise  # noqa: E402
+from api.model_ref import BUILTIN_MODEL  # noqa: E402
 from api.pipeline.article import clean_sentence, prepare_article  # noqa: E402
 from api.pipeline.boilerplate import match  # noqa: E402
 from api.pipeline.engine import AnalysisJob  # noqa: E402
@@ -222,7 +223,7 @@ def actors(texts: list[str]) -> dict[str, object]:
     started = time.perf_counter()
     for text in texts:
         job = AnalysisJob(
-            article=prepare_article(text), model="builtin/rules-en",
+            article=prepare_article(text), model=BUILTIN_MODEL,
             tasks=("actors", "stances", "claims"),
         )  # fmt: skip
         try:

@@ -20,7 +20,7 @@ from evals.runner import REPO_ROOT, RunOptions, eval_settings, run_cases
 
 
 def main() -> None:
-    from api.pipeline.analyze import Analyzer
+    from api.compose import make_analyzer
 
     cases = load_cases()
     folder = cassette_path(ANSWER_KEY_NAME, CASSETTES_DIR)
@@ -33,7 +33,7 @@ def main() -> None:
         name=ANSWER_KEY_NAME,
         cassette=CassetteInfo(mode="record", name=ANSWER_KEY_NAME),
     )
-    run = asyncio.run(run_cases(cases, Analyzer(settings, client), options))
+    run = asyncio.run(run_cases(cases, make_analyzer(settings, client), options))
     path = run.save(REPO_ROOT / "evals" / "runs" / f"{ANSWER_KEY_NAME}.json")
     passed = sum(c.passed_all for c in run.cases)
     print(f"{path}: {passed}/{len(run.cases)} cases pass, {run.aggregates.errors} errors")

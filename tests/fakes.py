@@ -6,9 +6,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from api.llm.types import ChatRequest, Completion
+from api.llm.capabilities import ModelCapabilities
+from api.llm.types import ChatRequest, Completion, NoLocalModels
 from schemas.analysis import Usage
 
+HOSTED_JSON_SCHEMA = ModelCapabilities(json_schema=True, json_mode=True, constrained=False)
 Reply = str | dict[str, Any] | Exception | Callable[[ChatRequest], str]
 
 
@@ -25,6 +27,12 @@ class ScriptedClient:
         self.replies = list(replies)
         self.requests: list[ChatRequest] = []
         self.provider = model_provider
+        self.local = NoLocalModels()
+
+    def capabilities(self, model: str) -> ModelCapabilities:
+        """A hosted model with JSON-schema output and no grammar: what the service sends an
+        OpenAI-style provider (schema without string bounds), so tests take that path."""
+        return HOSTED_JSON_SCHEMA
 
     async def complete(self, request: ChatRequest) -> Completion:
         self.requests.append(request)

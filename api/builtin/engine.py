@@ -26,6 +26,8 @@ from api.builtin.language import detect, is_english_code, looks_english
 from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
 from api.builtin.stances import StanceFinding, find_stances
 from api.builtin.summary import summarise
+from api.llm.types import Accounting
+from api.model_ref import BUILTIN_MODEL
 from api.pipeline.article import PreparedArticle
 from api.pipeline.contract import content_words, shows_actor
 from api.pipeline.cpu import CpuRunner, ThreadRunner
@@ -43,7 +45,7 @@ from schemas.llm import (
     SpeechAct,
 )
 
-DEFAULT_MODEL = "builtin/rules-en"
+DEFAULT_MODEL = BUILTIN_MODEL
 PROVIDER = "stancewire"
 
 
@@ -71,10 +73,8 @@ class BuiltinEngine:
         return EngineResult(
             contract=contract,
             engine="builtin",
-            model=job.model or DEFAULT_MODEL,
-            provider=PROVIDER,
+            accounting=Accounting(model=job.model or DEFAULT_MODEL, provider=PROVIDER),
             prompt_version=None,
-            attempts=0,
             warnings=warnings,
         )
 

@@ -7,6 +7,7 @@ cold start takes.
 """
 
 from api.builtin.engine import analyse
+from api.model_ref import BUILTIN_MODEL
 from api.pipeline.article import prepare_article
 from api.pipeline.engine import AnalysisJob
 from schemas.llm import ALL_TASKS
@@ -14,7 +15,7 @@ from schemas.llm import ALL_TASKS
 analyse(
     AnalysisJob(
         article=prepare_article("The mayor said the bridge will reopen on Monday.", None),
-        model="builtin/rules-en",
+        model=BUILTIN_MODEL,
         tasks=ALL_TASKS,
         caller_claims=("The bridge will reopen",),
     )

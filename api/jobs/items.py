@@ -19,10 +19,9 @@ from api.errors import (
     UpstreamTimeout,
     UpstreamUnavailable,
 )
-from api.http import PROBLEM_TYPE
+from api.json_body import validate_as
 from api.pipeline.analyze import Analyzer
-from api.routes.deps import validate_as
-from schemas.errors import Problem
+from api.problems import problem_of
 from schemas.request import AnalyzeRequest
 
 log = logging.getLogger(__name__)
@@ -74,17 +73,3 @@ def problem_line(
 ) -> dict[str, Any]:
     problem = problem_of(exc, request_id).model_dump(exclude_none=True)
     return {"index": index, "id": item_id, "ok": False, "problem": problem}
-
-
-def problem_of(exc: StancewireError, request_id: str | None) -> Problem:
-    """The problem body /v1/analyze answers for `exc`."""
-    return Problem(
-        type=PROBLEM_TYPE + exc.code,
-        title=exc.title,
-        status=exc.status,
-        detail=exc.detail,
-        code=exc.code,
-        request_id=request_id,
-        retry_after=exc.retry_after,
-        errors=exc.extra().get("errors"),
-    )

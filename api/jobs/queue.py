@@ -10,7 +10,7 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from api.config import Settings
 from api.errors import JobsUnavailable
 from api.jobs.store import JobStore, new_job_id
-from api.pipeline.analyze import engine_kind
+from api.model_ref import engine_kind
 from schemas.jobs import JobItem
 
 Engine = Literal["builtin", "llm"]

@@ -18,6 +18,7 @@ from typing import Any
 from arq import Retry
 from arq.worker import Worker, func
 
+from api.compose import make_analyzer
 from api.config import Settings
 from api.jobs.items import TransientItemError, analyze_item
 from api.jobs.queue import ITEM_TASK, WEBHOOK_TASK, Engine, queue_name, redis_settings
@@ -61,7 +62,7 @@ def build_worker(
             cpu = None
             if engine == "builtin":  # the pool's queue never overflows: arq hands out `slots`
                 cpu = cpu_runner_for(settings.engine_processes, slots, ENGINE_PRELOAD)
-            analyzer = Analyzer(settings, cpu=cpu)
+            analyzer = make_analyzer(settings, cpu=cpu)
         await asyncio.to_thread(analyzer.warm_up)
         ctx |= {"settings": settings, "analyzer": analyzer, "engine": engine}
         ctx["store"] = JobStore(ctx["redis"], settings.job_ttl_s)

@@ -17,8 +17,9 @@ class ModelCapabilities:
 
 # Patterns checked before asking litellm's model map. Local GGUFs get grammar-constrained
 # JSON from llama.cpp; OpenAI-compatible servers we know nothing about get JSON mode only.
+LOCAL_CAPABILITIES = ModelCapabilities(json_schema=True, json_mode=True, constrained=True)
 KNOWN_CAPABILITIES: dict[str, ModelCapabilities] = {
-    "local/*": ModelCapabilities(json_schema=True, json_mode=True, constrained=True),
+    "local/*": LOCAL_CAPABILITIES,
     "ollama/*": ModelCapabilities(json_schema=True, json_mode=True, constrained=True),
     "ollama_chat/*": ModelCapabilities(json_schema=True, json_mode=True, constrained=True),
 }

@@ -39,6 +39,7 @@ from api.errors import (
 from api.llm.capabilities import ModelCapabilities, known_capabilities
 from api.llm.local import LocalModelRegistry, register_with_litellm
 from api.llm.types import ChatRequest, Completion
+from api.model_ref import ModelRef, model_kind
 from schemas.analysis import Usage
 
 log = logging.getLogger(__name__)
@@ -115,7 +116,9 @@ def to_stancewire_error(exc: BaseException, model: str) -> StancewireError:
     where = f"model {model!r}"
     if isinstance(exc, lm.RateLimitError):
         return UpstreamRateLimited(
-            f"The provider of {where} is rate limiting.", retry_after=30 if wait is None else wait
+            f"The provider of {where} is rate limiting.",
+            retry_after=30 if wait is None else wait,
+            upstream_status=_upstream_status(exc),
         )
     if isinstance(exc, lm.Timeout):
         return UpstreamTimeout(
@@ -128,13 +131,19 @@ def to_stancewire_error(exc: BaseException, model: str) -> StancewireError:
     if isinstance(exc, lm.AuthenticationError | lm.PermissionDeniedError) or auth_failed:
         return UpstreamAuthError(
             f"The provider of {where} rejected the credentials: set STANCEWIRE_API_KEY "
-            "or the provider's key variable (e.g. OPENAI_API_KEY)."
+            "or the provider's key variable (e.g. OPENAI_API_KEY).",
+            upstream_status=_upstream_status(exc),
         )
+    status = _upstream_status(exc)
     if is_transient(exc):
         return UpstreamUnavailable(
-            f"The provider of {where} is unavailable.", retry_after=15 if wait is None else wait
+            f"The provider of {where} is unavailable.",
+            retry_after=15 if wait is None else wait,
+            upstream_status=status,
         )
-    return UpstreamError(f"The provider of {where} refused the request: {_short(exc)}")
+    return UpstreamError(
+        f"The provider of {where} refused the request: {_short(exc)}", upstream_status=status
+    )
 
 
 def _short(exc: BaseException) -> str:
@@ -146,7 +155,7 @@ class LiteLLMClient:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._local: LocalModelRegistry | None = None
+        self.local = _LiteLLMLocalModels(settings)
         self._capabilities: dict[str, ModelCapabilities] = {}
 
     def capabilities(self, model: str) -> ModelCapabilities:
@@ -227,8 +236,8 @@ class LiteLLMClient:
 
     async def _call_once(self, request: ChatRequest, model: str) -> Completion:
         lm = load_litellm()
-        if model.startswith("local/"):  # hosted calls never touch (or validate) GGUF settings
-            self._register_local_provider(lm)
+        if model_kind(model) == "local":  # hosted calls never touch (or validate) GGUF settings
+            self.local.registered(lm)
         response = await lm.acompletion(**self._call_kwargs(request, model))
         return self._to_completion(lm, response, model)
 
@@ -246,10 +255,11 @@ class LiteLLMClient:
         response_format = self.response_format(request, model)
         if response_format is not None:
             kwargs["response_format"] = response_format
-        if self.settings.api_key is not None and not model.startswith("local/"):
-            kwargs["api_key"] = self.settings.api_key.get_secret_value()
-        if self.settings.api_base and not model.startswith("local/"):
-            kwargs["api_base"] = self.settings.api_base
+        if ModelRef(model).uses_credentials:
+            if self.settings.api_key is not None:
+                kwargs["api_key"] = self.settings.api_key.get_secret_value()
+            if self.settings.api_base:
+                kwargs["api_base"] = self.settings.api_base
         return kwargs
 
     @staticmethod
@@ -274,17 +284,24 @@ class LiteLLMClient:
             cost_usd=cost,
         )
 
-    def _register_local_provider(self, lm: ModuleType) -> LocalModelRegistry:
-        """Make `local/<name>` GGUF models litellm models (api/llm/local.py), once."""
-        if self._local is None:
-            self._local = register_with_litellm(lm, self.settings)
-        return self._local
 
-    def warm_up_local_models(self) -> None:
+class _LiteLLMLocalModels:
+    """The `local/<name>` GGUF models, made a litellm provider on first use (api/llm/local.py)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._registry: LocalModelRegistry | None = None
+
+    def registered(self, lm: ModuleType) -> LocalModelRegistry:
+        if self._registry is None:
+            self._registry = register_with_litellm(lm, self.settings)
+        return self._registry
+
+    def warm_up(self) -> None:
         """At start-up: check every configured GGUF (a missing file stops the service with a
         ConfigurationError) and, with STANCEWIRE_LOCAL_LOAD=startup, load them."""
-        self._register_local_provider(load_litellm()).load_at_startup()
+        self.registered(load_litellm()).load_at_startup()
 
-    def local_status(self) -> dict[str, str]:
+    def status(self) -> dict[str, str]:
         """State of each local model for /readyz (empty until local models are first used)."""
-        return self._local.status() if self._local is not None else {}
+        return self._registry.status() if self._registry is not None else {}

@@ -10,6 +10,7 @@ from typing import Literal
 
 from api.config import Settings
 from api.errors import (
+    ConfigurationError,
     DeadlineExceeded,
     NothingToAnalyse,
     StancewireError,
@@ -18,11 +19,12 @@ from api.errors import (
 )
 from api.llm.cache import AnalysisCache, cache_key
 from api.llm.types import LLMClient
+from api.model_ref import ModelRef, engine_kind, model_kind
 from api.pipeline.article import PreparedArticle, prepare_article
 from api.pipeline.confidence import lower_confidence
 from api.pipeline.contract import normalise, prune_unsound, semantic_errors
 from api.pipeline.cpu import CpuRunner, ThreadRunner
-from api.pipeline.engine import AnalysisJob, Engine, EngineResult
+from api.pipeline.engine import AnalysisJob, BuiltinParts, Engine, EngineResult
 from api.pipeline.grounding import build_analysis
 from api.pipeline.llm_engine import LLMEngine
 from api.pipeline.progress import report
@@ -31,7 +33,6 @@ from schemas.analysis import Analysis, AnalysisWarning, Meta, new_analysis_id
 from schemas.request import AnalyzeRequest
 
 log = logging.getLogger(__name__)
-BUILTIN_PREFIX = "builtin/"
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,6 @@ class ModelInfo:
     id: str
     engine: Literal["llm", "builtin"]
     label: str
-
-
-def engine_kind(model: str) -> Literal["llm", "builtin"]:
-    return "builtin" if model.startswith(BUILTIN_PREFIX) else "llm"
 
 
 class Analyzer:
@@ -55,10 +52,14 @@ class Analyzer:
         builtin: Engine | None = None,
         cache: AnalysisCache | None = None,
         cpu: CpuRunner | None = None,
+        parts: BuiltinParts | None = None,
     ) -> None:
+        """Built by api/compose.py's make_analyzer, which wires in the built-in engine's
+        `parts`; `builtin` replaces that engine (tests)."""
         self.settings = settings
         self._client = client
         self._builtin = builtin
+        self._parts = parts
         # Built-in engine work: the server passes its process pool (api/app.py), whose queue
         # is bounded; one-shot callers (CLI, evals) run it in a thread and wait their turn:
         # a bound there would fail `eval run --concurrency 32` with 503s nobody asked for.
@@ -78,38 +79,40 @@ class Analyzer:
     def engine_for(self, model: str) -> Engine:
         if engine_kind(model) == "builtin":
             if self._builtin is None:
-                from api.builtin.engine import BuiltinEngine
-
-                self._builtin = BuiltinEngine(self.cpu)
+                self._builtin = self._require_parts().make_engine(self.cpu)
             return self._builtin
         if self._llm is None:
-            self._llm = LLMEngine(self.client, self.settings)
+            names = self._parts.candidate_names if self._parts else None
+            self._llm = LLMEngine(self.client, self.settings, names)
         return self._llm
+
+    def _require_parts(self) -> BuiltinParts:
+        if self._parts is None:
+            raise ConfigurationError(
+                "The built-in engine is not wired into this Analyzer: build it with "
+                "api.compose.make_analyzer."
+            )
+        return self._parts
 
     def local_model_status(self) -> dict[str, str]:
         """State of each in-process GGUF model, once the LLM client exists."""
-        status = getattr(self._client, "local_status", None)
-        return dict(status()) if callable(status) else {}
+        return self._client.local.status() if self._client is not None else {}
 
     def warm_up(self) -> None:
         """Load the built-in pipeline; check GGUF models (and load them, when asked to)."""
         if self._builtin is None and any(engine_kind(m) == "builtin" for m in self.settings.models):
-            from api.builtin.nlp import warm_up
-
-            warm_up()
+            self._require_parts().warm_up()
             self.cpu.start()
         offered = [*self.settings.models, *self.settings.fallback_models]
-        if any(m.startswith("local/") for m in offered):
-            warm_up_local = getattr(self.client, "warm_up_local_models", None)
-            if callable(warm_up_local):
-                warm_up_local()
+        if any(model_kind(m) == "local" for m in offered):
+            self.client.local.warm_up()
 
     def close(self) -> None:
         """Stop the engine's worker processes (server shutdown)."""
         self.cpu.close()
 
     def models(self) -> list[ModelInfo]:
-        return [ModelInfo(m, engine_kind(m), _label(m)) for m in self.settings.models]
+        return [ModelInfo(m, engine_kind(m), ModelRef(m).label) for m in self.settings.models]
 
     def resolve_model(self, requested: str | None) -> str:
         model = requested or self.settings.default_model
@@ -182,14 +185,10 @@ class Analyzer:
         result.warnings += _coverage_warnings(full, job.article) + _actor_warnings(result, job)
         meta = Meta(
             engine=result.engine,
-            model=result.model,
-            provider=result.provider,
+            **result.accounting.meta_fields(),
             prompt_version=result.prompt_version,
             schema_version=SCHEMA_VERSION,
-            usage=result.usage,
-            cost_usd=result.cost_usd,
             latency_ms=round((time.perf_counter() - started) * 1000, 2),
-            attempts=result.attempts,
             cache_hit=False,
             request_id=request_id,
         )
@@ -263,11 +262,3 @@ def _as_cache_hit(cached: Analysis, started: float, request_id: str | None) -> A
         update={"cache_hit": True, "latency_ms": latency_ms, "request_id": request_id}
     )
     return cached.model_copy(update={"id": new_analysis_id(), "meta": meta})
-
-
-def _label(model: str) -> str:
-    if model.startswith(BUILTIN_PREFIX):
-        return "Built-in (rules, offline)"
-    if model.startswith("local/"):
-        return f"Local: {model.removeprefix('local/')}"
-    return model

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from api.llm.types import Accounting
 from api.pipeline.article import PreparedArticle
-from schemas.analysis import AnalysisWarning, Usage
+from api.pipeline.cpu import CpuRunner
+from schemas.analysis import AnalysisWarning
 from schemas.llm import AnalysisContract, Task
 
 
@@ -26,12 +29,8 @@ class AnalysisJob:
 class EngineResult:
     contract: AnalysisContract
     engine: Literal["llm", "builtin"]
-    model: str
-    provider: str
+    accounting: Accounting  # model, provider, tokens, cost, attempts: straight into meta
     prompt_version: str | None = None
-    usage: Usage = field(default_factory=Usage)
-    cost_usd: float | None = None
-    attempts: int = 0
     warnings: list[AnalysisWarning] = field(default_factory=list)
 
 
@@ -39,3 +38,14 @@ class Engine(Protocol):
     async def run(self, job: AnalysisJob) -> EngineResult:
         """Fill the contract for `job`; the result is validated by api/pipeline/contract.py."""
         ...
+
+
+@dataclass(frozen=True)
+class BuiltinParts:
+    """What the pipeline uses of the built-in engine. Injected at the composition root
+    (api/compose.py), so the pipeline never imports api/builtin (which imports the pipeline)."""
+
+    make_engine: Callable[[CpuRunner], Engine]
+    warm_up: Callable[[], None]  # load spaCy and the trained models before the first request
+    # Names found in an article: the actor-name enum for grammar-constrained models.
+    candidate_names: Callable[[PreparedArticle], list[str]]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import prompts
 from api.config import Settings
 from api.llm.capabilities import ModelCapabilities
 from api.llm.types import ChatRequest, LLMClient
+from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob, EngineResult
 from api.pipeline.prompting import (
     contract_schema,
@@ -19,26 +21,28 @@ from api.pipeline.repair import generate_contract
 from schemas.llm import contract_model_for
 
 
-async def _candidate_names(job: AnalysisJob) -> list[str]:
-    """Names the built-in engine finds in the text: the actor-name enum for constrained models,
-    which then cannot invent actors (a 135M model otherwise lists 'Moscow' for any article)."""
-    from api.builtin.engine import candidate_actors  # spaCy: only for constrained models
-
-    actors = await asyncio.to_thread(candidate_actors, job.article)
-    return sorted({a.name for a in actors})
-
-
 class LLMEngine:
-    def __init__(self, client: LLMClient, settings: Settings) -> None:
+    def __init__(
+        self,
+        client: LLMClient,
+        settings: Settings,
+        candidate_names: Callable[[PreparedArticle], list[str]] | None = None,
+    ) -> None:
         self.client = client
         self.settings = settings
+        self._candidate_names = candidate_names
+
+    async def _actor_names(self, job: AnalysisJob) -> list[str]:
+        """Names the built-in engine finds in the text: the actor-name enum for constrained
+        models, which then cannot invent actors (a 135M model otherwise lists 'Moscow' for any
+        article). Without a finder (no built-in engine wired) the enum is left out."""
+        if self._candidate_names is None:
+            return []
+        return await asyncio.to_thread(self._candidate_names, job.article)
 
     def _capabilities(self, model: str) -> list[ModelCapabilities]:
         """Of the model and every fallback: one request must suit whichever answers."""
-        ask = getattr(self.client, "capabilities", None)
-        if ask is None:  # a client without capability data (tests): assume full support
-            return []
-        return [ask(m) for m in [model, *self.settings.fallback_models]]
+        return [self.client.capabilities(m) for m in [model, *self.settings.fallback_models]]
 
     async def run(self, job: AnalysisJob) -> EngineResult:
         capabilities = self._capabilities(job.model)
@@ -46,7 +50,7 @@ class LLMEngine:
         if not all(c.constrained for c in capabilities):
             schema = without_string_bounds(schema)
         elif capabilities and "actors" in schema["properties"]:
-            schema = with_actor_names(schema, await _candidate_names(job))
+            schema = with_actor_names(schema, await self._actor_names(job))
         # Models without JSON-schema output get the schema in the prompt instead.
         schema_in_prompt = any(not c.json_schema for c in capabilities)
         request = ChatRequest(
@@ -66,10 +70,6 @@ class LLMEngine:
         return EngineResult(
             contract=outcome.contract,
             engine="llm",
-            model=outcome.model,
-            provider=outcome.provider,
+            accounting=outcome.accounting,
             prompt_version=prompts.prompt_version(),
-            usage=outcome.usage,
-            cost_usd=outcome.cost_usd,
-            attempts=outcome.attempts,
         )

@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from api.errors import ModelOutputInvalid
-from api.llm.types import ChatRequest, Completion, LLMClient
+from api.llm.types import Accounting, ChatRequest, Completion, LLMClient
 from api.pipeline.contract import semantic_errors
 from api.pipeline.engine import AnalysisJob
 from api.pipeline.progress import report
 from api.pipeline.prompting import repair_message
-from schemas.analysis import Usage
 from schemas.llm import AnalysisContract
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
@@ -28,25 +27,7 @@ _MAX_ECHOED_ANSWER = 12_000  # characters of a failed answer sent back to the mo
 @dataclass
 class RepairOutcome:
     contract: AnalysisContract
-    attempts: int
-    usage: Usage
-    cost_usd: float | None
-    model: str
-    provider: str
-
-
-@dataclass
-class _Tally:
-    attempts: int = 0
-    usage: Usage = field(default_factory=Usage)
-    cost_usd: float | None = None
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, completion: Completion) -> None:
-        self.attempts += 1
-        self.usage = self.usage + completion.usage
-        if completion.cost_usd is not None:
-            self.cost_usd = (self.cost_usd or 0.0) + completion.cost_usd
+    accounting: Accounting  # summed over every attempt
 
 
 def _load_json(content: str) -> Any:
@@ -90,19 +71,18 @@ async def generate_contract(
     job: AnalysisJob,
     repair_attempts: int,
 ) -> RepairOutcome:
-    tally = _Tally()
+    accounting = Accounting(model=request.model, provider="")
+    errors_per_attempt: list[str] = []
     messages = list(request.messages)  # the prefix every attempt shares (KV-cache friendly)
     last: Completion | None = None
     for attempt in range(1, 2 + repair_attempts):
         report("model_call", attempt=attempt, model=request.model)
         last = await client.complete(_with_messages(request, messages))
-        tally.add(last)
+        accounting = accounting.plus(last)
         contract, errors = check_answer(last, contract_model, job)
         if contract is not None:
-            return RepairOutcome(
-                contract, tally.attempts, tally.usage, tally.cost_usd, last.model, last.provider
-            )
-        tally.errors.append("; ".join(errors))
+            return RepairOutcome(contract, accounting)
+        errors_per_attempt.append("; ".join(errors))
         if attempt <= repair_attempts:
             report("repair", attempt=attempt, errors=len(errors))
         # Only the latest failed answer goes back, not every one: the conversation stays
@@ -113,11 +93,11 @@ async def generate_contract(
             repair_message(errors, len(job.article)),
         ]
     raise ModelOutputInvalid(
-        f"The model's answer was still invalid after {tally.attempts} attempts.",
-        attempts=tally.attempts,
-        errors=tally.errors,
+        f"The model's answer was still invalid after {accounting.attempts} attempts.",
+        attempts=accounting.attempts,
+        errors=errors_per_attempt,
         last_raw=last.content if last else None,
-        usage=tally.usage.model_dump(),
+        usage=accounting.usage.model_dump(),
     )
 
 

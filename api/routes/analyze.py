@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from api.errors import StancewireError
-from api.http import PROBLEM_TYPE, request_id_of, unless_client_leaves
+from api.http import request_id_of, unless_client_leaves
 from api.metrics import count_analysis
+from api.problems import problem_of
 from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body, validate_as
 from api.routes.stream import stream_analysis, wants_events
 from schemas.analysis import Analysis
@@ -92,17 +93,7 @@ async def analyze_batch(request: Request, analyzer: AnalyzerDep, settings: Setti
             item = validate_as(AnalyzeRequest, raw_item)
             analysis = await analyzer.analyze(item, request_id=item_id, deadline=deadline)
         except StancewireError as exc:
-            problem = Problem(
-                type=PROBLEM_TYPE + exc.code,
-                title=exc.title,
-                status=exc.status,
-                detail=exc.detail,
-                code=exc.code,
-                request_id=item_id,
-                retry_after=exc.retry_after,
-                errors=exc.extra().get("errors"),
-            )
-            return BatchProblem(ok=False, problem=problem)
+            return BatchProblem(ok=False, problem=problem_of(exc, item_id))
         count_analysis(analysis)
         return BatchAnalysis(ok=True, analysis=analysis)
 

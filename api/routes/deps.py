@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from api.config import Settings
-from api.errors import RequestValidationFailed, UnsupportedMediaType
+from api.errors import UnsupportedMediaType
 from api.http import check_declared_length
 from api.json_body import parse_json_body
+from api.json_body import validate_as as validate_as  # moved: api/jobs uses it too
 from api.pipeline.analyze import Analyzer
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -39,22 +40,3 @@ async def read_json_body(request: Request, model: type[Model], settings: Setting
         )
     check_declared_length(request, settings.max_body_bytes)
     return validate_as(model, parse_json_body(await request.body()))
-
-
-def validate_as(model: type[Model], data: Any) -> Model:
-    """Validate parsed JSON; failures are one 422 with the per-field errors."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        errors = [
-            {"loc": [_printable(p) for p in e["loc"]], "msg": e["msg"], "type": e["type"]}
-            for e in exc.errors()
-        ]
-        raise RequestValidationFailed(
-            "Some fields are missing or invalid; see errors.", errors
-        ) from exc
-
-
-def _printable(part: object) -> str:
-    # A field name in the body may hold a lone surrogate; the problem body must still encode.
-    return str(part).encode("utf-8", "backslashreplace").decode("utf-8")

@@ -23,9 +23,9 @@ from api.http import check_declared_length, handle_stancewire_error
 from api.jobs.admission import check_job_allowed
 from api.jobs.queue import connect, submit
 from api.jobs.store import JobStore
-from api.json_body import parse_json_body
+from api.json_body import parse_json_body, validate_as
 from api.pipeline.analyze import Analyzer
-from api.routes.deps import AnalyzerDep, SettingsDep, validate_as
+from api.routes.deps import AnalyzerDep, SettingsDep
 from api.routes.stream import wants_events
 from schemas.errors import Problem
 from schemas.jobs import JobCreated, JobItem, JobRequest, JobResultsPage, JobStatus

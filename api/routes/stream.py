@@ -18,10 +18,10 @@ from typing import Any
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.errors import StancewireError
-from api.jobs.items import problem_of
 from api.metrics import count_analysis
 from api.pipeline.analyze import Analyzer
 from api.pipeline.progress import listening
+from api.problems import problem_of
 from schemas.request import AnalyzeRequest
 
 log = logging.getLogger(__name__)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from api.builtin.claimmodel.model import ClaimModel
 
 from api.builtin.claimmodel.metrics import brier, top_label_ece
+from api.model_ref import BUILTIN_MODEL
 
 DATA_DIR = Path(__file__).parent
 ROWS_PATH = DATA_DIR / "near_miss.jsonl"
@@ -99,7 +100,7 @@ class EngineChecker:
         from api.pipeline.engine import AnalysisJob
 
         job = AnalysisJob(
-            prepare_article(article), "builtin/rules-en", ("actors",), caller_claims=(claim,)
+            prepare_article(article), BUILTIN_MODEL, ("actors",), caller_claims=(claim,)
         )
         contract, _ = analyse(job)
         (found,) = contract.caller_claims

@@ -7,15 +7,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
-from api.pipeline.analyze import Analyzer
 from tests.fakes import ScriptedClient
 
 
 @pytest.fixture
 def client(llm_settings: Settings, seed_contract: dict[str, Any]) -> Iterator[TestClient]:
     settings = llm_settings.model_copy(update={"max_body_bytes": 200_000, "max_text_chars": 50_000})
-    analyzer = Analyzer(settings, client=ScriptedClient(seed_contract))
+    analyzer = make_analyzer(settings, client=ScriptedClient(seed_contract))
     with TestClient(create_app(settings, analyzer)) as test_client:
         yield test_client
 
@@ -45,7 +45,7 @@ def test_second_identical_request_is_a_cache_hit(
 ) -> None:
     settings = Settings(default_model="openai/s", models=["openai/s"], _env_file=None)
     scripted = ScriptedClient(seed_contract)
-    with TestClient(create_app(settings, Analyzer(settings, client=scripted))) as api:
+    with TestClient(create_app(settings, make_analyzer(settings, client=scripted))) as api:
         first = api.post("/v1/analyze", json={"text": seed_text}).json()
         second = api.post("/v1/analyze", json={"text": seed_text}).json()
     assert len(scripted.requests) == 1
@@ -203,3 +203,23 @@ def test_default_configuration_serves_the_builtin_engine(seed_text: str) -> None
     names = {a["name"] for a in body["actors"]}
     assert "Kim Hong-Kyun" in names and "Reuters" not in names
     assert page.status_code == 200 and "<textarea" in page.text
+
+
+def test_a_batch_item_and_a_request_failing_alike_get_the_same_problem(
+    client: TestClient,
+) -> None:
+    """One error path: a batch item's problem has every field a request's problem has."""
+    bad = {"text": "A meteor shower lit up the sky.", "model": "openai/not-configured"}
+    alone = client.post("/v1/analyze", json=bad, headers={"X-Request-ID": "alone"}).json()
+    batch = client.post(
+        "/v1/analyze/batch", json={"items": [bad]}, headers={"X-Request-ID": "batch"}
+    ).json()
+    item = batch["items"][0]["problem"]
+    assert (alone["code"], alone["request_id"], item["request_id"]) == (
+        "unknown_model",
+        "alone",
+        "batch-0",
+    )
+    assert {k: v for k, v in alone.items() if k != "request_id"} == {
+        k: v for k, v in item.items() if k != "request_id"
+    }

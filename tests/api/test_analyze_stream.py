@@ -9,8 +9,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
-from api.pipeline.analyze import Analyzer
 from tests.fakes import ScriptedClient
 
 STREAM = {"Accept": "text/event-stream"}
@@ -28,7 +28,9 @@ def _events(text: str) -> list[tuple[str, Any]]:
 
 
 def _client(settings: Settings, *replies: Any) -> TestClient:
-    return TestClient(create_app(settings, Analyzer(settings, client=ScriptedClient(*replies))))
+    return TestClient(
+        create_app(settings, make_analyzer(settings, client=ScriptedClient(*replies)))
+    )
 
 
 def test_stream_shows_model_calls_and_repairs_then_the_analysis(
@@ -71,7 +73,7 @@ def test_bad_request_is_refused_before_the_stream(llm_settings: Settings) -> Non
 
 def test_builtin_engine_streams_too(seed_text: str) -> None:
     settings = Settings(_env_file=None, cache_size=0)
-    with TestClient(create_app(settings, Analyzer(settings))) as client:
+    with TestClient(create_app(settings, make_analyzer(settings))) as client:
         response = client.post("/v1/analyze", json={"text": seed_text}, headers=STREAM)
     events = _events(response.text)
     assert [name for name, _ in events] == ["queued", "analysing", "done"]

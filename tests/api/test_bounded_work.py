@@ -20,10 +20,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import ENGINE_PRELOAD, create_app
+from api.compose import make_analyzer
 from api.config import Settings
 from api.errors import DeadlineExceeded, Overloaded
 from api.llm.types import ChatRequest
-from api.pipeline.analyze import Analyzer
 from api.pipeline.cpu import ProcessRunner, ThreadRunner
 from schemas.request import AnalyzeRequest
 from tests import cpu_jobs
@@ -57,7 +57,7 @@ def llm_settings(**extra: object) -> Settings:
 
 def test_a_request_past_its_deadline_gets_a_504_and_its_model_call_is_cancelled() -> None:
     client = HangingClient()
-    analyzer = Analyzer(llm_settings(request_deadline_s=0.3), client=client)
+    analyzer = make_analyzer(llm_settings(request_deadline_s=0.3), client=client)
     with TestClient(create_app(analyzer.settings, analyzer)) as api:
         started = time.monotonic()
         response = api.post("/v1/analyze", json={"text": SEED_TEXT})
@@ -75,7 +75,7 @@ def test_batch_items_share_one_deadline_and_time_out_alone() -> None:
                 return await super().complete(request)
             return await ScriptedClient.complete(self, request)
 
-    analyzer = Analyzer(llm_settings(request_deadline_s=0.5), client=HalfHanging())
+    analyzer = make_analyzer(llm_settings(request_deadline_s=0.5), client=HalfHanging())
     with TestClient(create_app(analyzer.settings, analyzer)) as api:
         items = [{"text": SEED_TEXT}, {"text": "A meteor shower lit up the sky on Sunday."}]
         started = time.monotonic()
@@ -102,7 +102,7 @@ async def test_the_thread_runner_refuses_work_beyond_its_queue() -> None:
 
 async def test_one_shot_callers_wait_their_turn_instead_of_503() -> None:
     """Regression: the CLI's and evals' default runner refused the 18th concurrent analysis."""
-    analyzer = Analyzer(Settings(cache_size=0, _env_file=None))
+    analyzer = make_analyzer(Settings(cache_size=0, _env_file=None))
     requests = [AnalyzeRequest(text=f"The mayor said bridge {i} will reopen.") for i in range(24)]
     answers = await asyncio.gather(*(analyzer.analyze(r) for r in requests))
     assert len(answers) == 24
@@ -111,7 +111,7 @@ async def test_one_shot_callers_wait_their_turn_instead_of_503() -> None:
 def test_an_overloaded_engine_answers_503_at_once() -> None:
     settings = Settings(cache_size=0, engine_queue=0, _env_file=None)
     release = threading.Event()
-    analyzer = Analyzer(settings, cpu=ThreadRunner(queue=0))
+    analyzer = make_analyzer(settings, cpu=ThreadRunner(queue=0))
     with TestClient(create_app(settings, analyzer)) as api:
         blocker = threading.Thread(target=lambda: asyncio.run(analyzer.cpu.run(release.wait)))
         blocker.start()
@@ -187,6 +187,6 @@ def test_hanging_up_on_a_long_article_frees_the_engine_within_a_second(
 
 
 async def test_deadline_exceeded_is_raised_by_the_analyzer_itself() -> None:
-    analyzer = Analyzer(llm_settings(request_deadline_s=0.2), client=HangingClient())
+    analyzer = make_analyzer(llm_settings(request_deadline_s=0.2), client=HangingClient())
     with pytest.raises(DeadlineExceeded):
         await analyzer.analyze(AnalyzeRequest(text=SEED_TEXT))

@@ -14,18 +14,18 @@ from starlette.types import Message
 
 import prompts
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
 from api.errors import ContextWindowExceeded
 from api.llm import cache as cache_module
 from api.llm.cache import cache_key
-from api.pipeline.analyze import Analyzer
 from schemas.request import AnalyzeRequest
 from tests.conftest import SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
 from tests.fakes import Reply, ScriptedClient
 
 
 def _client(settings: Settings, *replies: Reply) -> TestClient:
-    analyzer = Analyzer(settings, client=ScriptedClient(*replies))
+    analyzer = make_analyzer(settings, client=ScriptedClient(*replies))
     return TestClient(create_app(settings, analyzer), raise_server_exceptions=False)
 
 
@@ -42,7 +42,7 @@ async def test_declared_length_over_the_limit_is_413_before_the_body_is_read(
     llm_settings: Settings,
 ) -> None:
     settings = llm_settings.model_copy(update={"max_body_bytes": 10_000})
-    app = create_app(settings, Analyzer(settings, client=ScriptedClient(SEED_CONTRACT)))
+    app = create_app(settings, make_analyzer(settings, client=ScriptedClient(SEED_CONTRACT)))
     reads: list[int] = []
     sent: list[Message] = []
 
@@ -138,7 +138,7 @@ def test_cache_key_changes_with_prompt_and_schema_version(monkeypatch: pytest.Mo
 async def test_request_id_is_not_part_of_the_cache_key() -> None:
     settings = Settings(default_model=SCRIPTED_MODEL, models=[SCRIPTED_MODEL], _env_file=None)
     scripted = ScriptedClient(SEED_CONTRACT)
-    analyzer = Analyzer(settings, client=scripted)
+    analyzer = make_analyzer(settings, client=scripted)
     request = AnalyzeRequest(text=SEED_TEXT)
     await analyzer.analyze(request, request_id="first")
     second = await analyzer.analyze(request, request_id="second")

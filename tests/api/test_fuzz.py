@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
 from api.llm.types import ChatRequest
-from api.pipeline.analyze import Analyzer
 from tests.fakes import ScriptedClient
 
 _SENTENCE = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
@@ -60,7 +60,7 @@ def answer_for(request: ChatRequest) -> str:
 _settings = Settings(
     default_model="openai/scripted", models=["openai/scripted"], cache_size=0, _env_file=None
 )
-app = create_app(_settings, Analyzer(_settings, client=ScriptedClient(answer_for)))
+app = create_app(_settings, make_analyzer(_settings, client=ScriptedClient(answer_for)))
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 STATUSES: Counter[int] = Counter()
 

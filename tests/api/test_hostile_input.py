@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
 from api.json_body import MAX_DEPTH
-from api.pipeline.analyze import Analyzer
 from tests.fakes import ScriptedClient
 
 JSON = {"Content-Type": "application/json"}
@@ -23,7 +23,7 @@ ARTICLE = '"The mayor said the bridge would reopen. Engineers disagreed."'
 
 @pytest.fixture
 def api(llm_settings: Settings, seed_contract: dict[str, Any]) -> Iterator[TestClient]:
-    analyzer = Analyzer(llm_settings, client=ScriptedClient(seed_contract))
+    analyzer = make_analyzer(llm_settings, client=ScriptedClient(seed_contract))
     with TestClient(create_app(llm_settings, analyzer), raise_server_exceptions=False) as client:
         yield client
 

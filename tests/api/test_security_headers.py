@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
-from api.pipeline.analyze import Analyzer
 from tests.fakes import ScriptedClient
 
 SELF_ONLY_SCRIPTS = "script-src 'self';"
@@ -19,7 +19,7 @@ SELF_ONLY_SCRIPTS = "script-src 'self';"
 @pytest.fixture(scope="module")
 def api() -> Iterator[TestClient]:
     settings = Settings(default_model="openai/s", models=["openai/s"], _env_file=None)
-    analyzer = Analyzer(settings, client=ScriptedClient({"not": "a contract"}))
+    analyzer = make_analyzer(settings, client=ScriptedClient({"not": "a contract"}))
     with TestClient(create_app(settings, analyzer)) as client:
         yield client
 

@@ -19,9 +19,9 @@ import pytest
 import uvicorn
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings, get_settings
 from api.metrics import REGISTRY
-from api.pipeline.analyze import Analyzer
 from api.server import GuardedHttpToolsProtocol
 from tests.conftest import SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
 from tests.fakes import ScriptedClient
@@ -43,7 +43,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, int]]:
         max_connections=MAX_CONNECTIONS,
         _env_file=None,
     )
-    app = create_app(settings, Analyzer(settings, client=ScriptedClient(SEED_CONTRACT)))
+    app = create_app(settings, make_analyzer(settings, client=ScriptedClient(SEED_CONTRACT)))
     with live_server(app, settings, implementation=request.param) as address:
         yield address
 

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
 from api.metrics import REGISTRY
-from api.pipeline.analyze import Analyzer
 from tests.fakes import ScriptedClient
 
 MODEL = "openai/scripted"
@@ -22,7 +22,7 @@ MODEL = "openai/scripted"
 @pytest.fixture
 def api(seed_contract: dict[str, Any]) -> Iterator[TestClient]:
     settings = Settings(default_model=MODEL, models=[MODEL], cache_size=16, _env_file=None)
-    analyzer = Analyzer(settings, client=ScriptedClient(seed_contract))
+    analyzer = make_analyzer(settings, client=ScriptedClient(seed_contract))
     with TestClient(create_app(settings, analyzer)) as client:
         yield client
 

@@ -19,10 +19,10 @@ import pytest
 import uvicorn
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
 from api.errors import UpstreamUnavailable
 from api.llm.types import ChatRequest
-from api.pipeline.analyze import Analyzer
 from tests.conftest import ROOT, SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
 from tests.fakes import ScriptedClient
 
@@ -120,7 +120,7 @@ def base_url() -> Iterator[str]:
         max_text_chars=MAX_TEXT_CHARS,
         _env_file=None,
     )
-    app = create_app(settings, Analyzer(settings, client=ScriptedClient(scripted_reply)))
+    app = create_app(settings, make_analyzer(settings, client=ScriptedClient(scripted_reply)))
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

@@ -12,12 +12,13 @@ from tests.builtin.conftest import SEED, actor_named, job_for
 
 async def test_run_labels_itself_builtin(seed_job: AnalysisJob) -> None:
     result = await BuiltinEngine().run(seed_job)
-    assert (result.engine, result.model, result.provider) == (
+    assert (result.engine, result.accounting.model, result.accounting.provider) == (
         "builtin",
         "builtin/rules-en",
         "stancewire",
     )
-    assert (result.prompt_version, result.attempts, result.usage.total_tokens) == (None, 0, 0)
+    spent = result.accounting
+    assert (result.prompt_version, spent.attempts, spent.usage.total_tokens) == (None, 0, 0)
     assert result.contract.stances and result.warnings == []
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from api.compose import make_analyzer
 from api.config import Settings
-from api.pipeline.analyze import Analyzer
 from evals.case_model import load_cases
 from evals.cassettes import CassetteClient
 from evals.cli import eval_app
@@ -92,7 +92,7 @@ def test_replay_of_a_recorded_llm_run_gives_the_same_scores(tmp_path: Path) -> N
     client = CassetteClient(ScriptedClient(contract), tmp_path / "seed", "record")
     settings = eval_settings("openai/test", Settings(_env_file=None))
     cases = load_cases("01-*")
-    analyzer = Analyzer(settings, client)
+    analyzer = make_analyzer(settings, client)
     recorded = asyncio.run(run_cases(cases, analyzer, RunOptions(model="openai/test")))
     assert recorded.aggregates.errors == 0
 

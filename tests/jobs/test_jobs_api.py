@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from api.app import create_app
+from api.compose import make_analyzer
 from api.config import Settings
-from api.pipeline.analyze import Analyzer
 from tests.jobs.conftest import drain, job_settings, short_articles
 
 
@@ -24,7 +24,7 @@ def settings(redis_url: str) -> Settings:
 
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, Analyzer(settings))
+    app = create_app(settings, make_analyzer(settings))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
@@ -165,7 +165,7 @@ async def test_bad_jobs_are_refused_before_anything_is_queued(client: httpx.Asyn
 
 async def test_job_body_may_exceed_the_analyze_limit(redis_url: str) -> None:
     settings = job_settings(redis_url, max_body_bytes=20_000)
-    app = create_app(settings, Analyzer(settings))
+    app = create_app(settings, make_analyzer(settings))
     transport = httpx.ASGITransport(app=app)
     big = {"items": [{"text": t} for t in short_articles(3)] * 30}
     assert len(json.dumps(big)) > settings.max_body_bytes
@@ -178,7 +178,7 @@ async def test_job_body_may_exceed_the_analyze_limit(redis_url: str) -> None:
 
 async def test_without_redis_jobs_answer_503() -> None:
     settings = Settings(_env_file=None, redis_url=None)
-    transport = httpx.ASGITransport(app=create_app(settings, Analyzer(settings)))
+    transport = httpx.ASGITransport(app=create_app(settings, make_analyzer(settings)))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         _problem(
             await http.post("/v1/jobs", json={"items": [{"text": "A."}]}), 503, "jobs_unavailable"
@@ -192,13 +192,13 @@ async def test_redis_down_is_a_503_problem_not_a_500() -> None:
     from tests.live_server import free_port
 
     settings = job_settings(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
-    transport = httpx.ASGITransport(app=create_app(settings, Analyzer(settings)))
+    transport = httpx.ASGITransport(app=create_app(settings, make_analyzer(settings)))
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         down = _problem(await http.get("/v1/jobs/job_x"), 503, "jobs_unavailable")
         assert down["retry_after"] == 5
 
     # Redis gone after the API connected: the failing call is a 503 too.
-    app = create_app(settings, Analyzer(settings))
+    app = create_app(settings, make_analyzer(settings))
     app.state.job_store = JobStore(Redis.from_url(str(settings.redis_url)), 60)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

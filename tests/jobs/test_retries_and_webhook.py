@@ -9,11 +9,11 @@ from typing import Any
 import httpx
 import respx
 
+from api.compose import make_analyzer
 from api.errors import UpstreamUnavailable
 from api.jobs.queue import connect, submit
 from api.jobs.store import JobStore
 from api.jobs.webhook import deliver, sign
-from api.pipeline.analyze import Analyzer
 from schemas.jobs import JobItem
 from tests.conftest import SCRIPTED_MODEL
 from tests.fakes import ScriptedClient
@@ -39,7 +39,7 @@ async def test_transient_error_is_retried_and_recorded_once(
 ) -> None:
     store, job_id, settings = await _one_job(redis_url, seed_text)
     client = ScriptedClient(UpstreamUnavailable("provider down", retry_after=1), seed_contract)
-    await drain(settings, "llm", Analyzer(settings, client=client))
+    await drain(settings, "llm", make_analyzer(settings, client=client))
     status = await store.status(job_id)
     assert (status.state, status.done, status.failed) == ("completed", 1, 0)
     assert len(client.requests) == 2  # the failed try, then the good one
@@ -53,7 +53,7 @@ async def test_transient_error_on_the_last_try_becomes_the_items_problem(
 ) -> None:
     store, job_id, settings = await _one_job(redis_url, seed_text, job_max_tries=1)
     client = ScriptedClient(UpstreamUnavailable("provider down", retry_after=1))
-    await drain(settings, "llm", Analyzer(settings, client=client))
+    await drain(settings, "llm", make_analyzer(settings, client=client))
     [line] = [json.loads(raw) for raw in await store.lines(job_id, 0, 1)]
     assert line["problem"]["code"] == "upstream_unavailable"
     assert len(client.requests) == 1
@@ -63,7 +63,7 @@ async def test_transient_error_on_the_last_try_becomes_the_items_problem(
 async def test_other_errors_are_not_retried(redis_url: str, seed_text: str) -> None:
     store, job_id, settings = await _one_job(redis_url, seed_text, repair_attempts=0)
     client = ScriptedClient("this is not JSON")
-    await drain(settings, "llm", Analyzer(settings, client=client))
+    await drain(settings, "llm", make_analyzer(settings, client=client))
     [line] = [json.loads(raw) for raw in await store.lines(job_id, 0, 1)]
     assert line["problem"]["code"] == "model_output_invalid"
     assert len(client.requests) == 1  # no job-level retry of a bad answer
@@ -81,7 +81,7 @@ async def test_completed_job_posts_a_signed_webhook_once(
     store, job_id, settings = await _one_job(
         redis_url, seed_text, count=3, hook=HOOK, webhook_secret="s3cret"
     )
-    await drain(settings, "llm", Analyzer(settings, client=ScriptedClient(seed_contract)))
+    await drain(settings, "llm", make_analyzer(settings, client=ScriptedClient(seed_contract)))
     assert hook.call_count == 2
     sent = hook.calls.last.request
     body = json.loads(sent.content)

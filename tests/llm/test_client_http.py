@@ -15,6 +15,7 @@ import httpx
 import pytest
 import respx
 
+from api.compose import make_analyzer
 from api.config import Settings
 from api.errors import (
     ModelOutputInvalid,
@@ -26,10 +27,10 @@ from api.errors import (
 )
 from api.llm.client import LiteLLMClient, load_litellm
 from api.llm.types import ChatRequest
-from api.pipeline.analyze import Analyzer
 from api.pipeline.article import prepare_article
 from api.pipeline.engine import AnalysisJob
 from api.pipeline.prompting import contract_schema, without_string_bounds
+from api.problems import problem_of
 from schemas.analysis import Analysis, Usage
 from schemas.llm import ALL_TASKS
 from schemas.request import AnalyzeRequest
@@ -68,7 +69,7 @@ def chat(model: str = "openai/gpt-4o-mini", schema: dict[str, Any] | None = SCHE
 
 
 async def analyze(settings: Settings, text: str, **fields: Any) -> Analysis:
-    return await Analyzer(settings).analyze(AnalyzeRequest(text=text, **fields))
+    return await make_analyzer(settings).analyze(AnalyzeRequest(text=text, **fields))
 
 
 def assert_grounded(analysis: Analysis, text: str) -> None:
@@ -136,7 +137,7 @@ async def test_hosted_calls_leave_local_models_alone(provider: respx.MockRouter)
     provider.post(OPENAI_URL).mock(return_value=openai_reply('{"n": 1}'))
     client = LiteLLMClient(openai_settings())
     await client.complete(chat())
-    assert client.local_status() == {}
+    assert client.local.status() == {}
 
 
 async def test_unknown_openai_compatible_model_gets_json_mode(provider: respx.MockRouter) -> None:
@@ -256,6 +257,10 @@ async def test_client_errors_are_not_retried_nor_fall_back(
     assert hint in raised.value.detail
     assert OPENAI_KEY not in raised.value.detail
     assert route.call_count == 1 and retry_clock.sleeps == []
+    # The problem body keeps the provider's own status next to ours (502).
+    problem = problem_of(raised.value, "req-1")
+    assert (problem.status, problem.upstream_status) == (502, status)
+    assert problem.type.endswith(problem.code) and problem.request_id == "req-1"
 
 
 async def test_retries_stop_within_the_total_time_budget(

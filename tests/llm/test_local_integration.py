@@ -11,8 +11,9 @@ from typing import Any, Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.config import BUNDLED_LOCAL_MODEL, Settings
+from api.config import Settings
 from api.llm import local
+from api.model_ref import BUNDLED_LOCAL_MODEL
 
 pytestmark = [
     pytest.mark.integration,

@@ -8,10 +8,11 @@ import importlib.util
 
 import pytest
 
-from api.config import BUNDLED_LOCAL_MODEL, Settings
+from api.compose import make_analyzer
+from api.config import Settings
 from api.errors import ModelOutputInvalid
 from api.llm import local
-from api.pipeline.analyze import Analyzer
+from api.model_ref import BUNDLED_LOCAL_MODEL
 from schemas.request import AnalyzeRequest
 from tests.conftest import SEED_TEXT
 
@@ -37,7 +38,7 @@ def _settings(**overrides: object) -> Settings:
 
 
 async def test_summary_validates_and_names_the_local_model() -> None:
-    analysis = await Analyzer(_settings()).analyze(
+    analysis = await make_analyzer(_settings()).analyze(
         AnalyzeRequest(text=SEED_TEXT, tasks=["summary"])
     )
     meta = analysis.meta
@@ -56,7 +57,7 @@ async def test_an_unrepairable_answer_is_a_typed_error_with_its_attempts() -> No
     3 truncated attempts in 755 s on a busy 2-core machine, so none is asserted here.)"""
     settings = _settings(llm_max_tokens=160, repair_attempts=1)
     with pytest.raises(ModelOutputInvalid) as caught:
-        await Analyzer(settings).analyze(AnalyzeRequest(text=SEED_TEXT))
+        await make_analyzer(settings).analyze(AnalyzeRequest(text=SEED_TEXT))
     error = caught.value
     assert error.attempts == settings.repair_attempts + 1
     assert len(error.errors) == error.attempts

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from api.config import BUNDLED_LOCAL_MODEL, Settings
+from api.config import Settings
 from api.errors import ConfigurationError
 from api.llm import local
 from api.llm.local import LocalModelError, LocalModelRegistry, build_local_handler
+from api.model_ref import BUNDLED_LOCAL_MODEL
 
 SCHEMA = {"type": "object", "properties": {"n": {"enum": [1, 2]}}, "required": ["n"]}
 
@@ -211,11 +212,10 @@ def test_offered_local_model_without_a_gguf_fails_at_start_up() -> None:
         LocalModelRegistry(config, llama_factory=lambda p, s: FakeLlama())
 
 
-def test_bundled_model_without_the_extra_says_how_to_install(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(local, "find_bundled_gguf", lambda: None)
-    reg = LocalModelRegistry(settings(), llama_factory=lambda p, s: FakeLlama())
+def test_bundled_model_without_the_extra_says_how_to_install() -> None:
+    reg = LocalModelRegistry(
+        settings(), llama_factory=lambda p, s: FakeLlama(), find_bundled=lambda: None
+    )
     assert reg.status() == {BUNDLED_LOCAL_MODEL: f"unavailable: {local._INSTALL_HINT}"}
     with pytest.raises(ConfigurationError, match=r"stancewire\[local\]"):
         reg.require(BUNDLED_LOCAL_MODEL)
@@ -303,7 +303,7 @@ def test_model_info_registers_zero_cost_and_schema_support(registry: LocalModelR
 
 
 def test_register_with_litellm_adds_the_provider_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(local, "_process_registry", None)
+    monkeypatch.setattr(local.adapter, "_process_registry", None)
     other = {"provider": "other", "custom_handler": object()}
     registered: list[dict[str, Any]] = []
     fake_litellm = SimpleNamespace(

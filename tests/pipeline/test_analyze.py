@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
+from api.compose import make_analyzer
 from api.config import Settings
-from api.pipeline.analyze import Analyzer
+from api.llm.types import Accounting
 from api.pipeline.engine import AnalysisJob, EngineResult
 from schemas.llm import AnalysisContract
 from schemas.request import AnalyzeRequest
@@ -20,7 +21,7 @@ class ContractEngine:
 
     async def run(self, job: AnalysisJob) -> EngineResult:
         contract = AnalysisContract.model_validate(self.contract)
-        return EngineResult(contract, "builtin", job.model, "stancewire")
+        return EngineResult(contract, "builtin", Accounting(job.model, "stancewire"))
 
 
 async def test_builtin_output_failing_checks_is_pruned_not_a_500(
@@ -30,7 +31,7 @@ async def test_builtin_output_failing_checks_is_pruned_not_a_500(
     seed_contract["actors"].append(
         {"id": "A9", "name": "MB", "kind": "organization", "role": None, "aliases": []}
     )
-    analyzer = Analyzer(Settings(_env_file=None), builtin=ContractEngine(seed_contract))
+    analyzer = make_analyzer(Settings(_env_file=None), builtin=ContractEngine(seed_contract))
     analysis = await analyzer.analyze(AnalyzeRequest(text=seed_text))
     assert "MB" not in {a.name for a in analysis.actors}
     assert [w.code for w in analysis.warnings] == ["findings_dropped"]
@@ -42,7 +43,7 @@ async def test_long_article_is_cut_for_models_and_says_so(
     settings = llm_settings.model_copy(update={"max_llm_sentences": 18})
     text = "\n".join(f"Sentence number {i} of a long wire story." for i in range(1, 31))
     client = ScriptedClient({"headline": "h", "summary": "s", "key_points": ["k"]})
-    analysis = await Analyzer(settings, client=client).analyze(
+    analysis = await make_analyzer(settings, client=client).analyze(
         AnalyzeRequest(text=text, tasks=["summary"])
     )
     assert not analysis.coverage.complete
@@ -53,7 +54,7 @@ async def test_long_article_is_cut_for_models_and_says_so(
 
 @pytest.mark.parametrize("tasks", [["summary"], ["claims"], ["stances"]])
 async def test_builtin_engine_honours_tasks(seed_text: str, tasks: list[str]) -> None:
-    analysis = await Analyzer(Settings(_env_file=None)).analyze(
+    analysis = await make_analyzer(Settings(_env_file=None)).analyze(
         AnalyzeRequest.model_validate({"text": seed_text, "tasks": tasks})
     )
     assert (analysis.summary is not None) == ("summary" in tasks)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from api.compose import make_analyzer
 from api.config import Settings
-from api.pipeline.analyze import Analyzer
 from api.pipeline.article import prepare_article
 from api.pipeline.confidence import PENALTY, lower_confidence
 from api.pipeline.engine import AnalysisJob
@@ -98,7 +98,7 @@ async def test_every_response_gets_its_own_id_a_cache_hit_too(
     seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
 ) -> None:
     settings = llm_settings.model_copy(update={"cache_size": 8})
-    analyzer = Analyzer(settings, client=ScriptedClient(seed_contract))
+    analyzer = make_analyzer(settings, client=ScriptedClient(seed_contract))
     first = await analyzer.analyze(AnalyzeRequest(text=seed_text))
     again = await analyzer.analyze(AnalyzeRequest(text=seed_text))
     assert again.meta.cache_hit and not first.meta.cache_hit

