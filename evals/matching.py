@@ -17,8 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
-import snowballstemmer
-
+from api.stemming import snowball_stem
 from evals.case_model import ExpectedActor
 from schemas.analysis import Actor
 
@@ -26,7 +25,6 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?\b", re.UNICODE)
 _LEADING_ARTICLES = {"the", "a", "an"}
 PREFIX_MARK = "*"
-_STEMMER = snowballstemmer.stemmer("english")
 
 
 def fold(text: str) -> str:
@@ -55,8 +53,7 @@ def contains_words(haystack: Sequence[str], needle: Sequence[str]) -> bool:
 @lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """The Snowball (English) stem of a folded word: "troops" -> "troop"."""
-    result: str = _STEMMER.stemWord(word)
-    return result
+    return snowball_stem(word)
 
 
 @lru_cache(maxsize=4096)

@@ -21,18 +21,24 @@ class ScriptedClient:
     with the request. The last reply repeats when the queue runs dry.
     """
 
-    def __init__(self, *replies: Reply, model_provider: str = "scripted") -> None:
+    def __init__(
+        self,
+        *replies: Reply,
+        model_provider: str = "scripted",
+        capabilities: ModelCapabilities | None = None,
+    ) -> None:
         if not replies:
             raise ValueError("ScriptedClient needs at least one reply")
         self.replies = list(replies)
         self.requests: list[ChatRequest] = []
         self.provider = model_provider
         self.local = NoLocalModels()
+        self._capabilities = capabilities or HOSTED_JSON_SCHEMA
 
     def capabilities(self, model: str) -> ModelCapabilities:
-        """A hosted model with JSON-schema output and no grammar: what the service sends an
-        OpenAI-style provider (schema without string bounds), so tests take that path."""
-        return HOSTED_JSON_SCHEMA
+        """By default a hosted model with JSON-schema output and no grammar: what the service
+        sends an OpenAI-style provider (schema without string bounds), so tests take that path."""
+        return self._capabilities
 
     async def complete(self, request: ChatRequest) -> Completion:
         self.requests.append(request)

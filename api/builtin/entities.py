@@ -15,18 +15,21 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from api.builtin.cues import REPORTING_VERBS
+from api.builtin.mentions import (
+    INSTITUTION_HEADS,
+    NOT_A_NAME,
+    TITLES,
+    Mention,
+    sentence_mentions,
+    span_text,
+    trim,
+)
 from api.pipeline.contract import words
 from schemas.llm import ActorKind
 
-# Head nouns of bodies that act and speak: "South Korea's defense ministry", "the agency".
-INSTITUTION_HEADS = frozenset(
-    "ministry agency service embassy council government military army navy police "
-    "parliament congress senate court department commission committee authority "
-    "authorities administration office cabinet bureau legislature regime party".split()
-)
 # Anaphors use a generic head: "the agency" may stand for an "Intelligence Service".
 _HEAD_CLASS = {
     "service": "agency", "bureau": "agency", "department": "ministry",
@@ -38,13 +41,6 @@ _GOVERNMENT_NAMES = frozenset(
 _GROUP_HEADS = frozenset({"party"})
 _ALWAYS_ACTORS = frozenset({"PERSON", "ORG"})  # named people and organisations
 _AGENT_DEPS = frozenset({"nsubj", "nsubjpass", "agent"})
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-# Honorifics and titles in front of a name are not part of it ("Pres Obama" is Barack
-# Obama, "Miss Titley" is Rachel Titley) and never a role on their own.
-_TITLES = frozenset(
-    "mr mrs ms miss mx dr sir dame pres president rep sen gov gen lt col capt sgt adm prof "
-    "rev fr".split()
-)
 _PRONOUNS = frozenset("his her their its my our your".split())
 _KIN = frozenset(
     "son sons daughter daughters wife husband mother father brother sister parents "
@@ -52,8 +48,6 @@ _KIN = frozenset(
     "grandmother grandfather boyfriend girlfriend partner fiance fiancee widow".split()
 )
 _GAZETTEER = Path(__file__).with_name("gazetteer.yaml")
-# Handles, addresses, brackets and picture credits are never a name.
-_NOT_A_NAME = re.compile(r"[@\[\]|]|\b(?:photo|image|picture)s?\b", re.IGNORECASE)
 
 
 @cache
@@ -92,17 +86,6 @@ class ActorRecord:
         return [self.name, *self.aliases]
 
 
-@dataclass(frozen=True)
-class Mention:
-    number: int
-    start: int
-    end: int
-    text: str
-    label: str
-    root: Token
-    specific: bool = True  # False for bare anaphors such as "the agency"
-
-
 @dataclass
 class ActorTable:
     actors: list[ActorRecord] = field(default_factory=list)
@@ -136,125 +119,6 @@ class ActorTable:
             if found is not None:
                 return found
         return None
-
-
-def _trim(tokens: list[Token]) -> list[Token]:
-    """Drop a leading article and a trailing possessive: "The Kremlin", "North Korea's"."""
-    while tokens and (tokens[0].pos_ == "DET" or tokens[0].lower_ == "the"):
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].text in _POSSESSIVE or not tokens[-1].text[-1:].isalnum()):
-        tokens = tokens[:-1]
-    return tokens
-
-
-def _span_text(tokens: list[Token]) -> str:
-    return "".join(t.text_with_ws for t in tokens).strip()
-
-
-def _entity_mention(number: int, ent: Span) -> Mention | None:
-    root = ent.root
-    if ent.label_ not in {"PERSON", "ORG", "GPE", "NORP"}:
-        return None
-    if ent.label_ in {"ORG", "NORP"} and root.dep_ in {"compound", "amod"}:
-        return None  # a modifier ("the U.N. charter", "Russian forces"), not a referent
-    if ent.label_ == "NORP" and root.pos_ not in {"NOUN", "PROPN"}:
-        return None
-    tokens = _trim(list(ent))
-    if ent.label_ == "PERSON":
-        tokens = _without_titles(tokens)
-    if not tokens or not any(t.text[:1].isupper() for t in tokens):
-        return None  # "van", "lorry along": lower-case words the NER took for names
-    if _NOT_A_NAME.search(_span_text(tokens)):
-        return None  # "@barbarastarrcnn", "Europics[CEN", "Facebook Photo": credit debris
-    return Mention(number, tokens[0].i, tokens[-1].i + 1, _span_text(tokens), ent.label_, root)
-
-
-def _without_titles(tokens: list[Token]) -> list[Token]:
-    """ "Pres Obama", "Miss Titley" -> the name alone (a lone "Mr" stays nothing)."""
-    while len(tokens) > 1 and tokens[0].lower_.rstrip(".") in _TITLES:
-        tokens = tokens[1:]
-        while tokens and tokens[0].text == ".":
-            tokens = tokens[1:]
-    return tokens
-
-
-def _is_specific(chunk: Span) -> bool:
-    return any(t.ent_type_ or t.pos_ == "PROPN" for t in chunk)
-
-
-def _institution_mention(number: int, chunk: Span) -> Mention | None:
-    if chunk.root.lemma_.lower() not in INSTITUTION_HEADS:
-        return None
-    tokens = _trim(list(chunk))
-    if not tokens:
-        return None
-    start, end = tokens[0].i, tokens[-1].i + 1
-    return Mention(number, start, end, _span_text(tokens), "INST", chunk.root, _is_specific(chunk))
-
-
-def sentence_mentions(number: int, doc: Doc) -> list[Mention]:
-    """Institution chunks win over the entities inside them ("South Korea's ... Service")."""
-    institutions = [m for c in doc.noun_chunks if (m := _institution_mention(number, c))]
-    covered = {i for m in institutions for i in range(m.start, m.end)}
-    entities = [
-        m
-        for ent in doc.ents
-        if (m := _entity_mention(number, ent)) and not covered & set(range(m.start, m.end))
-    ]
-    covered |= {i for m in entities for i in range(m.start, m.end)}
-    sources = [m for v in doc if (m := _source_mention(number, v)) and m.root.i not in covered]
-    return sorted([*institutions, *entities, *sources], key=lambda m: m.start)
-
-
-# Nouns for people and bodies that speak: "operator", "engineers", "agents", "group".
-_AGENT_ENDINGS = (
-    "er",
-    "or",
-    "ist",
-    "ian",
-    "ant",
-    "ent",
-    "man",
-    "woman",
-    "person",
-    "cleric",
-    "group",
-    "association",
-    "union",
-    "society",
-    "council",
-    "authority",
-    "monitor",
-    "counsel",
-)
-
-
-_NAMING = frozenset({"PERSON", "ORG", "GPE"})  # "Saudi cleric" (NORP) only describes
-
-
-def _source_mention(number: int, verb: Token) -> Mention | None:
-    """ "says monitoring group", "shipping agents warned": an unnamed but described source.
-
-    Only a described subject (with a modifier) of a reporting verb: "the man said" is no actor.
-    """
-    if verb.pos_ != "VERB" or verb.lemma_.lower() not in REPORTING_VERBS:
-        return None
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if subject is None or subject.pos_ not in {"NOUN", "PROPN"}:
-        return None
-    if any(c.dep_ == "appos" for c in subject.children) or any(
-        t.ent_type_ in _NAMING for t in subject.subtree if t.i != subject.i
-    ):
-        return None  # "its director, Nadia Firth", "Seaholm's director": named there already
-    described = any(c.dep_ in {"compound", "amod", "poss"} for c in subject.children)
-    agentive = subject.lemma_.lower().endswith(_AGENT_ENDINGS)
-    if subject.pos_ == "NOUN" and not (described and agentive):
-        return None
-    tokens = _trim([t for t in subject.subtree if t.i <= subject.i])
-    if not tokens or tokens[0].pos_ == "PRON":
-        return None
-    text = _span_text(tokens)
-    return Mention(number, tokens[0].i, tokens[-1].i + 1, text, "SOURCE", subject)
 
 
 def head_class(mention: Mention) -> str:
@@ -305,7 +169,7 @@ def role_of(mention: Mention) -> str | None:
     if role is None:
         return None
     parts = role.split()
-    while parts and parts[0].lower().rstrip(".") in _TITLES - {"president", "gov", "sen", "rep"}:
+    while parts and parts[0].lower().rstrip(".") in TITLES - {"president", "gov", "sen", "rep"}:
         parts = parts[1:]
     if parts and parts[0].lower() in _PRONOUNS:
         parts = parts[1:]  # "Its operations director" -> "operations director"
@@ -321,16 +185,16 @@ def _raw_role(mention: Mention) -> str | None:
         return None
     for child in mention.root.children:
         if child.dep_ == "appos" and child.pos_ in {"NOUN", "PROPN"}:
-            return _span_text(_trim(list(child.subtree))[:12]) or None
+            return span_text(trim(list(child.subtree))[:12]) or None
     head = mention.root.head
     if mention.root.dep_ == "appos" and head.pos_ == "NOUN":  # "the auditor, Mara Quill"
-        return _span_text(_trim([t for t in head.subtree if t.i <= head.i])) or None
+        return span_text(trim([t for t in head.subtree if t.i <= head.i])) or None
     doc = mention.root.doc
     for chunk in doc.noun_chunks:
         if chunk.start < mention.start < chunk.end:
             prefix = [t for t in doc[chunk.start : mention.start] if t.pos_ != "DET"]
             if any(t.pos_ in {"NOUN", "PROPN"} and not t.ent_type_ for t in prefix):
-                return _span_text(prefix)
+                return span_text(prefix)
     return None
 
 
@@ -420,7 +284,7 @@ def build_actor_table(docs: list[Doc]) -> ActorTable:
                 acting.add(found.key)
     _fold_sources(table, records)
     kept = [r for r in records.values() if r.label in _ALWAYS_ACTORS or r.key in acting]
-    kept = [r for r in kept if not _NOT_A_NAME.search(r.name)]
+    kept = [r for r in kept if not NOT_A_NAME.search(r.name)]
     table.actors = _dedupe_aliases(sorted(kept, key=lambda r: r.first))
     table.keep_only(table.actors)
     _register_repeats(table, docs)

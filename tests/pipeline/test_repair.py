@@ -7,6 +7,7 @@ import pytest
 from api.compose import make_analyzer
 from api.config import Settings
 from api.errors import ModelOutputInvalid
+from api.llm.capabilities import LOCAL_CAPABILITIES
 from schemas.request import AnalyzeRequest
 from tests.fakes import ScriptedClient
 
@@ -154,7 +155,7 @@ async def test_schema_bounds_free_text_for_grammar_engines(
     seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
 ) -> None:
     """Regression: SmolLM2 wrote one headline until max_tokens ran out (unterminated JSON)."""
-    client = ScriptedClient(seed_contract)
+    client = ScriptedClient(seed_contract, capabilities=LOCAL_CAPABILITIES)
     await make_analyzer(llm_settings, client=client).analyze(AnalyzeRequest(text=seed_text))
     schema = client.requests[0].json_schema
     assert schema is not None

@@ -13,14 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from api.stemming import snowball_stem
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?]")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9&.\-]*[A-Za-z0-9]|\b[A-Z]\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _QUOTE = re.compile(r"[\"“”]")
-_STEMMER = snowballstemmer.stemmer("english")
 
 # Negation words stay content: "not" changes what a sentence does with a claim.
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) - {"not", "no", "never", "nobody", "nothing"}
@@ -83,7 +83,7 @@ def stem(word: str) -> str:
     if word.endswith("n't"):
         return "n't"
     base = word[:-2] if word.endswith("'s") else word
-    return str(_STEMMER.stemWord(base))
+    return snowball_stem(base)
 
 
 @dataclass(frozen=True)
