@@ -1,19 +1,24 @@
-"""Where a job meets the per-key rules of the API (issue 15 builds them).
+"""Where a job meets the per-key rules of the API (api/auth.py, api/ratelimit.py).
 
-HOOK: once API keys exist, `check_job_allowed` is where a job is checked against its key
-before anything is queued: the key's scope (may it submit jobs, use these models?), its
-rate limit (a job of N items counts as N analyses) and its budget (estimated cost of the
-items). It raises the same problems /v1/analyze raises for that key (401/403/429). Today
-every caller may queue a job.
+The key's `jobs` scope is checked by the job routes' dependency (api/routes/jobs.py) before
+a body is read. Then, before anything is queued, a job of N items counts as N requests
+against the key's rate limit (429 `rate_limited` with RateLimit-* headers), and a key whose
+token budget is spent may not queue more (429 `budget_exhausted`). With keys off every
+caller may queue.
 """
 
 from __future__ import annotations
 
 from starlette.requests import Request
 
-from schemas.jobs import JobItem
+from api.auth import Caller
+from api.ratelimit import HEADERS_STATE, KeyLimiter
 
 
-def check_job_allowed(request: Request, items: list[tuple[JobItem, str]]) -> None:
-    """Raise a StancewireError when the caller's key may not queue these items."""
-    del request, items  # no keys yet: everything is allowed
+def charge_job(request: Request, caller: Caller, items: int) -> None:
+    """Count the job's items against the key's rate limit and refuse a spent budget.
+    Blocking (limiter): call it in a thread."""
+    limiter: KeyLimiter = request.app.state.limiter
+    headers = limiter.check_and_consume(caller.name, items, caller.rate_limit_per_minute)
+    setattr(request.state, HEADERS_STATE, headers)
+    limiter.check_budget(caller.name, caller.token_budget_per_day)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from redis.exceptions import RedisError
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from api.auth import Caller, require
 from api.config import Settings
 from api.errors import (
     InvalidJson,
@@ -20,7 +21,7 @@ from api.errors import (
     UnsupportedMediaType,
 )
 from api.http import check_declared_length, handle_stancewire_error
-from api.jobs.admission import check_job_allowed
+from api.jobs.admission import charge_job
 from api.jobs.queue import connect, submit
 from api.jobs.store import JobStore
 from api.json_body import parse_json_body
@@ -31,7 +32,11 @@ from api.validation import validate_as
 from schemas.errors import Problem
 from schemas.jobs import JobCreated, JobItem, JobRequest, JobResultsPage, JobStatus
 
-router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+# Every job route needs a key with the `jobs` scope (when keys are on), checked before a
+# body is read; FastAPI runs the dependency once per request, so create_job reuses it.
+_JOBS_SCOPE = require("jobs")
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[Depends(_JOBS_SCOPE)])
+JobsCaller = Annotated[Caller, Depends(_JOBS_SCOPE)]
 JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonlines"}
 _PAGE_MAX = 1000
 _STREAM_CHUNK = 500
@@ -94,11 +99,12 @@ async def create_job(
     analyzer: AnalyzerDep,
     settings: SettingsDep,
     store: StoreDep,
+    caller: JobsCaller,
     webhook_url: Annotated[str | None, Query(description="For JSONL uploads.")] = None,
 ) -> JSONResponse:
     job = await _read_job(request, settings, webhook_url)
     items = _with_models(job, analyzer)
-    check_job_allowed(request, items)
+    await asyncio.to_thread(charge_job, request, caller, len(items))
     hook = str(job.webhook_url) if job.webhook_url else None
     job_id, _ = await submit(store.redis, settings, items, hook)  # type: ignore[arg-type]
     created = JobCreated(
