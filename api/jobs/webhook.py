@@ -61,7 +61,7 @@ async def deliver(
     try:
         async for attempt in AsyncRetrying(
             stop=stop_after_attempt(attempts) | stop_after_delay(within_s),
-            wait=wait_exponential_jitter(initial=0.5, max=within_s / 4),
+            wait=wait_exponential_jitter(multiplier=0.5, max=within_s / 4),
             retry=retry_if_exception(_worth_retrying),
             reraise=True,
         ):

@@ -225,7 +225,7 @@ class LiteLLMClient:
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _wait_strategy(self) -> Callable[[RetryCallState], float]:
-        backoff = wait_exponential_jitter(initial=0.5, max=self.settings.retry_max_wait_s)
+        backoff = wait_exponential_jitter(multiplier=0.5, max=self.settings.retry_max_wait_s)
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
