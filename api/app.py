@@ -27,12 +27,12 @@ from api.http import (
     handle_unexpected,
     handle_validation_error,
 )
-from api.llm.cache import AnalysisCache
 from api.logs import AccessLogMiddleware, configure_logging
 from api.metrics import MetricsMiddleware, watch_engine_queue
 from api.metrics import router as metrics_router
 from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
+from api.pipeline.cache import AnalysisCache
 from api.pipeline.cpu import CpuRunner, cpu_runner_for
 from api.ratelimit import KeyLimiter
 from api.routes import analyses, analyze, compare, extract, health, jobs, models

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from api.builtin.parts import BUILTIN_PARTS
 from api.config import Settings
-from api.llm.cache import AnalysisCache
 from api.llm.types import LLMClient
 from api.pipeline.analyze import Analyzer
+from api.pipeline.cache import AnalysisCache
 from api.pipeline.cpu import CpuRunner
 from api.pipeline.engine import Engine
 

@@ -34,7 +34,7 @@ from starlette.requests import Request  # noqa: E402
 from api.auth import create_key  # noqa: E402
 from api.compose import make_analyzer  # noqa: E402
 from api.config import Settings  # noqa: E402
-from api.llm.cache import AnalysisCache  # noqa: E402
+from api.pipeline.cache import AnalysisCache  # noqa: E402
 from api.ratelimit import KeyLimiter, admit  # noqa: E402
 from api.storage import open_store  # noqa: E402
 from schemas.request import AnalyzeRequest  # noqa: E402

@@ -98,7 +98,7 @@ MUTATIONS: list[Mutation] = [
     ),
     Mutation(
         "prompt version out of the cache key",
-        "api/llm/cache.py",
+        "api/pipeline/cache.py",
         '"prompt": prompts.prompt_version(),',
         '"prompt": None,',
         ("tests/api/test_error_paths.py",),

@@ -18,10 +18,10 @@ from api.errors import (
     UnknownModel,
 )
 from api.fingerprint import engine_build
-from api.llm.cache import AnalysisCache, cache_key
 from api.llm.types import LLMClient
 from api.model_ref import ModelRef, engine_kind, model_kind
 from api.pipeline.article import PreparedArticle, prepare_article
+from api.pipeline.cache import AnalysisCache, cache_key
 from api.pipeline.confidence import lower_confidence
 from api.pipeline.contract import normalise, prune_unsound, semantic_errors
 from api.pipeline.cpu import CpuRunner, ThreadRunner

@@ -17,8 +17,8 @@ from api.app import create_app
 from api.compose import make_analyzer
 from api.config import Settings
 from api.errors import ContextWindowExceeded
-from api.llm import cache as cache_module
-from api.llm.cache import cache_key
+from api.pipeline import cache as cache_module
+from api.pipeline.cache import cache_key
 from schemas.request import AnalyzeRequest
 from tests.conftest import SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
 from tests.fakes import Reply, ScriptedClient

@@ -13,7 +13,7 @@ from api.app import create_app
 from api.auth import create_key
 from api.compose import make_analyzer
 from api.config import Settings
-from api.llm.cache import AnalysisCache
+from api.pipeline.cache import AnalysisCache
 from api.storage import Store, open_store
 from tests.fakes import ScriptedClient
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import api.llm.cache as cache_module
+import api.pipeline.cache as cache_module
 from api.analyses import request_hash
 from api.cli import app as cli
 from api.config import get_settings
