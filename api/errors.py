@@ -195,6 +195,12 @@ class JobsUnavailable(StancewireError):
     status, code, title = 503, "jobs_unavailable", "Jobs are not configured"
 
 
+class WorkerLost(StancewireError):
+    """A job item whose every try was cut short by its worker stopping (killed, out of memory)."""
+
+    status, code, title = 503, "worker_lost", "The item's workers kept stopping"
+
+
 class NothingToAnalyse(StancewireError):
     status, code, title = 422, "nothing_to_analyse", "No sentences to analyse"
 

@@ -20,7 +20,8 @@ from arq.worker import Worker, func
 
 from api.compose import make_analyzer
 from api.config import Settings
-from api.jobs.items import TransientItemError, analyze_item
+from api.errors import WorkerLost
+from api.jobs.items import TransientItemError, analyze_item, problem_line
 from api.jobs.queue import ITEM_TASK, WEBHOOK_TASK, Engine, queue_name, redis_settings
 from api.jobs.store import JobStore
 from api.jobs.webhook import deliver
@@ -78,7 +79,9 @@ def build_worker(
                 run_item,
                 name=ITEM_TASK,
                 timeout=arq_timeout,
-                max_tries=settings.job_max_tries,
+                # One try more than the item's own: a try that finds every earlier one cut
+                # short by a dead worker records the item's problem (arq would drop it).
+                max_tries=settings.job_max_tries + 1,
             ),
             # Same timeout as items: arq's in-progress mark outlives the longest timeout of any
             # function, and it is what keeps a dead worker's items from others that long.
@@ -104,6 +107,15 @@ async def run_item(
     state = await store.started(job_id)
     if state in (None, "cancelled", "completed"):
         return f"skipped ({state or 'expired'})"
+    if ctx["job_try"] > settings.job_max_tries:  # every try died with its worker
+        lost = WorkerLost(
+            f"The item was started {settings.job_max_tries} times and its worker stopped each "
+            "time (killed or out of memory); it was not analysed."
+        )
+        line = problem_line(index, item_id, lost, f"{job_id}-{index}")
+        if await store.record(job_id, index, line) == 2:
+            await _after_last_item(ctx, job_id)
+        return lost.code
     try:
         line = await analyze_item(
             ctx["analyzer"],

@@ -11,9 +11,10 @@ import respx
 
 from api.compose import make_analyzer
 from api.errors import UpstreamUnavailable
-from api.jobs.queue import connect, submit
+from api.jobs.queue import ITEM_TASK, connect, submit
 from api.jobs.store import JobStore
 from api.jobs.webhook import deliver, sign
+from api.jobs.worker import build_worker, run_item
 from schemas.jobs import JobItem
 from tests.conftest import SCRIPTED_MODEL
 from tests.fakes import ScriptedClient
@@ -108,3 +109,28 @@ def test_signature_is_hmac_sha256_over_timestamp_and_body() -> None:
 
     expected = hmac.new(b"k", b"1700000000.{}", hashlib.sha256).hexdigest()
     assert sign("k", "1700000000", b"{}") == "sha256=" + expected
+
+
+async def test_an_item_whose_every_try_died_with_its_worker_is_a_problem_not_lost(
+    redis_url: str, seed_text: str
+) -> None:
+    """Regression: arq dropped an item whose last try was cut short by a dead worker, and
+    its job stayed `running` for ever. The extra try records a worker_lost problem."""
+    store, job_id, settings = await _one_job(redis_url, seed_text, job_max_tries=2)
+    client = ScriptedClient(RuntimeError("must not be called"))
+    ctx = {
+        "store": store,
+        "settings": settings,
+        "analyzer": make_analyzer(settings, client=client),
+        "job_try": settings.job_max_tries + 1,  # tries 1 and 2 started, never finished
+        "engine": "llm",
+        "redis": store.redis,
+    }
+    assert await run_item(ctx, job_id, 0, "0", {"text": seed_text}) == "worker_lost"
+    status = await store.status(job_id)
+    assert (status.state, status.done, status.failed) == ("completed", 0, 1)
+    [line] = [json.loads(raw) for raw in await store.lines(job_id, 0, 1)]
+    assert line["problem"]["code"] == "worker_lost" and client.requests == []
+    worker = build_worker(settings, "llm", burst=True, handle_signals=False)
+    assert worker.functions[ITEM_TASK].max_tries == 3
+    await store.redis.aclose()
