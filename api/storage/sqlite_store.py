@@ -10,6 +10,8 @@ import threading
 from dataclasses import astuple
 from pathlib import Path
 
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
+
 from api.storage.base import (
     CacheStats,
     FeedbackRecord,
@@ -43,6 +45,26 @@ CREATE INDEX IF NOT EXISTS feedback_analysis ON feedback (analysis_id);
 _BUSY_TIMEOUT_MS = 10_000
 
 
+def _locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the file to WAL once. Connections opening a new file at the same moment race
+    for the switch, and SQLite answers the loser "database is locked" at once, without
+    waiting out busy_timeout (seen in CI: 4 writers, 1 failed): so retry it briefly."""
+    if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        return
+    for attempt in Retrying(
+        retry=retry_if_exception(_locked),
+        stop=stop_after_delay(_BUSY_TIMEOUT_MS / 1000),
+        wait=wait_random(0.005, 0.05),
+        reraise=True,
+    ):
+        with attempt:
+            db.execute("PRAGMA journal_mode = WAL")
+
+
 class SqliteStore:
     kind = "sqlite"
 
@@ -61,7 +83,7 @@ class SqliteStore:
             # Autocommit (isolation_level=None): each statement is its own transaction.
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             db.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA journal_mode = WAL")
+            _use_wal(db)
             db.execute("PRAGMA synchronous = NORMAL")  # durable at each WAL checkpoint
             self._local.db = db
             with self._lock:
