@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
 from api import analyses
 from api.auth import Caller, require
-from api.routes.deps import SettingsDep, StoreDep, read_json_body
+from api.routes.deps import SettingsDep, StoreDep, problem_responses, read_json_body
 from schemas.analysis import Analysis
-from schemas.errors import Problem
 from schemas.feedback import Feedback, FeedbackList, FeedbackRequest
 
 router = APIRouter(prefix="/v1/analyses", tags=["analyses"])
 ReaderCaller = Annotated[Caller, Depends(require("analyze"))]
 AnalysisId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The analysis `id`.")]
 SCHEMA_HEADER = "Stancewire-Schema-Version"
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem, "description": "API key missing or not valid"},
-    403: {"model": Problem, "description": "API key lacks the scope"},
-    404: {"model": Problem, "description": "No such analysis for this key"},
-}
+_PROBLEMS = problem_responses(
+    {
+        401: "API key missing or not valid",
+        403: "API key lacks the scope",
+        404: "No such analysis for this key",
+    }
+)
 
 
 # Sync handlers: FastAPI runs them in its thread pool, where the storage calls belong.
@@ -54,7 +55,7 @@ def delete_analysis(analysis_id: AnalysisId, caller: ReaderCaller, store: StoreD
     "/{analysis_id}/feedback",
     status_code=201,
     response_model=Feedback,
-    responses={**_PROBLEMS, 422: {"model": Problem, "description": "No such finding"}},
+    responses={**_PROBLEMS, **problem_responses({422: "No such finding"})},
     summary="Mark a finding of a stored analysis wrong (stored; exported as eval cases)",
 )
 async def post_feedback(

@@ -22,13 +22,13 @@ from api.routes.deps import (
     LimiterDep,
     SettingsDep,
     StoreDep,
+    problem_responses,
     read_json_body,
 )
 from api.routes.stream import stream_analysis, wants_events
 from api.validation import validate_as
 from schemas.analysis import Analysis
 from schemas.batch import BatchAnalysis, BatchProblem, BatchResponse
-from schemas.errors import Problem
 from schemas.request import AnalyzeRequest, BatchEnvelope, BatchRequest
 
 router = APIRouter(prefix="/v1", tags=["analyze"])
@@ -59,9 +59,8 @@ def _body_doc(model: type[AnalyzeRequest] | type[BatchRequest], example: Any) ->
     }
 
 
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": description}
-    for status, description in {
+_PROBLEMS = problem_responses(
+    {
         400: "Body is not UTF-8, not JSON, over a JSON limit, or not valid HTTP",
         401: "API key missing or not valid (when keys are on)",
         403: "API key lacks the `analyze` scope",
@@ -75,8 +74,8 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
         502: "Model output could not be repaired",
         503: "Engine busy (overloaded) or provider unavailable (Retry-After)",
         504: "Provider timed out, or the request's deadline passed (deadline_exceeded)",
-    }.items()
-}
+    }
+)
 
 
 @router.post(

@@ -6,9 +6,8 @@ from fastapi import APIRouter, Request, Response
 
 from api.compare import compare
 from api.http import request_id_of, unless_client_leaves
-from api.routes.deps import AnalyzerDep, SettingsDep, read_json_body
+from api.routes.deps import AnalyzerDep, SettingsDep, problem_responses, read_json_body
 from schemas.compare import CompareRequest, Comparison
-from schemas.errors import Problem
 
 router = APIRouter(prefix="/v1", tags=["analyze"])
 
@@ -17,15 +16,14 @@ router = APIRouter(prefix="/v1", tags=["analyze"])
     "/compare",
     response_model=Comparison,
     summary="Compare how 2-4 articles report the same story's claims",
-    responses={
-        status: {"model": Problem, "description": description}
-        for status, description in {
+    responses=problem_responses(
+        {
             413: "An article too long",
             422: "Invalid fields, unknown model, or 1 or more than 4 articles",
             503: "Engine busy or provider unavailable (Retry-After)",
             504: "The request's deadline passed",
-        }.items()
-    },
+        }
+    ),
 )
 async def compare_articles(
     request: Request, analyzer: AnalyzerDep, settings: SettingsDep

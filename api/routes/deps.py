@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from pydantic import BaseModel
@@ -15,6 +15,7 @@ from api.pipeline.analyze import Analyzer
 from api.ratelimit import KeyLimiter
 from api.storage import Store
 from api.validation import validate_as
+from schemas.errors import Problem
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -54,3 +55,11 @@ async def read_json_body(request: Request, model: type[Model], settings: Setting
         )
     check_declared_length(request, settings.max_body_bytes)
     return validate_as(model, parse_json_body(await request.body()))
+
+
+def problem_responses(descriptions: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for a route: each status documented as a problem+json body."""
+    return {
+        status: {"model": Problem, "description": description}
+        for status, description in descriptions.items()
+    }

@@ -26,10 +26,9 @@ from api.jobs.queue import connect, submit
 from api.jobs.store import JobStore
 from api.json_body import parse_json_body
 from api.pipeline.analyze import Analyzer
-from api.routes.deps import AnalyzerDep, SettingsDep
+from api.routes.deps import AnalyzerDep, SettingsDep, problem_responses
 from api.routes.stream import wants_events
 from api.validation import validate_as
-from schemas.errors import Problem
 from schemas.jobs import JobCreated, JobItem, JobRequest, JobResultsPage, JobStatus
 
 # Every job route needs a key with the `jobs` scope (when keys are on), checked before a
@@ -41,17 +40,16 @@ JSONL_TYPES = {"application/x-ndjson", "application/jsonl", "application/x-jsonl
 _PAGE_MAX = 1000
 _STREAM_CHUNK = 500
 _PROGRESS_POLL_S = 0.5
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem, "description": description}
-    for status, description in {
+_PROBLEMS = problem_responses(
+    {
         400: "Body is not UTF-8 or not JSON (a JSONL line: its number is in `errors`)",
         404: "No such job (unknown or expired)",
         413: "Body over STANCEWIRE_JOB_MAX_BODY_BYTES, or too many items",
         415: "Neither application/json nor application/x-ndjson",
         422: "An item is invalid or names an unknown model (`errors` locate it)",
         503: "Jobs are not configured (no STANCEWIRE_REDIS_URL) or Redis is unreachable",
-    }.items()
-}
+    }
+)
 
 
 async def job_store(request: Request, settings: SettingsDep) -> JobStore:
