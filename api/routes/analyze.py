@@ -99,7 +99,12 @@ async def analyze(
     )
     if wants_events(request.headers.get("accept", "")):  # live progress (api/routes/stream.py)
         # A stream is watched live: it is not replayed by Idempotency-Key nor stored.
-        return stream_analysis(analyzer, body, request_id_of(request))
+        return stream_analysis(
+            analyzer,
+            body,
+            request_id_of(request),
+            lambda analysis: _account(request, limiter, caller, analysis),
+        )
     idempotency_key = analyses.idempotency_key(request.headers.get("idempotency-key"), body)
     if idempotency_key:
         earlier = await asyncio.to_thread(

@@ -12,16 +12,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from api.errors import StancewireError
-from api.metrics import count_analysis
 from api.pipeline.analyze import Analyzer
 from api.pipeline.progress import listening
 from api.problems import problem_of
+from schemas.analysis import Analysis
 from schemas.request import AnalyzeRequest
 
 log = logging.getLogger(__name__)
@@ -32,14 +32,19 @@ def wants_events(accept: str) -> bool:
     return EVENT_STREAM in accept.lower()
 
 
+Account = Callable[[Analysis], Awaitable[None]]
+
+
 def stream_analysis(
-    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None
+    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None, account: Account
 ) -> EventSourceResponse:
-    return EventSourceResponse(_events(analyzer, body, request_id), ping=10)
+    """`account` is what the JSON answer does with a finished analysis (metrics, access log,
+    the key's token budget), so a stream costs the key what a plain request costs."""
+    return EventSourceResponse(_events(analyzer, body, request_id, account), ping=10)
 
 
 async def _events(
-    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None
+    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None, account: Account
 ) -> AsyncIterator[ServerSentEvent]:
     stages: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
     with listening(lambda stage, data: stages.put_nowait((stage, data))):
@@ -54,7 +59,10 @@ async def _events(
                 yield _event(stage, data)
             else:
                 waiting.cancel()
-        yield _final(work, request_id)
+        final = _final(work, request_id)
+        if final.event == "done":
+            await account(work.result())
+        yield final
     finally:
         work.cancel()  # the client left mid-stream: stop the analysis (and its model calls)
 
@@ -68,7 +76,6 @@ def _final(work: asyncio.Task[Any], request_id: str | None) -> ServerSentEvent:
         log.exception("streamed analysis %s failed unexpectedly", request_id)
         unexpected = StancewireError("The analysis failed unexpectedly; the error was logged.")
         return _event("problem", problem_of(unexpected, request_id).model_dump(exclude_none=True))
-    count_analysis(analysis)
     return ServerSentEvent(data=analysis.model_dump_json(), event="done")
 
 

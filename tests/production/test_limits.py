@@ -100,3 +100,17 @@ def test_each_batch_item_counts_against_the_rate_limit(
     assert first.status_code == 200 and first.headers["ratelimit-remaining"] == "1"
     second = client.post("/v1/analyze/batch", json=items)
     assert second.status_code == 429 and second.json()["code"] == "rate_limited"
+
+
+def test_a_streamed_analysis_spends_the_budget_like_a_plain_one(
+    make_app: AppFactory, seed_text: str
+) -> None:
+    """Regression: an analysis streamed as server-sent events was never charged to the key's
+    token budget (nor counted in metrics): a spent budget could be bypassed with a stream."""
+    client = make_app(cache_size=0, token_budget_per_day=200)
+    events = {"Accept": "text/event-stream"}
+    for _ in range(2):  # 150 tokens each: 300 of 200 after the second
+        streamed = client.post("/v1/analyze", json={"text": seed_text}, headers=events)
+        assert streamed.status_code == 200 and "event: done" in streamed.text
+    spent = _analyze(client, seed_text)
+    assert spent.status_code == 429 and spent.json()["code"] == "budget_exhausted"
