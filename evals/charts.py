@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from evals.scores import Confusion
+from evals.counting import Confusion
 
 FONT = "font-family:system-ui,sans-serif;font-size:12px"
 GOOD, BAD, EMPTY = (46, 160, 67), (207, 34, 46), "#eaeef2"

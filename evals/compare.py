@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from evals.results import RunFile
-from evals.scores import METRICS
+from evals.scores import METRICS, metric_names
 
 DEFAULT_THRESHOLD = 0.02
 DEFAULT_COST_TOLERANCE = 0.25  # latency on a shared machine moves this much from run to run
@@ -125,10 +125,6 @@ def _delta(
     )
 
 
-QUALITY = [name for name, info in METRICS.items() if info.kind == "quality"]
-COST = [name for name, info in METRICS.items() if info.kind == "cost"]
-
-
 def compare_runs(
     run_a: RunFile,
     run_b: RunFile,
@@ -146,9 +142,12 @@ def compare_runs(
     ):
         overall += [
             _delta(name, scope, values_a.get(name), values_b.get(name), threshold)
-            for name in QUALITY
+            for name in metric_names("quality")
         ]
-    cost = [_delta(n, "macro", ag_a.macro.get(n), ag_b.macro.get(n), threshold) for n in COST]
+    cost = [
+        _delta(n, "macro", ag_a.macro.get(n), ag_b.macro.get(n), threshold)
+        for n in metric_names("cost")
+    ]
     return Comparison(
         run_a=run_a.name,
         run_b=run_b.name,
@@ -178,7 +177,7 @@ def _case_deltas(run_a: RunFile, run_b: RunFile, threshold: float) -> list[CaseD
         metrics_a, metrics_b = a.metrics(), b.metrics()
         changes = [
             _delta(name, case_id, metrics_a[name], metrics_b[name], threshold)
-            for name in QUALITY
+            for name in metric_names("quality")
             if metrics_a[name] != metrics_b[name]
         ]
         deltas.append(

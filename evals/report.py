@@ -10,11 +10,11 @@ from rich.table import Table
 
 from evals import charts
 from evals.compare import Comparison, MetricDelta
+from evals.counting import NONE_LABEL
 from evals.results import RunFile
-from evals.scores import METRICS, NONE_LABEL
+from evals.scores import METRICS, metric_names
 
 TEMPLATES = Path(__file__).parent / "templates"
-QUALITY = [name for name, info in METRICS.items() if info.kind == "quality"]
 CASE_COLUMNS = [
     ("actor_f1", "actors"),
     ("claim_status_accuracy", "claims"),
@@ -43,7 +43,7 @@ def summary_table(run: RunFile) -> Table:
     table.add_row(f"pass^{run.repeat}", fmt(ag.pass_all), "")
     if run.repeat > 1:
         table.add_row("flaky cases", ", ".join(ag.flaky) or "none", "")
-    for name in QUALITY:
+    for name in metric_names("quality"):
         table.add_row(METRICS[name].label, fmt(ag.macro.get(name)), fmt(ag.micro.get(name)))
     lat, tok = ag.latency_ms, ag.total_tokens
     table.add_row("latency ms p50 / p95", f"{fmt(lat.p50, 1)} / {fmt(lat.p95, 1)}", "")
@@ -121,7 +121,7 @@ def render_html(run: RunFile) -> str:
     )
     ag = run.aggregates
     rows = [(c.case_id, c.passed_all, c.metrics()) for c in run.cases]
-    overall = [(METRICS[name].label, ag.macro.get(name)) for name in QUALITY]
+    overall = [(METRICS[name].label, ag.macro.get(name)) for name in metric_names("quality")]
     return env.get_template("report.html.j2").render(
         run=run,
         ag=ag,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from evals.scores import METRICS, CaseScores, Confusion, PassRule
+from evals.counting import Confusion
+from evals.scores import METRICS, CaseScores, PassRule
 from schemas import SCHEMA_VERSION
 from schemas.analysis import Analysis
 

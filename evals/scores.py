@@ -13,39 +13,14 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-NONE_LABEL = "none"  # predicted label when the output has nothing that matches
-
-Confusion = dict[str, dict[str, int]]  # gold label -> predicted label -> count
-
-
-def ratio(hit: int, total: int) -> float | None:
-    return hit / total if total else None
-
-
-def f1(precision: float | None, recall: float | None) -> float | None:
-    if precision is None or recall is None:
-        return None
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
-def add_to_confusion(confusion: Confusion, gold: str, predicted: str, count: int = 1) -> None:
-    row = confusion.setdefault(gold, {})
-    row[predicted] = row.get(predicted, 0) + count
-
-
-def macro_f1(confusion: Confusion) -> float | None:
-    """Mean F1 over the labels that occur as gold or prediction ("none" is never a class)."""
-    labels = set(confusion) | {p for row in confusion.values() for p in row}
-    labels.discard(NONE_LABEL)
-    if not confusion:
-        return None
-    scores = []
-    for label in sorted(labels):
-        tp = confusion.get(label, {}).get(label, 0)
-        predicted = sum(row.get(label, 0) for row in confusion.values())
-        gold = sum(confusion.get(label, {}).values())
-        scores.append(f1(ratio(tp, predicted) or 0.0, ratio(tp, gold) or 0.0) or 0.0)
-    return sum(scores) / len(scores) if scores else None
+from evals.counting import (
+    Confusion,
+    add_to_confusion,
+    f1,
+    macro_f1,
+    merged_confusion,
+    ratio,
+)
 
 
 class ActorScores(BaseModel):
@@ -233,11 +208,46 @@ def _summary(
 
 
 def _attribution(s: CaseScores) -> float | None:
-    return ratio(sum(c.attributions_found for c in s.claims), sum(c.attributions for c in s.claims))
+    return _pooled_attribution([s])
 
 
 def _precision_gated(s: CaseScores) -> bool:
     return s.actors is not None and s.actors.complete
+
+
+def _pooled_actors(scores: Sequence[CaseScores]) -> tuple[int, int, int]:
+    actors = [s.actors for s in scores if s.actors is not None]
+    return (
+        sum(a.matched for a in actors),
+        sum(a.predicted for a in actors),
+        sum(a.expected for a in actors),
+    )
+
+
+def _pooled_precision(scores: Sequence[CaseScores]) -> float | None:
+    matched, predicted, _ = _pooled_actors(scores)
+    return ratio(matched, predicted)
+
+
+def _pooled_recall(scores: Sequence[CaseScores]) -> float | None:
+    matched, _, expected = _pooled_actors(scores)
+    return ratio(matched, expected)
+
+
+def _pooled_accuracy(
+    items: Callable[[CaseScores], Sequence[Labelled]],
+) -> Callable[[Sequence[CaseScores]], float | None]:
+    return lambda scores: _accuracy([item for s in scores for item in items(s)])
+
+
+def _pooled_attribution(scores: Sequence[CaseScores]) -> float | None:
+    claims = [c for s in scores for c in s.claims]
+    return ratio(sum(c.attributions_found for c in claims), sum(c.attributions for c in claims))
+
+
+def _pooled_grounding(scores: Sequence[CaseScores]) -> float | None:
+    spans = [s.grounding for s in scores]
+    return ratio(sum(g.grounded for g in spans), sum(g.spans + g.unsupported_items for g in spans))
 
 
 @dataclass(frozen=True)
@@ -247,7 +257,9 @@ class MetricInfo:
     `gate` is the lowest passing value by default (a case's `thresholds` may lower it);
     None means the metric is reported and compared but never decides a pass. A gated
     metric whose value is None (nothing of that kind expected) holds, and so does one
-    whose `gated_when` is false for the case.
+    whose `gated_when` is false for the case. `pooled` computes the metric over the
+    pooled items of many trials (the micro average); without it the micro value is the
+    mean over trials, which is the same thing for per-trial (binary or cost) metrics.
     """
 
     label: str
@@ -256,15 +268,26 @@ class MetricInfo:
     kind: Literal["quality", "cost"] = "quality"
     gate: float | None = None
     gated_when: Callable[[CaseScores], bool] | None = None
+    pooled: Callable[[Sequence[CaseScores]], float | None] | None = None
 
 
 METRICS: dict[str, MetricInfo] = {
     "schema_valid": MetricInfo("schema valid", lambda s: float(s.schema_valid), gate=1.0),
     "actor_precision": MetricInfo(
-        "actor precision", _actors(lambda a: a.precision), gate=1.0, gated_when=_precision_gated
+        "actor precision",
+        _actors(lambda a: a.precision),
+        gate=1.0,
+        gated_when=_precision_gated,
+        pooled=_pooled_precision,
     ),
-    "actor_recall": MetricInfo("actor recall", _actors(lambda a: a.recall), gate=1.0),
-    "actor_f1": MetricInfo("actor F1", _actors(lambda a: a.f1)),
+    "actor_recall": MetricInfo(
+        "actor recall", _actors(lambda a: a.recall), gate=1.0, pooled=_pooled_recall
+    ),
+    "actor_f1": MetricInfo(
+        "actor F1",
+        _actors(lambda a: a.f1),
+        pooled=lambda scores: f1(_pooled_precision(scores), _pooled_recall(scores)),
+    ),
     "actor_kinds": MetricInfo("actor kinds", _actors(lambda a: a.kind_accuracy), gate=1.0),
     "no_duplicate_actors": MetricInfo(
         "no duplicate actors", _actors(lambda a: float(not a.duplicates)), gate=1.0
@@ -273,15 +296,34 @@ METRICS: dict[str, MetricInfo] = {
         "no forbidden actors", _actors(lambda a: float(not a.forbidden)), gate=1.0
     ),
     "claim_status_accuracy": MetricInfo(
-        "claim status acc.", lambda s: _accuracy(s.claims), gate=1.0
+        "claim status acc.",
+        lambda s: _accuracy(s.claims),
+        gate=1.0,
+        pooled=_pooled_accuracy(lambda s: s.claims),
     ),
-    "claim_attribution": MetricInfo("claim attribution", _attribution, gate=1.0),
+    "claim_attribution": MetricInfo(
+        "claim attribution", _attribution, gate=1.0, pooled=_pooled_attribution
+    ),
     "caller_claim_accuracy": MetricInfo(
-        "caller claim acc.", lambda s: _accuracy(s.caller_claims), gate=1.0
+        "caller claim acc.",
+        lambda s: _accuracy(s.caller_claims),
+        gate=1.0,
+        pooled=_pooled_accuracy(lambda s: s.caller_claims),
     ),
-    "stance_accuracy": MetricInfo("stance acc.", lambda s: _accuracy(s.stances), gate=1.0),
-    "stance_macro_f1": MetricInfo("stance macro-F1", lambda s: macro_f1(s.stance_confusion())),
-    "grounding_rate": MetricInfo("grounding", lambda s: s.grounding.rate, gate=1.0),
+    "stance_accuracy": MetricInfo(
+        "stance acc.",
+        lambda s: _accuracy(s.stances),
+        gate=1.0,
+        pooled=_pooled_accuracy(lambda s: s.stances),
+    ),
+    "stance_macro_f1": MetricInfo(
+        "stance macro-F1",
+        lambda s: macro_f1(s.stance_confusion()),
+        pooled=lambda scores: macro_f1(merged_confusion([s.stance_confusion() for s in scores])),
+    ),
+    "grounding_rate": MetricInfo(
+        "grounding", lambda s: s.grounding.rate, gate=1.0, pooled=_pooled_grounding
+    ),
     "summary_faithful": MetricInfo(
         "summary faithful", _summary(lambda m: float(m.faithful)), gate=1.0
     ),
@@ -310,6 +352,11 @@ METRICS: dict[str, MetricInfo] = {
     ),
 }
 GATED: dict[str, float] = {n: m.gate for n, m in METRICS.items() if m.gate is not None}
+
+
+def metric_names(kind: Literal["quality", "cost"]) -> list[str]:
+    """Declared metrics of one kind, in declaration order (read at call time, not import)."""
+    return [name for name, info in METRICS.items() if info.kind == kind]
 
 
 class PassRule(BaseModel):

@@ -36,8 +36,8 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         "grounding offsets shifted by one",
         "api/pipeline/grounding.py",
-        "start=sentence.start, end=sentence.end",
-        "start=sentence.start + 1, end=sentence.end + 1",
+        "start=sentence.start,\n                end=sentence.end,",
+        "start=sentence.start + 1,\n                end=sentence.end + 1,",
         ("tests/api/test_analyze_api.py", "tests/pipeline"),
     ),
     Mutation(
@@ -92,8 +92,8 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         "caller claim not_mentioned -> unconfirmed",
         "api/builtin/caller.py",
-        'return CallerAssessment("not_mentioned", [], [], [])',
-        'return CallerAssessment("unconfirmed", [], [], [])',
+        'return CallerAssessment("not_mentioned", [], [], [], confidence)',
+        'return CallerAssessment("unconfirmed", [], [], [], confidence)',
         ("tests/evals/test_committed_runs.py", "tests/builtin"),
     ),
     Mutation(
@@ -129,22 +129,22 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         "pass rule: claim status check removed",
         "evals/scores.py",
-        '"claim status acc.", lambda s: _accuracy(s.claims), gate=1.0',
-        '"claim status acc.", lambda s: _accuracy(s.claims)',
+        '"claim status acc.",\n        lambda s: _accuracy(s.claims),\n        gate=1.0,',
+        '"claim status acc.",\n        lambda s: _accuracy(s.claims),',
         EVALS,
     ),
     Mutation(
         "pass rule: caller-claim check removed",
         "evals/scores.py",
-        '"caller claim acc.", lambda s: _accuracy(s.caller_claims), gate=1.0',
-        '"caller claim acc.", lambda s: _accuracy(s.caller_claims)',
+        '"caller claim acc.",\n        lambda s: _accuracy(s.caller_claims),\n        gate=1.0,',
+        '"caller claim acc.",\n        lambda s: _accuracy(s.caller_claims),',
         EVALS,
     ),
     Mutation(
         "pass rule: stance check removed",
         "evals/scores.py",
-        '"stance acc.", lambda s: _accuracy(s.stances), gate=1.0',
-        '"stance acc.", lambda s: _accuracy(s.stances)',
+        '"stance acc.",\n        lambda s: _accuracy(s.stances),\n        gate=1.0,',
+        '"stance acc.",\n        lambda s: _accuracy(s.stances),',
         EVALS,
     ),
     Mutation(
@@ -157,8 +157,8 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         "caller-claim status check always true",
         "evals/scores.py",
-        "        return self.predicted in self.expected\n",
-        "        return True\n",
+        "        return self.predicted in self.expected and not self.holder_problems\n",
+        "        return not self.holder_problems\n",
         EVALS,
     ),
     # -- checks added with the strict rule ---------------------------------------------------
@@ -208,8 +208,8 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         "attribution not gated",
         "evals/scores.py",
-        '"claim attribution", _attribution, gate=1.0',
-        '"claim attribution", _attribution',
+        '"claim attribution", _attribution, gate=1.0, pooled=_pooled_attribution',
+        '"claim attribution", _attribution, pooled=_pooled_attribution',
         EVALS,
     ),
     Mutation(

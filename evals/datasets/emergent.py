@@ -21,8 +21,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.errors import StancewireError
+from evals.counting import Confusion, add_to_confusion, f1, ratio
 from evals.runner import AnalyzerLike
-from evals.scores import Confusion, add_to_confusion, f1, ratio
 from schemas.request import AnalyzeRequest
 
 SAMPLE_PATH = Path(__file__).parent / "emergent_sample.jsonl"

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from evals.counting import NONE_LABEL, macro_f1
 from evals.faithfulness import unfaithful_spans
 from evals.matching import fold, name_words, names_match
-from evals.scores import NONE_LABEL, PassRule, macro_f1
+from evals.scores import PassRule
 from evals.scoring import score_case
 from schemas.analysis import Actor, Claim, Coverage, EvidenceSpan, Span, Stance
 from tests.evals.builders import ARTICLE, CASE, analysis, evidence, golden_case, perfect
