@@ -197,7 +197,10 @@ class Analyzer:
             caller_actors=tuple(request.actors),
             language=request.language,
         )
-        report("analysing", engine=engine_kind(model), model=model, sentences=len(job.article))
+        parts = len(plan) if plan else 1
+        report(
+            "analysing", engine=engine_kind(model), model=model, sentences=len(full), parts=parts
+        )
         parted = None
         if engine_kind(model) == "builtin":  # admission: the CPU runner's bounded queue
             result = await self.engine_for(model).run(job)

@@ -207,9 +207,13 @@ async def run_in_parts(
     total = len(parts)
 
     async def one(part: Part) -> EngineResult | ModelOutputInvalid:
+        where = {
+            "part": part.index,
+            "parts": total,
+            "first_sentence": part.first_number,
+            "last_sentence": part.last_number,
+        }
         async with slot:
-            where = {"part": part.index, "parts": total, "first_sentence": part.first_number}
-            where["last_sentence"] = part.last_number
             report("part", **where, state="started")
             try:
                 result = await engine.run(replace(job, article=part.article(job.article)))
@@ -226,8 +230,8 @@ async def run_in_parts(
         raise failures.exceptions[0] from None
     outcomes = [task.result() for task in tasks]
     answers = [(p, r) for p, r in zip(parts, outcomes, strict=True) if isinstance(r, EngineResult)]
-    if not answers:
-        raise outcomes[0]  # type: ignore[misc]  # all failed: every outcome is an error
+    if not answers:  # every part failed: the analysis fails as one call would
+        raise next(r for r in outcomes if isinstance(r, ModelOutputInvalid))
     failed = {
         p.index: f"part {p.index} of {total} failed: {r.code}"
         for p, r in zip(parts, outcomes, strict=True)

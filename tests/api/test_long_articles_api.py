@@ -44,6 +44,8 @@ def test_streamed_long_article_reports_each_part_then_the_whole_analysis(
     parts = [data for name, data in events if name == "part"]
     total = parts[0]["parts"]
     assert total >= 7  # 1,330 sentences in parts of at most 200
+    [analysing] = [data for name, data in events if name == "analysing"]
+    assert analysing["parts"] == total and analysing["sentences"] == 1330
     assert sorted(p["part"] for p in parts if p["state"] == "done") == list(range(1, total + 1))
     name, analysis = events[-1]
     assert name == "done" and analysis["coverage"]["complete"]
