@@ -22,11 +22,12 @@ from dataclasses import dataclass, replace
 from api.config import Settings
 from api.errors import ModelOutputInvalid
 from api.llm.capabilities import ModelCapabilities
+from api.llm.types import Accounting
 from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob, Engine, EngineResult
 from api.pipeline.merge import PartAnswer, merge_contracts, total_accounting
 from api.pipeline.progress import report
-from schemas.analysis import AnalysisWarning, Coverage, SkippedSpan, Span
+from schemas.analysis import AnalysisWarning, Coverage, SkippedSpan, Span, Usage
 
 # Characters per token for the budget estimate: ~4 for English with GPT-style tokenizers;
 # 3.5 errs on the side of smaller parts (names, numbers and other languages cost more).
@@ -241,13 +242,22 @@ async def run_in_parts(
     result = EngineResult(
         contract=contract,
         engine=answers[0][1].engine,
-        accounting=total_accounting([r.accounting for _, r in answers]),
+        # Failed parts' calls cost tokens too (the key's budget is charged for them).
+        accounting=total_accounting(
+            [_spent(job, r) for r in outcomes if isinstance(r, ModelOutputInvalid)]
+            + [r.accounting for _, r in answers]
+        ),
         prompt_version=answers[0][1].prompt_version,
         warnings=[w for _, r in answers for w in r.warnings]
         + _failure_warnings(parts, failed)
         + _cut_warnings(parts, len(job.article)),
     )
     return PartedResult(result, parts, failed)
+
+
+def _spent(job: AnalysisJob, failure: ModelOutputInvalid) -> Accounting:
+    usage = Usage.model_validate(failure.usage)
+    return Accounting(model=job.model, provider="", usage=usage, attempts=failure.attempts)
 
 
 def _failure_warnings(parts: list[Part], failed: dict[int, str]) -> list[AnalysisWarning]:

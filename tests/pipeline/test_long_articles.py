@@ -173,6 +173,10 @@ async def test_a_part_whose_answer_stays_invalid_is_left_out_and_said(
     assert gap.start == sentences[parts[0].last_number + 1].start
     assert gap.end == sentences[parts[2].first_number - 1].end
     assert [a.name for a in analysis.actors] == [KIM]  # the other parts' findings stay
+    # The failed part's three attempts (two repairs) cost tokens too: charged, not lost.
+    attempts = len(parts) - 1 + 1 + llm_settings.repair_attempts
+    assert len(client.requests) == analysis.meta.attempts == attempts
+    assert analysis.meta.usage.total_tokens == 150 * attempts
 
 
 async def test_a_part_failing_upstream_fails_the_analysis_with_its_problem(
