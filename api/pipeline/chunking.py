@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import math
 from dataclasses import dataclass, replace
+from itertools import groupby
 
 from api.config import Settings
 from api.errors import ModelOutputInvalid
@@ -176,21 +177,28 @@ class PartedResult:
 
     def coverage(self, full: PreparedArticle) -> Coverage:
         """Sentences seen by a part that answered; the rest skipped, with the reason."""
-        seen = [False] * len(full)
-        for part in self.parts:
-            if part.index not in self.failed:
-                seen[part.start : part.end] = [True] * (part.end - part.start)
-        why = ["over the length limit"] * len(full)
-        for part in self.parts:
-            if part.index in self.failed:
-                why[part.start : part.end] = [self.failed[part.index]] * (part.end - part.start)
-        analysed, skipped = [], [_skipped(full, s, e, r) for (s, e), r in _old_skips(full)]
-        for first, last in _runs(seen, True):
-            analysed.append(Span(**_offsets(full, first, last)))
-        for first, last in _runs(seen, False):
-            skipped.append(SkippedSpan(**_offsets(full, first, last), reason=why[first]))
+        reasons: list[str | None] = ["over the length limit"] * len(full)  # None: seen
+        # Failed parts first: a sentence a neighbour shares with them and answered is seen.
+        for part in sorted(self.parts, key=lambda p: p.index not in self.failed):
+            reasons[part.start : part.end] = [self.failed.get(part.index)] * (part.end - part.start)
+        analysed: list[Span] = []
+        skipped = [
+            SkippedSpan(**_offsets(full, start, end), reason=reason)
+            for (start, end), reason in zip(full.skipped, full.skip_reasons, strict=True)
+        ]
+        first = 0
+        for reason, run in groupby(reasons):
+            last = first + len(list(run)) - 1
+            where = _offsets(full, full.sentences[first].start, full.sentences[last].end)
+            if reason is None:
+                analysed.append(Span(**where))
+            else:
+                skipped.append(SkippedSpan(**where, reason=reason))
+            first = last + 1
         return Coverage(
-            analysed=analysed, skipped=sorted(skipped, key=lambda s: s.start), complete=all(seen)
+            analysed=analysed,
+            skipped=sorted(skipped, key=lambda s: s.start),
+            complete=all(r is None for r in reasons),
         )
 
 
@@ -285,39 +293,10 @@ def _cut_warnings(parts: list[Part], sentences: int) -> list[AnalysisWarning]:
     ]
 
 
-def _runs(flags: list[bool], wanted: bool) -> list[tuple[int, int]]:
-    """(first, last) indexes of each run of `wanted` in `flags`."""
-    runs: list[tuple[int, int]] = []
-    for i, flag in enumerate(flags):
-        if flag != wanted:
-            continue
-        if runs and runs[-1][1] == i - 1:
-            runs[-1] = (runs[-1][0], i)
-        else:
-            runs.append((i, i))
-    return runs
-
-
-def _offsets(full: PreparedArticle, first: int, last: int) -> dict[str, int]:
-    start, end = full.sentences[first].start, full.sentences[last].end
+def _offsets(full: PreparedArticle, start: int, end: int) -> dict[str, int]:
     return {
         "start": start,
         "end": end,
         "start_utf16": full.utf16(start),
         "end_utf16": full.utf16(end),
     }
-
-
-def _old_skips(full: PreparedArticle) -> list[tuple[tuple[int, int], str]]:
-    return list(zip(full.skipped, full.skip_reasons, strict=True))
-
-
-def _skipped(full: PreparedArticle, start: int, end: int, reason: str) -> SkippedSpan:
-    """A range the article preparation skipped (credit lines, captions), as coverage shows it."""
-    return SkippedSpan(
-        start=start,
-        end=end,
-        start_utf16=full.utf16(start),
-        end_utf16=full.utf16(end),
-        reason=reason,
-    )
