@@ -143,6 +143,7 @@ class Analyzer:
         started = time.perf_counter()
         if deadline is None:
             deadline = asyncio.get_running_loop().time() + self.settings.request_deadline_s
+        allowed = deadline - asyncio.get_running_loop().time()  # streams, jobs: not 45 s
         model = self.resolve_model(request.model)
         self.check_length(request.text, long_form)
         key = cache_key(request, model)
@@ -157,7 +158,7 @@ class Analyzer:
                 raise  # a timeout of its own (e.g. a model call), not the deadline
             raise DeadlineExceeded(
                 f"The analysis did not finish within the request's deadline "
-                f"({self.settings.request_deadline_s:g} s per request); its work was stopped. "
+                f"({allowed:.0f} s); its work was stopped. "
                 "Retry, or send a shorter article.",
                 retry_after=1,
             ) from None

@@ -1,5 +1,6 @@
 """A long article through a scripted model: read in parts at once, merged into one analysis."""
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -8,7 +9,7 @@ import pytest
 
 from api.compose import make_analyzer
 from api.config import Settings
-from api.errors import ModelOutputInvalid, TextTooLong, UpstreamUnavailable
+from api.errors import DeadlineExceeded, ModelOutputInvalid, TextTooLong, UpstreamUnavailable
 from api.llm.types import ChatRequest
 from api.pipeline.article import prepare_article
 from api.pipeline.chunking import Part, plan_parts
@@ -217,3 +218,21 @@ async def test_investigation_length_needs_a_job_a_stream_or_the_cli(
         await analyzer.analyze(request)
     analysis = await analyzer.analyze(request, long_form=True)
     assert analysis.coverage.complete and len(analysis.sentences) > 1_000
+
+
+async def test_deadline_problem_says_the_deadline_the_caller_had(
+    llm_settings: Settings, text: str
+) -> None:
+    """Regression: a stream or CLI analysis (300 s) past its deadline said '45 s per request'."""
+
+    async def never(request: ChatRequest) -> None:
+        await asyncio.sleep(3600)
+
+    class Hanging(ScriptedClient):
+        async def complete(self, request: ChatRequest):  # type: ignore[no-untyped-def]
+            await never(request)
+
+    analyzer = make_analyzer(llm_settings, client=Hanging("{}"))
+    deadline = asyncio.get_running_loop().time() + 1.2
+    with pytest.raises(DeadlineExceeded, match=r"deadline \(1 s\)"):
+        await analyzer.analyze(AnalyzeRequest(text=text), deadline=deadline, long_form=True)
