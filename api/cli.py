@@ -80,7 +80,9 @@ async def _analyze(analyzer: Analyzer, request: AnalyzeRequest, settings: Settin
     from api.extract import mark_source, prepare_request
 
     request, found = await prepare_request(request, settings)
-    return mark_source(await analyzer.analyze(request), found)
+    deadline = asyncio.get_running_loop().time() + settings.stream_deadline_s  # no HTTP wait
+    analysis = await analyzer.analyze(request, deadline=deadline, long_form=True)
+    return mark_source(analysis, found)
 
 
 @app.command()

@@ -58,7 +58,28 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_000_000, ge=1024, description="Largest request body.")
     max_text_chars: int = Field(default=100_000, ge=100, description="Longest accepted article.")
     max_llm_sentences: int = Field(
-        default=200, ge=5, description="Sentences sent to a model per article (rest: coverage)."
+        default=200,
+        ge=5,
+        description="Sentences sent to a model per call; a longer article is analysed in parts.",
+    )
+    llm_part_overlap: int = Field(
+        default=2, ge=0, le=20, description="Sentences two consecutive parts of an article share."
+    )
+    max_llm_parts: int = Field(
+        default=20,
+        ge=1,
+        description="Parts (model calls) per article at most; sentences beyond them: coverage.",
+    )
+    max_long_text_chars: int = Field(
+        default=400_000,
+        ge=100,
+        description="Longest article for jobs, streamed (SSE) requests and the CLI; plain "
+        "synchronous requests keep max_text_chars.",
+    )
+    stream_deadline_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="Time a streamed (SSE) analysis may take (a long article's parts included).",
     )
     cross_check: bool = Field(
         default=True,

@@ -56,7 +56,9 @@ async def analyze_item(
     deadline = asyncio.get_running_loop().time() + timeout_s
     try:
         request = validate_as(AnalyzeRequest, fields)
-        analysis = await analyzer.analyze(request, request_id=request_id, deadline=deadline)
+        analysis = await analyzer.analyze(
+            request, request_id=request_id, deadline=deadline, long_form=True
+        )
     except StancewireError as exc:
         if isinstance(exc, TRANSIENT) and not last_try:
             raise TransientItemError(exc) from exc

@@ -13,6 +13,9 @@ class ModelCapabilities:
     # Decoding is constrained by a grammar built from the schema (llama.cpp): maxLength and
     # enums hold exactly, so the schema can carry article-specific choices.
     constrained: bool = False
+    # Input tokens the model reads in one call, where known (litellm's model map, or the
+    # llama.cpp context of local models): long articles are split to fit (chunking.py).
+    context_tokens: int | None = None
 
 
 # Patterns checked before asking litellm's model map. Local GGUFs get grammar-constrained

@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import ModuleType
@@ -163,7 +164,10 @@ class LiteLLMClient:
         """Known patterns first, else litellm's model map; remembered per model (the map
         lookup costs ~1 ms and is asked several times per analysis)."""
         if model not in self._capabilities:
-            self._capabilities[model] = known_capabilities(model) or self._from_model_map(model)
+            found = known_capabilities(model) or self._from_model_map(model)
+            if model_kind(model) == "local":  # llama.cpp reads what its context holds
+                found = replace(found, context_tokens=self.settings.local_context)
+            self._capabilities[model] = found
         return self._capabilities[model]
 
     @staticmethod
@@ -173,7 +177,11 @@ class LiteLLMClient:
             schema = bool(lm.supports_response_schema(model=model))
         except Exception:  # unknown to the model map: assume the least
             schema = False
-        return ModelCapabilities(json_schema=schema, json_mode=True)
+        try:
+            context = lm.get_model_info(model=model).get("max_input_tokens")
+        except Exception:  # unknown to the model map: no token budget, the sentence limit only
+            context = None
+        return ModelCapabilities(json_schema=schema, json_mode=True, context_tokens=context)
 
     def response_format(
         self, request: ChatRequest, model: str | None = None

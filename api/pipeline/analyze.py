@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 from api.config import Settings
@@ -22,6 +22,7 @@ from api.llm.types import LLMClient
 from api.model_ref import ModelRef, engine_kind, model_kind
 from api.pipeline.article import PreparedArticle, prepare_article
 from api.pipeline.cache import AnalysisCache, cache_key
+from api.pipeline.chunking import Part, plan_parts, run_in_parts
 from api.pipeline.confidence import lower_confidence
 from api.pipeline.contract import normalise, prune_unsound, semantic_errors
 from api.pipeline.cpu import CpuRunner, ThreadRunner
@@ -128,21 +129,23 @@ class Analyzer:
         return model
 
     async def analyze(
-        self, request: AnalyzeRequest, request_id: str | None = None, deadline: float | None = None
+        self,
+        request: AnalyzeRequest,
+        request_id: str | None = None,
+        deadline: float | None = None,
+        long_form: bool = False,
     ) -> Analysis:
         """`deadline` is an event-loop time (a batch's items share their request's); by
         default the request has `request_deadline_s` from now. Past it the work is stopped
         (cancelled: model calls, retries, repairs, the engine's worker) and DeadlineExceeded
-        is raised."""
+        is raised. `long_form`: a caller with a long deadline (a job, a stream, the CLI) may
+        send up to max_long_text_chars."""
         started = time.perf_counter()
         if deadline is None:
             deadline = asyncio.get_running_loop().time() + self.settings.request_deadline_s
+        allowed = deadline - asyncio.get_running_loop().time()  # streams, jobs: not 45 s
         model = self.resolve_model(request.model)
-        if len(request.text) > self.settings.max_text_chars:
-            raise TextTooLong(
-                f"The text has {len(request.text):,} characters; the limit is "
-                f"{self.settings.max_text_chars:,}. Send a shorter article or split it."
-            )
+        self.check_length(request.text, long_form)
         key = cache_key(request, model)
         cached = await self.cache.get(key) if request.store else None
         if cached is not None:
@@ -155,13 +158,28 @@ class Analyzer:
                 raise  # a timeout of its own (e.g. a model call), not the deadline
             raise DeadlineExceeded(
                 f"The analysis did not finish within the request's deadline "
-                f"({self.settings.request_deadline_s:g} s per request); its work was stopped. "
+                f"({allowed:.0f} s); its work was stopped. "
                 "Retry, or send a shorter article.",
                 retry_after=1,
             ) from None
         if request.store:  # `store: false`: embargoed copy stays out of every store
             await self.cache.put(key, analysis)
         return analysis
+
+    def text_limit(self, long_form: bool = False) -> int:
+        """Longest article accepted: plain synchronous calls must finish within
+        request_deadline_s, so they get max_text_chars; jobs, streams and the CLI more."""
+        plain = self.settings.max_text_chars
+        return max(plain, self.settings.max_long_text_chars) if long_form else plain
+
+    def check_length(self, text: str, long_form: bool = False) -> None:
+        limit = self.text_limit(long_form)
+        if len(text) > limit:
+            longer = "" if long_form else " (or submit it as a job or a streamed request)"
+            raise TextTooLong(
+                f"The text has {len(text):,} characters; the limit is {limit:,}. "
+                f"Send a shorter article or split it{longer}."
+            )
 
     async def _compute(
         self, request: AnalyzeRequest, model: str, request_id: str | None, started: float
@@ -171,17 +189,25 @@ class Analyzer:
         full = await asyncio.to_thread(prepare_article, request.text, request.title)
         if not full.sentences:
             raise NothingToAnalyse("The text has no sentences to analyse (only credit lines).")
+        plan = self._plan(full, model)
         job = AnalysisJob(
-            article=self._analysed_part(full, model),
+            article=full,
             model=model,
             tasks=tuple(request.tasks),
             caller_claims=tuple(request.claims),
             caller_actors=tuple(request.actors),
             language=request.language,
         )
-        report("analysing", engine=engine_kind(model), model=model, sentences=len(job.article))
+        parts = len(plan) if plan else 1
+        report(
+            "analysing", engine=engine_kind(model), model=model, sentences=len(full), parts=parts
+        )
+        parted = None
         if engine_kind(model) == "builtin":  # admission: the CPU runner's bounded queue
             result = await self.engine_for(model).run(job)
+        elif plan is not None:  # a long article: parts at once, then merged (chunking.py)
+            parted = await run_in_parts(self.engine_for(model), job, plan, self._slot())
+            result = parted.result
         else:
             async with self._slot():  # model calls are I/O: many in flight, the rest wait
                 result = await self.engine_for(model).run(job)
@@ -193,7 +219,7 @@ class Analyzer:
                 # The claim model's second opinion on the model's verdicts (CPU: a thread).
                 check = self._parts.cross_check
                 result.warnings += await asyncio.to_thread(check, result.contract, job)
-        result.warnings += _coverage_warnings(full, job.article) + _actor_warnings(result, job)
+        result.warnings += _actor_warnings(result, job)
         meta = Meta(
             engine=result.engine,
             **result.accounting.meta_fields(),
@@ -204,14 +230,18 @@ class Analyzer:
             cache_hit=False,
             request_id=request_id,
         )
-        return build_analysis(result, job, full, meta)
+        analysis = build_analysis(result, job, full, meta)
+        if parted is not None:
+            analysis.coverage = parted.coverage(full)
+        return analysis
 
-    def _analysed_part(self, full: PreparedArticle, model: str) -> PreparedArticle:
-        """Models see at most max_llm_sentences; the rest is reported in coverage."""
-        limit = self.settings.max_llm_sentences
-        if engine_kind(model) == "builtin" or len(full) <= limit:
-            return full
-        return replace(full, sentences=full.sentences[:limit])
+    def _plan(self, full: PreparedArticle, model: str) -> list[Part] | None:
+        """The parts a model reads a long article in (None: one call, or the built-in engine,
+        which reads whole articles)."""
+        if engine_kind(model) == "builtin":
+            return None
+        models = [model, *self.settings.fallback_models]
+        return plan_parts(full, self.settings, [self.client.capabilities(m) for m in models])
 
     def _slot(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -238,18 +268,6 @@ def _settle_builtin(result: EngineResult, job: AnalysisJob) -> None:
     if errors:
         log.error("built-in engine returned an inconsistent contract: %s", errors)
         raise StancewireError("The built-in engine produced an inconsistent analysis.")
-
-
-def _coverage_warnings(full: PreparedArticle, analysed: PreparedArticle) -> list[AnalysisWarning]:
-    if len(analysed) == len(full):
-        return []
-    return [
-        AnalysisWarning(
-            code="partial_coverage",
-            message=f"Only sentences 1-{len(analysed)} of {len(full)} were analysed "
-            "(model input limit); see coverage.",
-        )
-    ]
 
 
 def _actor_warnings(result: EngineResult, job: AnalysisJob) -> list[AnalysisWarning]:

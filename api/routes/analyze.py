@@ -98,6 +98,7 @@ async def analyze(
         await read_json_body(request, AnalyzeRequest, settings), settings
     )
     if wants_events(request.headers.get("accept", "")):  # live progress (api/routes/stream.py)
+        analyzer.check_length(body.text, long_form=True)  # a 413 before the stream starts
         # A stream is watched live: it is not replayed by Idempotency-Key nor stored.
         return stream_analysis(
             analyzer,

@@ -30,6 +30,7 @@ async def list_models(analyzer: AnalyzerDep) -> dict[str, Any]:
         "models": [{"id": m.id, "engine": m.engine, "label": m.label} for m in analyzer.models()],
         "limits": {
             "max_text_chars": analyzer.settings.max_text_chars,
+            "max_long_text_chars": analyzer.text_limit(long_form=True),  # jobs, streams, CLI
             "max_body_bytes": analyzer.settings.max_body_bytes,
             "max_claims": MAX_CALLER_CLAIMS,
         },

@@ -2,9 +2,11 @@
 (sse-starlette), so a slow model shows its stages instead of a silent wait.
 
 Events: `queued` (accepted), `analysing` (engine, model, sentences), `model_call` (attempt
-n), `repair` (attempt n failed its checks; the model is asked again), then exactly one of
+n), `repair` (attempt n failed its checks; the model is asked again), `part` (a long article
+read in parts: part k of n started, done or failed, with its sentence range), then one of
 `done` (data: the analysis, as /v1/analyze returns it) or `problem` (data: the problem body).
 Bad requests are refused before the stream starts, with their usual status and problem+json.
+A stream may send up to max_long_text_chars and runs until stream_deadline_s.
 """
 
 from __future__ import annotations
@@ -48,7 +50,10 @@ async def _events(
 ) -> AsyncIterator[ServerSentEvent]:
     stages: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
     with listening(lambda stage, data: stages.put_nowait((stage, data))):
-        work = asyncio.create_task(analyzer.analyze(body, request_id=request_id))
+        deadline = asyncio.get_running_loop().time() + analyzer.settings.stream_deadline_s
+        work = asyncio.create_task(
+            analyzer.analyze(body, request_id=request_id, deadline=deadline, long_form=True)
+        )
     yield _event("queued", {"request_id": request_id})
     try:
         while not work.done() or not stages.empty():

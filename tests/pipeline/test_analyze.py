@@ -37,10 +37,10 @@ async def test_builtin_output_failing_checks_is_pruned_not_a_500(
     assert [w.code for w in analysis.warnings] == ["findings_dropped"]
 
 
-async def test_long_article_is_cut_for_models_and_says_so(
+async def test_long_article_past_the_part_limit_is_cut_for_models_and_says_so(
     seed_contract: dict[str, Any], llm_settings: Settings
 ) -> None:
-    settings = llm_settings.model_copy(update={"max_llm_sentences": 18})
+    settings = llm_settings.model_copy(update={"max_llm_sentences": 18, "max_llm_parts": 1})
     text = "\n".join(f"Sentence number {i} of a long wire story." for i in range(1, 31))
     client = ScriptedClient({"headline": "h", "summary": "s", "key_points": ["k"]})
     analysis = await make_analyzer(settings, client=client).analyze(
