@@ -8,6 +8,11 @@ import { clear, el, fmtInt, listNames, plural } from "./dom.js";
 import { claimsCsv, markdown, stancesCsv } from "./export.js";
 import { ACT_LABELS, KIND_LABELS, STANCE_LABELS, STATUS_LABELS } from "./labels.js";
 import { describeProblem } from "./problems.js";
+import { FeedbackPanel } from "./feedback.js";
+import { HistoryPanel, linkedId, setLinked, shareLink } from "./history.js";
+import { KEY_STATUSES, KeyPanel, apiFetch } from "./key.js";
+import { analyzeWithProgress, readJson, stageText } from "./progress.js";
+import { storedView } from "./stored.js";
 
 (function () {
   const API = { analyze: "v1/analyze", extract: "v1/extract", models: "v1/models", example: "examples/seed_article.txt" };
@@ -61,11 +66,13 @@ import { describeProblem } from "./problems.js";
     stancesCsv: $("stances-csv"),
     markdown: $("markdown"),
     print: $("print"),
+    share: $("share"),
+    stages: $("stages"),
   };
 
   // State of the page: the last analysis and the exact text it was computed on
   // (offsets in the response point into that text, not into the textarea).
-  let current = null; // { analysis, text }
+  let current = null; // { analysis, text, stored }
   let running = null; // { controller, timer, started }
   let lastTrigger = null; // the stance cell or claim whose sentences are highlighted
   let undoState = null; // what "Undo" brings back: { current, title, text, claims }
@@ -73,14 +80,22 @@ import { describeProblem } from "./problems.js";
     { article: ui.article, citedBy: ui.citedBy, citedByTitle: ui.citedByTitle, citedByList: ui.citedByList },
     (message) => setStatus(message)
   );
+  const keyPanel = new KeyPanel(document.querySelector("main"), (message) => setStatus(message));
+  const feedback = new FeedbackPanel(
+    { panel: $("feedback"), form: $("feedback-form"), finding: $("fb-finding"), answer: $("fb-answer"), note: $("fb-note"), list: $("fb-list"), status: $("fb-status") },
+    (message) => setStatus(message),
+    () => keyPanel.show(true)
+  );
+  const recent = new HistoryPanel({ panel: $("history"), list: $("history-list") }, deleteStored);
 
   // ---------------------------------------------------------------- models
 
   async function loadModels() {
     try {
-      const response = await fetch(API.models, { headers: { Accept: "application/json" } });
+      const response = await apiFetch(API.models, { headers: { Accept: "application/json" } });
       if (!response.ok) return;
       const data = await response.json();
+      if (data.auth_required) keyPanel.show(false);
       Object.assign(limits, data.limits || {});
       updateCount();
       const models = Array.isArray(data.models) ? data.models : [];
@@ -140,23 +155,23 @@ import { describeProblem } from "./problems.js";
     const option = ui.model.selectedOptions[0];
     startProgress(option && option.value ? option.textContent : "the default model");
     try {
-      const response = await fetch(API.analyze, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify(body),
-        signal: running.controller.signal,
-      });
-      const payload = await readJson(response);
-      if (!response.ok) {
+      const answer = await analyzeWithProgress(API.analyze, body, running.controller.signal, onStage);
+      const payload = answer.payload;
+      if (!answer.ok) {
         // Results of another text must not stay under the error as if they were this one's.
         if (current && current.text !== body.text) clearResults("The results of the previous article were cleared.");
-        showError(describeProblem(payload, response), payload && payload.request_id);
+        if (KEY_STATUSES.has(answer.status)) keyPanel.show(true);
+        showError(describeProblem(payload, answer), payload && payload.request_id);
         setStatus("The analysis did not complete.");
         return;
       }
-      current = { analysis: payload, text: body.text };
+      if (running.stages.length) running.stages.push("Done");
+      // Offsets index the extracted text when the service extracted one (pasted HTML).
+      current = { analysis: payload, text: payload.text || body.text, stored: true };
       hideUndo();
-      render(payload, body.text);
+      render(payload, current.text);
+      setLinked(payload.id);
+      recent.remember(payload);
       setStatus(`Analysis ready: ${summaryCounts(payload)}.`);
     } catch (err) {
       if (err && err.name === "AbortError") {
@@ -170,23 +185,17 @@ import { describeProblem } from "./problems.js";
     }
   }
 
-  async function readJson(response) {
-    const raw = await response.text();
-    try {
-      return raw ? JSON.parse(raw) : null;
-    } catch (_) {
-      return null;
-    }
-  }
-
   function startProgress(modelName) {
     const controller = new AbortController();
     const started = performance.now();
+    const stages = [];
     const tick = () => {
       const seconds = Math.floor((performance.now() - started) / 1000);
-      ui.elapsed.textContent = `${seconds} s elapsed`;
+      const stage = stages.length ? `${stages[stages.length - 1]} · ` : "";
+      ui.elapsed.textContent = `${stage}${seconds} s elapsed`;
     };
-    running = { controller, started, timer: setInterval(tick, 250) };
+    running = { controller, started, stages, tick, timer: setInterval(tick, 250) };
+    ui.stages.hidden = true;
     tick();
     setStatus(`Analysing with ${modelName}…`);
     ui.form.setAttribute("aria-busy", "true");
@@ -201,6 +210,10 @@ import { describeProblem } from "./problems.js";
     if (!running) return;
     const hadFocus = document.activeElement === ui.cancel;
     clearInterval(running.timer);
+    if (running.stages.length) {
+      ui.stages.textContent = `Stages: ${running.stages.join(" → ")}`;
+      ui.stages.hidden = false;
+    }
     running = null;
     ui.elapsed.textContent = "";
     ui.form.removeAttribute("aria-busy");
@@ -213,6 +226,84 @@ import { describeProblem } from "./problems.js";
 
   function setStatus(message) {
     ui.status.textContent = message;
+  }
+
+  function onStage(stage, data) {
+    if (!running) return;
+    const text = stageText(stage, data);
+    running.stages.push(text);
+    running.tick();
+    setStatus(`${text}…`);
+  }
+
+  // ---------------------------------------------------------------- stored analyses
+
+  async function openStored(id) {
+    if (running || (current && current.analysis.id === id)) return;
+    hideError();
+    setStatus("Opening the stored analysis…");
+    try {
+      const response = await apiFetch(`v1/analyses/${id}`, { headers: { Accept: "application/json" } });
+      const payload = await readJson(response);
+      if (!response.ok) {
+        if (KEY_STATUSES.has(response.status)) keyPanel.show(true);
+        showError(
+          response.status === 404
+            ? "This analysis is not stored any more (deleted, expired, or made with another key). Analyse the article again."
+            : describeProblem(payload, response)
+        );
+        setStatus("The stored analysis did not open.");
+        return;
+      }
+      const view = storedView(payload);
+      ui.text.value = "";
+      ui.title.value = "";
+      updateCount();
+      hideUndo();
+      current = { analysis: payload, text: view.text, shown: view.analysis, stored: true };
+      render(view.analysis, view.text);
+      recent.remember(payload);
+      setStatus(
+        view.partial
+          ? "Stored analysis opened. The service keeps the analysis, not the article: the article panel shows the sentences its findings cite."
+          : "Stored analysis opened."
+      );
+    } catch (_) {
+      showError("Could not reach the stancewire service to open the stored analysis.");
+    }
+  }
+
+  /** DELETE a stored analysis (from the history); true when it is gone. */
+  async function deleteStored(id) {
+    try {
+      const response = await apiFetch(`v1/analyses/${id}`, { method: "DELETE" });
+      if (KEY_STATUSES.has(response.status)) {
+        keyPanel.show(true);
+        setStatus("Set your API key to delete this analysis.");
+        return false;
+      }
+      // 404: already gone (expired or deleted elsewhere); the entry goes too.
+      if (current && current.analysis.id === id) {
+        clearResults("");
+        hideUndo(); // nothing to bring back: it is deleted
+      }
+      setStatus("Analysis deleted from the service and from your history.");
+      return true;
+    } catch (_) {
+      setStatus("Could not reach the stancewire service; nothing was deleted.");
+      return false;
+    }
+  }
+
+  async function copyShareLink() {
+    if (!current) return;
+    const link = shareLink(current.analysis.id);
+    try {
+      await navigator.clipboard.writeText(link);
+      ui.exportStatus.textContent = "Share link copied. It opens this analysis for anyone who has the link (and, with keys on, the same key).";
+    } catch (_) {
+      ui.exportStatus.textContent = `Share link: ${link}`;
+    }
   }
 
   // ---------------------------------------------------------------- errors
@@ -258,10 +349,32 @@ import { describeProblem } from "./problems.js";
     renderClaims(analysis.claims || [], nameOf, cite);
     articleView.render(text, analysis, citations);
     renderMeta(analysis);
+    feedback.attach(analysis, feedbackChoices(analysis, nameOf, claimsById));
 
     ui.empty.hidden = true;
     ui.output.hidden = false;
     updateScrollHint();
+  }
+
+  /** The findings the feedback form offers: [group, [[finding, label], …]]. */
+  function feedbackChoices(a, nameOf, claimsById) {
+    return [
+      ["Claims", (a.claims || []).map((c) => [`claims/${c.id}`, `${c.id}: ${c.text} (${STATUS_LABELS[c.status] || c.status})`])],
+      [
+        "Stances",
+        (a.stances || []).map((s, i) => [`stances/${i}`, `${nameOf(s.actor)} on ${targetInfo(s, claimsById).short}: ${STANCE_LABELS[s.stance] || s.stance}`]),
+      ],
+      ["Actors", (a.actors || []).map((x) => [`actors/${x.id}`, x.name])],
+    ];
+  }
+
+  /** "This is wrong" on one finding: the feedback form with that finding chosen. */
+  function flagButton(finding, what) {
+    return el(
+      "button",
+      { type: "button", class: "link-button flag-button", "aria-label": `This is wrong: ${what}`, onclick: () => feedback.open(finding) },
+      "This is wrong"
+    );
   }
 
   function updateScrollHint() {
@@ -289,10 +402,11 @@ import { describeProblem } from "./problems.js";
       ui.actors.append(
         el(
           "li",
-          { class: `chip kind-${actor.kind}`, title: aliases },
+          { class: `chip kind-${actor.kind}`, title: aliases, dataset: { flag: `actors/${actor.id}` } },
           el("span", { class: "chip-name" }, actor.name),
           el("span", { class: "chip-kind" }, KIND_LABELS[actor.kind] || actor.kind),
-          actor.role ? el("span", { class: "chip-role" }, actor.role) : null
+          actor.role ? el("span", { class: "chip-role" }, actor.role) : null,
+          flagButton(`actors/${actor.id}`, `actor ${actor.name}`)
         )
       );
     }
@@ -347,7 +461,7 @@ import { describeProblem } from "./problems.js";
               const label = STANCE_LABELS[stance.stance] || stance.stance;
               const finding = `${actor.name}: ${label.toLowerCase()} on “${target.short}” (confidence ${percent(stance.confidence)})`;
               cite(stance.evidence, finding, `stance-${index}`);
-              return el(
+              const cellButton = el(
                 "button",
                 {
                   type: "button",
@@ -360,6 +474,7 @@ import { describeProblem } from "./problems.js";
                 label,
                 el("span", { class: "cell-confidence" }, percent(stance.confidence))
               );
+              return el("span", { class: "stance-cell", dataset: { flag: `stances/${index}` } }, cellButton, flagButton(`stances/${index}`, finding));
             })
           );
         })
@@ -424,13 +539,14 @@ import { describeProblem } from "./problems.js";
       ui.claimList.append(
         el(
           "li",
-          { class: "claim" },
+          { class: "claim", dataset: { flag: `claims/${claim.id}` } },
           el(
             "div",
             { class: "claim-head" },
             el("span", { class: `badge ${claim.status}` }, statusLabel),
             el("span", { class: "confidence", title: "How likely this status is right" }, `confidence ${percent(claim.confidence)}`),
-            claim.source === "caller" ? el("span", { class: "badge caller" }, "Your claim") : null
+            claim.source === "caller" ? el("span", { class: "badge caller" }, "Your claim") : null,
+            flagButton(`claims/${claim.id}`, `claim ${claim.id}, ${claim.text}`)
           ),
           textNode,
           who,
@@ -558,6 +674,7 @@ import { describeProblem } from "./problems.js";
     if (!current) return;
     undoState = { current, title: ui.title.value, text: current.text, claims: ui.claims.value };
     current = null;
+    setLinked(null);
     articleView.close(false);
     ui.claims.value = "";
     ui.output.hidden = true;
@@ -581,7 +698,8 @@ import { describeProblem } from "./problems.js";
     ui.claims.value = saved.claims;
     if (saved.claims) ui.caller.open = true;
     current = saved.current;
-    render(current.analysis, current.text);
+    render(current.shown || current.analysis, current.text);
+    setLinked(current.analysis.id);
     updateCount();
     setStatus("The previous article and its results are back.");
     ui.text.focus();
@@ -595,7 +713,7 @@ import { describeProblem } from "./problems.js";
     const isUrl = URL_ONLY.test(pasted);
     setStatus(isUrl ? "Fetching the page…" : "Extracting the article text from the HTML…");
     try {
-      const response = await fetch(API.extract, {
+      const response = await apiFetch(API.extract, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ text: pasted }),
@@ -677,11 +795,13 @@ import { describeProblem } from "./problems.js";
   ui.stancesCsv.addEventListener("click", () => exportAs("stances"));
   ui.markdown.addEventListener("click", () => exportAs("markdown"));
   ui.print.addEventListener("click", () => window.print());
+  ui.share.addEventListener("click", copyShareLink);
+  window.addEventListener("hashchange", () => linkedId() && openStored(linkedId()));
   ui.undo.addEventListener("click", undoClear);
   const closePanel = () => articleView.close(true);
   ui.citedByClose.addEventListener("click", closePanel);
   ui.citedBy.addEventListener("keydown", (ev) => ev.key === "Escape" && closePanel());
   ui.article.addEventListener("keydown", (ev) => ev.key === "Escape" && closePanel());
   updateCount();
-  loadModels();
+  loadModels().then(() => linkedId() && openStored(linkedId()));
 })();
