@@ -51,7 +51,7 @@ export class FeedbackPanel {
     clear(this.nodes.finding);
     for (const [group, entries] of labels) {
       if (!entries.length) continue;
-      this.nodes.finding.append(el("optgroup", { label: group }, entries.map(([value, text]) => el("option", { value }, text))));
+      this.nodes.finding.append(el("optgroup", { label: group }, entries.map(([value, text, now]) => el("option", { value, dataset: { now: now || "" } }, text))));
     }
     this.fillAnswers();
     this.renderList();
@@ -60,8 +60,10 @@ export class FeedbackPanel {
 
   fillAnswers() {
     const kind = (this.nodes.finding.value || "").split("/")[0];
+    const chosen = this.nodes.finding.selectedOptions[0];
+    const now = chosen ? chosen.dataset.now : ""; // the finding's own answer is not offered
     clear(this.nodes.answer);
-    for (const a of answersFor(kind)) this.nodes.answer.append(el("option", { value: a.value }, a.label));
+    for (const a of answersFor(kind)) if (!a.expected || a.expected !== now) this.nodes.answer.append(el("option", { value: a.value }, a.label));
   }
 
   /** "This is wrong" on a finding: the form, with that finding chosen. */

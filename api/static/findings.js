@@ -33,13 +33,13 @@ export function renderFindings(ui, analysis, actions) {
   return { citations, choices: feedbackChoices(analysis, nameOf, claimsById) };
 }
 
-/** The findings the feedback form offers: [group, [[finding, label], …]]. */
+/** The findings the feedback form offers: [group, [[finding, label, its current answer], …]]. */
 function feedbackChoices(a, nameOf, claimsById) {
   return [
-    ["Claims", (a.claims || []).map((c) => [`claims/${c.id}`, `${c.id}: ${c.text} (${STATUS_LABELS[c.status] || c.status})`])],
+    ["Claims", (a.claims || []).map((c) => [`claims/${c.id}`, `${c.id}: ${c.text} (${STATUS_LABELS[c.status] || c.status})`, c.status])],
     [
       "Stances",
-      (a.stances || []).map((s, i) => [`stances/${i}`, `${nameOf(s.actor)} on ${targetInfo(s, claimsById).short}: ${STANCE_LABELS[s.stance] || s.stance}`]),
+      (a.stances || []).map((s, i) => [`stances/${i}`, `${nameOf(s.actor)} on ${targetInfo(s, claimsById).short}: ${STANCE_LABELS[s.stance] || s.stance}`, s.stance]),
     ],
     ["Actors", (a.actors || []).map((x) => [`actors/${x.id}`, x.name])],
   ];

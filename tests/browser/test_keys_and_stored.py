@@ -85,17 +85,21 @@ def test_with_keys_on_the_page_asks_for_a_key_and_keeps_it_in_the_tab_only(
     assert key not in storage(page)
 
 
-def test_with_keys_on_a_key_without_the_scope_and_a_rate_limit_read_plainly(
+def test_with_keys_on_scope_rate_limit_and_budget_problems_read_plainly(
     browser: Any, contexts: list[Any], keyed_app: tuple[str, Any]
 ) -> None:
     url, store = keyed_app
     jobs_only = create_key(store, "bulk-only", ["jobs"])
     limited = create_key(store, "one-a-minute", ["analyze"], rate_limit_per_minute=1)
+    # The scripted model costs 150 tokens a call: the second analysis finds the budget spent.
+    frugal = create_key(store, "frugal", ["analyze"], token_budget_per_day=100)
     page = visit(browser, contexts, url + "/")
     for key, message in (
         (jobs_only, "lacks the scope"),
         (limited, None),
         (limited, "too many requests"),
+        (frugal, None),
+        (frugal, "token budget for today is spent"),
     ):
         page.fill("#api-key", key)
         page.click("#key-form button[type=submit]")
