@@ -11,7 +11,7 @@ import { STANCE_LABELS, STATUS_LABELS } from "./labels.js";
 import { describeProblem } from "./problems.js";
 import { FeedbackPanel } from "./feedback.js";
 import { HistoryPanel, linkedId, setLinked, shareLink } from "./history.js";
-import { KEY_STATUSES, KeyPanel, apiFetch } from "./key.js";
+import { KEY_STATUSES, KeyPanel, apiFetch, apiKey } from "./key.js";
 import { analyzeWithProgress, readJson, stageText } from "./progress.js";
 import { storedView } from "./stored.js";
 
@@ -81,7 +81,11 @@ import { storedView } from "./stored.js";
     { article: ui.article, citedBy: ui.citedBy, citedByTitle: ui.citedByTitle, citedByList: ui.citedByList },
     (message) => setStatus(message)
   );
-  const keyPanel = new KeyPanel(document.querySelector("main"), (message) => setStatus(message));
+  const keyPanel = new KeyPanel(document.querySelector("main"), (message) => {
+    setStatus(message);
+    // A share link that needed the key opens as soon as the key is there.
+    if (apiKey() && !current && linkedId()) openStored(linkedId());
+  });
   const feedback = new FeedbackPanel(
     { panel: $("feedback"), form: $("feedback-form"), finding: $("fb-finding"), answer: $("fb-answer"), note: $("fb-note"), list: $("fb-list"), status: $("fb-status") },
     (message) => setStatus(message),

@@ -110,6 +110,25 @@ def test_with_keys_on_scope_rate_limit_and_budget_problems_read_plainly(
             expect(page.locator("#error")).to_contain_text(message)
 
 
+def test_with_keys_on_a_share_link_opens_once_the_key_is_typed(
+    browser: Any, contexts: list[Any], keyed_app: tuple[str, Any]
+) -> None:
+    url, store = keyed_app
+    key = create_key(store, "desk-share", ["analyze"])
+    page = visit(browser, contexts, url + "/")
+    page.fill("#api-key", key)
+    page.click("#key-form button[type=submit]")
+    analyze(page, SEED_TEXT)
+    expect(page.locator("#output")).to_be_visible()
+
+    colleague = visit(browser, contexts, page.url)  # a new browser: no key yet
+    expect(colleague.locator("#error")).to_contain_text("needs a valid API key")
+    expect(colleague.locator("#api-key")).to_be_focused()
+    colleague.fill("#api-key", key)
+    colleague.keyboard.press("Enter")
+    expect(colleague.locator("#headline")).to_have_text(page.locator("#headline").inner_text())
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_violations_on_the_key_prompt(
     browser: Any, contexts: list[Any], keyed_app: tuple[str, Any], scheme: str
