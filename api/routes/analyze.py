@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,9 @@ from fastapi import APIRouter, Request, Response
 
 from api import analyses
 from api.auth import Caller
+from api.config import Settings
 from api.errors import StancewireError
-from api.extract import mark_source, prepare_request
+from api.extract import SourceText, mark_source, prepare_request
 from api.http import request_id_of, unless_client_leaves
 from api.logs import note_analysis
 from api.metrics import count_analysis
@@ -26,6 +28,7 @@ from api.routes.deps import (
     read_json_body,
 )
 from api.routes.stream import stream_analysis, wants_events
+from api.storage import Store
 from api.validation import validate_as
 from schemas.analysis import Analysis
 from schemas.batch import BatchAnalysis, BatchProblem, BatchResponse
@@ -97,15 +100,12 @@ async def analyze(
     body, found = await prepare_request(
         await read_json_body(request, AnalyzeRequest, settings), settings
     )
+    finish = functools.partial(_finish, request, limiter, caller, store, settings, body, found)
     if wants_events(request.headers.get("accept", "")):  # live progress (api/routes/stream.py)
         analyzer.check_length(body.text, long_form=True)  # a 413 before the stream starts
-        # A stream is watched live: it is not replayed by Idempotency-Key nor stored.
-        return stream_analysis(
-            analyzer,
-            body,
-            request_id_of(request),
-            lambda analysis: _account(request, limiter, caller, analysis),
-        )
+        # A stream is watched live: not replayed by Idempotency-Key, but kept like any answer
+        # (the demo page streams, then shares the analysis and takes feedback on it).
+        return stream_analysis(analyzer, body, request_id_of(request), finish)
     idempotency_key = analyses.idempotency_key(request.headers.get("idempotency-key"), body)
     if idempotency_key:
         earlier = await asyncio.to_thread(
@@ -121,14 +121,30 @@ async def analyze(
         if idempotency_key:
             analyses.release(store, caller, idempotency_key)  # one short write, not awaited
         raise
+    analysis = await finish(analysis, idempotency_key)
+    # Already a validated Analysis: serialise once, without FastAPI validating it again.
+    return Response(analysis.model_dump_json(), media_type="application/json")
+
+
+async def _finish(
+    request: Request,
+    limiter: KeyLimiter,
+    caller: Caller,
+    store: Store,
+    settings: Settings,
+    body: AnalyzeRequest,
+    found: SourceText | None,
+    analysis: Analysis,
+    idempotency_key: str | None = None,
+) -> Analysis:
+    """A finished analysis, streamed or not: its text source, accounting and stored copy."""
     analysis = mark_source(analysis, found)  # pasted HTML or a URL: offsets index its text
     await _account(request, limiter, caller, analysis)
     if body.store:
         await asyncio.to_thread(
             analyses.keep, store, settings, caller, body, analysis, idempotency_key
         )
-    # Already a validated Analysis: serialise once, without FastAPI validating it again.
-    return Response(analysis.model_dump_json(), media_type="application/json")
+    return analysis
 
 
 async def _account(

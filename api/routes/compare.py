@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from api.compare import compare
 from api.http import request_id_of, unless_client_leaves
+from api.ratelimit import AnalyzeCaller
 from api.routes.deps import AnalyzerDep, SettingsDep, problem_responses, read_json_body
 from schemas.compare import CompareRequest, Comparison
 
@@ -18,16 +19,21 @@ router = APIRouter(prefix="/v1", tags=["analyze"])
     summary="Compare how 2-4 articles report the same story's claims",
     responses=problem_responses(
         {
+            401: "API key missing or not valid",
+            403: "API key lacks the scope",
             413: "An article too long",
             422: "Invalid fields, unknown model, or 1 or more than 4 articles",
+            429: "Rate limit or token budget of the key spent (Retry-After)",
             503: "Engine busy or provider unavailable (Retry-After)",
             504: "The request's deadline passed",
         }
     ),
 )
 async def compare_articles(
-    request: Request, analyzer: AnalyzerDep, settings: SettingsDep
+    request: Request, analyzer: AnalyzerDep, settings: SettingsDep, _: AnalyzeCaller
 ) -> Response:
+    # AnalyzeCaller: with keys on, a comparison needs an analyze key and counts against its
+    # rate limit like an analysis (it was open to anyone).
     body = await read_json_body(request, CompareRequest, settings)
     comparison = await unless_client_leaves(
         request, compare(analyzer, body, request_id_of(request))

@@ -27,6 +27,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
 async def list_models(analyzer: AnalyzerDep) -> dict[str, Any]:
     return {
         "default": analyzer.settings.default_model,
+        # The demo page shows its key field up front when keys are on (this route stays open).
+        "auth_required": analyzer.settings.auth_enabled,
         "models": [{"id": m.id, "engine": m.engine, "label": m.label} for m in analyzer.models()],
         "limits": {
             "max_text_chars": analyzer.settings.max_text_chars,

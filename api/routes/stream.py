@@ -34,19 +34,20 @@ def wants_events(accept: str) -> bool:
     return EVENT_STREAM in accept.lower()
 
 
-Account = Callable[[Analysis], Awaitable[None]]
+Finish = Callable[[Analysis], Awaitable[Analysis]]
 
 
 def stream_analysis(
-    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None, account: Account
+    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None, finish: Finish
 ) -> EventSourceResponse:
-    """`account` is what the JSON answer does with a finished analysis (metrics, access log,
-    the key's token budget), so a stream costs the key what a plain request costs."""
-    return EventSourceResponse(_events(analyzer, body, request_id, account), ping=10)
+    """`finish` is what the JSON answer does with a finished analysis (its text source,
+    metrics, access log, the key's token budget, the stored copy) and returns the analysis
+    to send, so a stream costs and keeps what a plain request does."""
+    return EventSourceResponse(_events(analyzer, body, request_id, finish), ping=10)
 
 
 async def _events(
-    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None, account: Account
+    analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None, finish: Finish
 ) -> AsyncIterator[ServerSentEvent]:
     stages: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
     with listening(lambda stage, data: stages.put_nowait((stage, data))):
@@ -64,17 +65,16 @@ async def _events(
                 yield _event(stage, data)
             else:
                 waiting.cancel()
-        final = _final(work, request_id)
-        if final.event == "done":
-            await account(work.result())
-        yield final
+        yield await _final(work, request_id, finish)
     finally:
         work.cancel()  # the client left mid-stream: stop the analysis (and its model calls)
 
 
-def _final(work: asyncio.Task[Any], request_id: str | None) -> ServerSentEvent:
+async def _final(
+    work: asyncio.Task[Any], request_id: str | None, finish: Finish
+) -> ServerSentEvent:
     try:
-        analysis = work.result()
+        analysis = await finish(work.result())
     except StancewireError as exc:
         return _event("problem", problem_of(exc, request_id).model_dump(exclude_none=True))
     except Exception:

@@ -4,10 +4,16 @@
 "use strict";
 
 import { ArticleView } from "./article.js";
-import { clear, el, fmtInt, listNames, plural } from "./dom.js";
+import { clear, el, fmtInt, plural } from "./dom.js";
 import { claimsCsv, markdown, stancesCsv } from "./export.js";
-import { ACT_LABELS, KIND_LABELS, STANCE_LABELS, STATUS_LABELS } from "./labels.js";
+import { numbers, renderFindings } from "./findings.js";
+import { STANCE_LABELS, STATUS_LABELS } from "./labels.js";
 import { describeProblem } from "./problems.js";
+import { FeedbackPanel } from "./feedback.js";
+import { HistoryPanel, linkedId, setLinked, shareLink } from "./history.js";
+import { KEY_STATUSES, KeyPanel, apiFetch, apiKey } from "./key.js";
+import { analyzeWithProgress, readJson, stageText } from "./progress.js";
+import { storedView } from "./stored.js";
 
 (function () {
   const API = { analyze: "v1/analyze", extract: "v1/extract", models: "v1/models", example: "examples/seed_article.txt" };
@@ -61,11 +67,13 @@ import { describeProblem } from "./problems.js";
     stancesCsv: $("stances-csv"),
     markdown: $("markdown"),
     print: $("print"),
+    share: $("share"),
+    stages: $("stages"),
   };
 
   // State of the page: the last analysis and the exact text it was computed on
   // (offsets in the response point into that text, not into the textarea).
-  let current = null; // { analysis, text }
+  let current = null; // { analysis, text, stored }
   let running = null; // { controller, timer, started }
   let lastTrigger = null; // the stance cell or claim whose sentences are highlighted
   let undoState = null; // what "Undo" brings back: { current, title, text, claims }
@@ -73,14 +81,26 @@ import { describeProblem } from "./problems.js";
     { article: ui.article, citedBy: ui.citedBy, citedByTitle: ui.citedByTitle, citedByList: ui.citedByList },
     (message) => setStatus(message)
   );
+  const keyPanel = new KeyPanel(document.querySelector("main"), (message) => {
+    setStatus(message);
+    // A share link that needed the key opens as soon as the key is there.
+    if (apiKey() && !current && linkedId()) openStored(linkedId());
+  });
+  const feedback = new FeedbackPanel(
+    { panel: $("feedback"), form: $("feedback-form"), finding: $("fb-finding"), answer: $("fb-answer"), note: $("fb-note"), list: $("fb-list"), status: $("fb-status") },
+    (message) => setStatus(message),
+    () => keyPanel.show(true)
+  );
+  const recent = new HistoryPanel({ panel: $("history"), list: $("history-list") }, deleteStored);
 
   // ---------------------------------------------------------------- models
 
   async function loadModels() {
     try {
-      const response = await fetch(API.models, { headers: { Accept: "application/json" } });
+      const response = await apiFetch(API.models, { headers: { Accept: "application/json" } });
       if (!response.ok) return;
       const data = await response.json();
+      if (data.auth_required) keyPanel.show(false);
       Object.assign(limits, data.limits || {});
       updateCount();
       const models = Array.isArray(data.models) ? data.models : [];
@@ -140,23 +160,23 @@ import { describeProblem } from "./problems.js";
     const option = ui.model.selectedOptions[0];
     startProgress(option && option.value ? option.textContent : "the default model");
     try {
-      const response = await fetch(API.analyze, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify(body),
-        signal: running.controller.signal,
-      });
-      const payload = await readJson(response);
-      if (!response.ok) {
+      const answer = await analyzeWithProgress(API.analyze, body, running.controller.signal, onStage);
+      const payload = answer.payload;
+      if (!answer.ok) {
         // Results of another text must not stay under the error as if they were this one's.
         if (current && current.text !== body.text) clearResults("The results of the previous article were cleared.");
-        showError(describeProblem(payload, response), payload && payload.request_id);
+        if (KEY_STATUSES.has(answer.status)) keyPanel.show(true);
+        showError(describeProblem(payload, answer), payload && payload.request_id);
         setStatus("The analysis did not complete.");
         return;
       }
-      current = { analysis: payload, text: body.text };
+      if (running.stages.length) running.stages.push("Done");
+      // Offsets index the extracted text when the service extracted one (pasted HTML).
+      current = { analysis: payload, text: payload.text || body.text, stored: true };
       hideUndo();
-      render(payload, body.text);
+      render(payload, current.text);
+      setLinked(payload.id);
+      recent.remember(payload);
       setStatus(`Analysis ready: ${summaryCounts(payload)}.`);
     } catch (err) {
       if (err && err.name === "AbortError") {
@@ -170,23 +190,17 @@ import { describeProblem } from "./problems.js";
     }
   }
 
-  async function readJson(response) {
-    const raw = await response.text();
-    try {
-      return raw ? JSON.parse(raw) : null;
-    } catch (_) {
-      return null;
-    }
-  }
-
   function startProgress(modelName) {
     const controller = new AbortController();
     const started = performance.now();
+    const stages = [];
     const tick = () => {
       const seconds = Math.floor((performance.now() - started) / 1000);
-      ui.elapsed.textContent = `${seconds} s elapsed`;
+      const stage = stages.length ? `${stages[stages.length - 1]} · ` : "";
+      ui.elapsed.textContent = `${stage}${seconds} s elapsed`;
     };
-    running = { controller, started, timer: setInterval(tick, 250) };
+    running = { controller, started, stages, tick, timer: setInterval(tick, 250) };
+    ui.stages.hidden = true;
     tick();
     setStatus(`Analysing with ${modelName}…`);
     ui.form.setAttribute("aria-busy", "true");
@@ -201,6 +215,10 @@ import { describeProblem } from "./problems.js";
     if (!running) return;
     const hadFocus = document.activeElement === ui.cancel;
     clearInterval(running.timer);
+    if (running.stages.length) {
+      ui.stages.textContent = `Stages: ${running.stages.join(" → ")}`;
+      ui.stages.hidden = false;
+    }
     running = null;
     ui.elapsed.textContent = "";
     ui.form.removeAttribute("aria-busy");
@@ -213,6 +231,84 @@ import { describeProblem } from "./problems.js";
 
   function setStatus(message) {
     ui.status.textContent = message;
+  }
+
+  function onStage(stage, data) {
+    if (!running) return;
+    const text = stageText(stage, data);
+    running.stages.push(text);
+    running.tick();
+    setStatus(`${text}…`);
+  }
+
+  // ---------------------------------------------------------------- stored analyses
+
+  async function openStored(id) {
+    if (running || (current && current.analysis.id === id)) return;
+    hideError();
+    setStatus("Opening the stored analysis…");
+    try {
+      const response = await apiFetch(`v1/analyses/${id}`, { headers: { Accept: "application/json" } });
+      const payload = await readJson(response);
+      if (!response.ok) {
+        if (KEY_STATUSES.has(response.status)) keyPanel.show(true);
+        showError(
+          response.status === 404
+            ? "This analysis is not stored any more (deleted, expired, or made with another key). Analyse the article again."
+            : describeProblem(payload, response)
+        );
+        setStatus("The stored analysis did not open.");
+        return;
+      }
+      const view = storedView(payload);
+      ui.text.value = "";
+      ui.title.value = "";
+      updateCount();
+      hideUndo();
+      current = { analysis: payload, text: view.text, shown: view.analysis, stored: true };
+      render(view.analysis, view.text);
+      recent.remember(payload);
+      setStatus(
+        view.partial
+          ? "Stored analysis opened. The service keeps the analysis, not the article: the article panel shows the sentences its findings cite."
+          : "Stored analysis opened."
+      );
+    } catch (_) {
+      showError("Could not reach the stancewire service to open the stored analysis.");
+    }
+  }
+
+  /** DELETE a stored analysis (from the history); true when it is gone. */
+  async function deleteStored(id) {
+    try {
+      const response = await apiFetch(`v1/analyses/${id}`, { method: "DELETE" });
+      if (KEY_STATUSES.has(response.status)) {
+        keyPanel.show(true);
+        setStatus("Set your API key to delete this analysis.");
+        return false;
+      }
+      // 404: already gone (expired or deleted elsewhere); the entry goes too.
+      if (current && current.analysis.id === id) {
+        clearResults("");
+        hideUndo(); // nothing to bring back: it is deleted
+      }
+      setStatus("Analysis deleted from the service and from your history.");
+      return true;
+    } catch (_) {
+      setStatus("Could not reach the stancewire service; nothing was deleted.");
+      return false;
+    }
+  }
+
+  async function copyShareLink() {
+    if (!current) return;
+    const link = shareLink(current.analysis.id);
+    try {
+      await navigator.clipboard.writeText(link);
+      ui.exportStatus.textContent = "Share link copied. It opens this analysis for anyone who has the link (and, with keys on, the same key).";
+    } catch (_) {
+      ui.exportStatus.textContent = `Share link: ${link}`;
+    }
   }
 
   // ---------------------------------------------------------------- errors
@@ -241,23 +337,9 @@ import { describeProblem } from "./problems.js";
   function render(analysis, text) {
     lastTrigger = null;
     ui.back.hidden = true;
-    const actorsById = new Map((analysis.actors || []).map((a) => [a.id, a]));
-    const claimsById = new Map((analysis.claims || []).map((c) => [c.id, c]));
-    const nameOf = (id) => (actorsById.get(id) || { name: id }).name;
-    const citations = new Map(); // sentence number -> [{ label, act, finding }]
-    const cite = (evidence, label, finding) => {
-      for (const e of evidence || []) {
-        if (!citations.has(e.sentence)) citations.set(e.sentence, []);
-        citations.get(e.sentence).push({ label, act: e.speech_act, finding });
-      }
-    };
-
-    renderOverview(analysis);
-    renderActors(analysis.actors || []);
-    renderMatrix(analysis.stances || [], actorsById, claimsById, cite);
-    renderClaims(analysis.claims || [], nameOf, cite);
+    const { citations, choices } = renderFindings(ui, analysis, { showEvidence, flag: (finding) => feedback.open(finding) });
     articleView.render(text, analysis, citations);
-    renderMeta(analysis);
+    feedback.attach(analysis, choices);
 
     ui.empty.hidden = true;
     ui.output.hidden = false;
@@ -267,199 +349,6 @@ import { describeProblem } from "./problems.js";
   function updateScrollHint() {
     const wrap = ui.matrixWrap;
     ui.matrixHint.hidden = !(wrap.scrollWidth > wrap.clientWidth + 1);
-  }
-
-  function renderOverview(a) {
-    ui.headline.textContent = a.headline || "Analysis";
-    ui.summary.textContent = a.summary || "";
-    ui.summary.hidden = !a.summary;
-    clear(ui.keyPoints);
-    for (const point of a.key_points || []) ui.keyPoints.append(el("li", {}, point));
-    ui.keyPoints.hidden = !(a.key_points || []).length;
-  }
-
-  function renderActors(actors) {
-    clear(ui.actors);
-    if (!actors.length) {
-      ui.actors.append(el("li", { class: "none" }, "No actors found."));
-      return;
-    }
-    for (const actor of actors) {
-      const aliases = (actor.aliases || []).length ? `Also called: ${actor.aliases.join(", ")}` : null;
-      ui.actors.append(
-        el(
-          "li",
-          { class: `chip kind-${actor.kind}`, title: aliases },
-          el("span", { class: "chip-name" }, actor.name),
-          el("span", { class: "chip-kind" }, KIND_LABELS[actor.kind] || actor.kind),
-          actor.role ? el("span", { class: "chip-role" }, actor.role) : null
-        )
-      );
-    }
-  }
-
-  function targetInfo(stance, claimsById) {
-    const claimId = stance.target_claim || (claimsById.has(stance.target) ? stance.target : null);
-    const claim = claimId ? claimsById.get(claimId) : null;
-    if (claim) return { key: `claim:${claim.id}`, label: claim.text, short: `${claim.id}: ${claim.text}` };
-    return { key: `topic:${stance.target.toLowerCase()}`, label: stance.target, short: stance.target };
-  }
-
-  function renderMatrix(stances, actorsById, claimsById, cite) {
-    clear(ui.matrixWrap);
-    if (!stances.length) {
-      ui.matrixWrap.append(el("p", { class: "none" }, "No stances found: the article does not show anyone taking a position."));
-      return;
-    }
-    const rows = [];
-    const columns = new Map();
-    const cells = new Map();
-    stances.forEach((s, index) => {
-      const target = targetInfo(s, claimsById);
-      if (!columns.has(target.key)) columns.set(target.key, target);
-      if (!rows.includes(s.actor)) rows.push(s.actor);
-      const key = `${s.actor}|${target.key}`;
-      if (!cells.has(key)) cells.set(key, []);
-      cells.get(key).push({ stance: s, index, target });
-    });
-
-    const head = el(
-      "tr",
-      {},
-      el("th", { scope: "col", class: "corner" }, "Actor \u2193 / Target \u2192"),
-      [...columns.values()].map((c) => el("th", { scope: "col", title: c.label }, el("span", { class: "target" }, c.short)))
-    );
-    const body = rows.map((actorId) => {
-      const actor = actorsById.get(actorId) || { name: actorId };
-      return el(
-        "tr",
-        {},
-        el("th", { scope: "row" }, actor.name),
-        [...columns.values()].map((col) => {
-          const found = cells.get(`${actorId}|${col.key}`);
-          if (!found) return el("td", { class: "empty-cell" }, el("span", { "aria-label": "no stance" }, "·"));
-          return el(
-            "td",
-            {},
-            // The target again, shown only on phones, where the matrix becomes a list.
-            el("span", { class: "cell-target" }, col.short),
-            found.map(({ stance, index, target }) => {
-              const label = STANCE_LABELS[stance.stance] || stance.stance;
-              const finding = `${actor.name}: ${label.toLowerCase()} on “${target.short}” (confidence ${percent(stance.confidence)})`;
-              cite(stance.evidence, finding, `stance-${index}`);
-              return el(
-                "button",
-                {
-                  type: "button",
-                  class: `stance ${stance.stance}`,
-                  dataset: { finding: `stance-${index}` },
-                  "aria-label": `${finding}. Show ${plural(stance.evidence.length, "sentence")} in the article.`,
-                  title: `${finding} — sentence ${numbers(stance.evidence)}`,
-                  onclick: (ev) => showEvidence(stance.evidence, ev.currentTarget, finding),
-                },
-                label,
-                el("span", { class: "cell-confidence" }, percent(stance.confidence))
-              );
-            })
-          );
-        })
-      );
-    });
-    ui.matrixWrap.append(
-      el("table", { class: "matrix" }, el("caption", { class: "visually-hidden" }, "Stance of each actor toward each target"), el("thead", {}, head), el("tbody", {}, body))
-    );
-  }
-
-  function numbers(evidence) {
-    return (evidence || []).map((e) => e.sentence).join(", ");
-  }
-
-  function percent(value) {
-    return typeof value === "number" ? `${Math.round(value * 100)}%` : "unknown";
-  }
-
-  // The cited sentences, most decisive first, each as "[n] act" with the act's colour.
-  function evidenceList(evidence) {
-    return el(
-      "p",
-      { class: "hint evidence-acts" },
-      "Sentences: ",
-      (evidence || []).map((e) =>
-        el(
-          "span",
-          { class: `act ${e.speech_act || "context"}`, title: `Sentence ${e.sentence} ${ACT_LABELS[e.speech_act] || e.speech_act} it` },
-          `[${e.sentence}] ${ACT_LABELS[e.speech_act] || e.speech_act || "cited"}`
-        )
-      )
-    );
-  }
-
-  function renderClaims(claims, nameOf, cite) {
-    clear(ui.claimList);
-    if (!claims.length) {
-      ui.claimList.append(el("li", { class: "none" }, "No claims found."));
-      return;
-    }
-    for (const claim of claims) {
-      const statusLabel = STATUS_LABELS[claim.status] || claim.status;
-      const finding = `Claim ${claim.id} (${statusLabel.toLowerCase()}): ${claim.text}`;
-      cite(claim.evidence, finding, `claim-${claim.id}`);
-      const who = [];
-      if ((claim.asserted_by || []).length) who.push(el("p", { class: "who" }, el("span", { class: "who-label" }, "Asserted by "), listNames(claim.asserted_by.map(nameOf))));
-      if ((claim.denied_by || []).length) who.push(el("p", { class: "who" }, el("span", { class: "who-label" }, "Denied by "), listNames(claim.denied_by.map(nameOf))));
-      const hasEvidence = (claim.evidence || []).length > 0;
-      const textNode = hasEvidence
-        ? el(
-            "button",
-            {
-              type: "button",
-              class: "claim-text",
-              dataset: { finding: `claim-${claim.id}` },
-              "aria-label": `${claim.text}. Show ${plural(claim.evidence.length, "sentence")} in the article.`,
-              onclick: (ev) => showEvidence(claim.evidence, ev.currentTarget, `Claim ${claim.id}`),
-            },
-            claim.text
-          )
-        : el("p", { class: "claim-text plain" }, claim.text);
-      ui.claimList.append(
-        el(
-          "li",
-          { class: "claim" },
-          el(
-            "div",
-            { class: "claim-head" },
-            el("span", { class: `badge ${claim.status}` }, statusLabel),
-            el("span", { class: "confidence", title: "How likely this status is right" }, `confidence ${percent(claim.confidence)}`),
-            claim.source === "caller" ? el("span", { class: "badge caller" }, "Your claim") : null
-          ),
-          textNode,
-          who,
-          hasEvidence ? evidenceList(claim.evidence) : el("p", { class: "hint" }, "The article does not mention it.")
-        )
-      );
-    }
-  }
-
-  function renderMeta(a) {
-    const m = a.meta || {};
-    const usage = m.usage || {};
-    const parts = [`Model ${m.model || "?"}${m.engine === "builtin" ? " (built-in, offline)" : ""}`];
-    if (m.prompt_version) parts.push(`prompt ${m.prompt_version}`);
-    if (usage.total_tokens) parts.push(`${fmtInt(usage.total_tokens)} tokens`);
-    if (typeof m.cost_usd === "number") parts.push(`$${m.cost_usd.toFixed(4)}`);
-    if (typeof m.latency_ms === "number") parts.push(`${(m.latency_ms / 1000).toFixed(2)} s`);
-    if (m.attempts > 1) parts.push(`${m.attempts} attempts`);
-    parts.push(m.cache_hit ? "from cache" : "not cached");
-    if (a.coverage && a.coverage.complete === false) parts.push("part of the article was not analysed");
-    if (m.request_id) parts.push(`request ${m.request_id}`);
-    ui.meta.textContent = parts.join(" · ");
-
-    clear(ui.warnings);
-    for (const w of a.warnings || []) {
-      ui.warnings.append(el("li", {}, el("strong", {}, "Note: "), w.message || w.code, el("span", { class: "code" }, ` (${w.code})`)));
-    }
-    ui.warnings.hidden = !(a.warnings || []).length;
-    ui.exportStatus.textContent = "";
   }
 
   // ---------------------------------------------------------------- evidence links
@@ -558,6 +447,7 @@ import { describeProblem } from "./problems.js";
     if (!current) return;
     undoState = { current, title: ui.title.value, text: current.text, claims: ui.claims.value };
     current = null;
+    setLinked(null);
     articleView.close(false);
     ui.claims.value = "";
     ui.output.hidden = true;
@@ -581,7 +471,8 @@ import { describeProblem } from "./problems.js";
     ui.claims.value = saved.claims;
     if (saved.claims) ui.caller.open = true;
     current = saved.current;
-    render(current.analysis, current.text);
+    render(current.shown || current.analysis, current.text);
+    setLinked(current.analysis.id);
     updateCount();
     setStatus("The previous article and its results are back.");
     ui.text.focus();
@@ -595,7 +486,7 @@ import { describeProblem } from "./problems.js";
     const isUrl = URL_ONLY.test(pasted);
     setStatus(isUrl ? "Fetching the page…" : "Extracting the article text from the HTML…");
     try {
-      const response = await fetch(API.extract, {
+      const response = await apiFetch(API.extract, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
         body: JSON.stringify({ text: pasted }),
@@ -677,11 +568,13 @@ import { describeProblem } from "./problems.js";
   ui.stancesCsv.addEventListener("click", () => exportAs("stances"));
   ui.markdown.addEventListener("click", () => exportAs("markdown"));
   ui.print.addEventListener("click", () => window.print());
+  ui.share.addEventListener("click", copyShareLink);
+  window.addEventListener("hashchange", () => linkedId() && openStored(linkedId()));
   ui.undo.addEventListener("click", undoClear);
   const closePanel = () => articleView.close(true);
   ui.citedByClose.addEventListener("click", closePanel);
   ui.citedBy.addEventListener("keydown", (ev) => ev.key === "Escape" && closePanel());
   ui.article.addEventListener("keydown", (ev) => ev.key === "Escape" && closePanel());
   updateCount();
-  loadModels();
+  loadModels().then(() => linkedId() && openStored(linkedId()));
 })();

@@ -5,6 +5,7 @@
 import { el } from "./dom.js";
 import { STATUS_LABELS } from "./labels.js";
 import { describeProblem } from "./problems.js";
+import { KEY_STATUSES, KeyPanel, apiFetch } from "./key.js";
 
 const MIN_ARTICLES = 2;
 const MAX_ARTICLES = 4;
@@ -13,6 +14,9 @@ const ui = {
   form: $("compare-form"), articles: $("articles"), add: $("add-article"), claims: $("claims"), compare: $("compare"),
   status: $("status"), error: $("error"), empty: $("empty"), output: $("output"), rows: $("rows"), actors: $("actors"),
 };
+
+// With keys on, the same key panel as the analysis page (the key is kept per tab).
+const keyPanel = new KeyPanel(document.querySelector("main"), (message) => (ui.status.textContent = message));
 
 function addArticle() {
   const n = ui.articles.children.length + 1;
@@ -104,7 +108,7 @@ async function compare(event) {
   ui.compare.disabled = true;
   ui.status.textContent = `Comparing ${body.articles.length} articles…`;
   try {
-    const response = await fetch("v1/compare", {
+    const response = await apiFetch("v1/compare", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body),
@@ -113,6 +117,7 @@ async function compare(event) {
     if (!response.ok) {
       ui.output.hidden = true;
       ui.empty.hidden = false;
+      if (KEY_STATUSES.has(response.status)) keyPanel.show(true);
       showError(describeProblem(payload, response));
       ui.status.textContent = "The comparison did not complete.";
       return;
@@ -129,3 +134,7 @@ async function compare(event) {
 for (let i = 0; i < MIN_ARTICLES; i++) addArticle();
 ui.add.addEventListener("click", addArticle);
 ui.form.addEventListener("submit", compare);
+apiFetch("v1/models", { headers: { Accept: "application/json" } })
+  .then((r) => (r.ok ? r.json() : {}))
+  .then((data) => data.auth_required && keyPanel.show(false))
+  .catch(() => {}); // without the list, a 401 still opens the key panel

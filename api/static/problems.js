@@ -49,7 +49,15 @@ const FIXED = {
     "The model's answer did not pass our checks, even after asking it to correct itself, so nothing is shown. Try again or choose another model.",
 };
 
+// With keys on (the key panel is where the editor acts on these).
+const KEYS = {
+  unauthorized: "This service needs a valid API key: the key is missing, mistyped or revoked. Type your key in the API key field above, then try again.",
+  forbidden: "Your API key may not do this (it lacks the scope). Ask whoever runs stancewire for a key with the analyze scope.",
+};
+
 const LATER = {
+  rate_limited: "This key has sent too many requests.",
+  budget_exhausted: "This key's token budget for today is spent (the built-in model costs none).",
   upstream_rate_limited: "The model provider is limiting requests right now.",
   upstream_unavailable: "The model provider is unavailable right now.",
   overloaded: "The service is busy with other articles.",
@@ -65,6 +73,7 @@ export function describeProblem(problem, response) {
     return `${lead} ${detail ? sentence(detail) : advice}`;
   }
   if (FIXED[p.code]) return FIXED[p.code];
+  if (KEYS[p.code]) return KEYS[p.code];
   if (LATER[p.code]) return `${LATER[p.code]} ${later}`;
   if (p.code === "validation_error") return `Some input was not accepted: ${validationSummary(p, detail)} Fix it and try again.`;
   const status = response ? response.status : 0;

@@ -4,6 +4,7 @@ analysis (or a problem) as the last event."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.compose import make_analyzer
 from api.config import Settings
+from tests.conftest import ROOT
 from tests.fakes import ScriptedClient
 
 STREAM = {"Accept": "text/event-stream"}
@@ -78,3 +80,37 @@ def test_builtin_engine_streams_too(seed_text: str) -> None:
     events = _events(response.text)
     assert [name for name, _ in events] == ["queued", "analysing", "done"]
     assert events[1][1]["engine"] == "builtin" and events[-1][1]["meta"]["engine"] == "builtin"
+
+
+def _done(response: Any) -> dict[str, Any]:
+    name, analysis = _events(response.text)[-1]
+    assert name == "done", analysis
+    result: dict[str, Any] = analysis
+    return result
+
+
+def test_a_streamed_analysis_is_stored_like_a_plain_one(seed_text: str, tmp_path: Path) -> None:
+    """The page streams, then shares the analysis and takes feedback on it (issue 17): was
+    never stored (GET by id answered 404)."""
+    settings = Settings(_env_file=None, cache_size=0, data_dir=tmp_path)
+    with TestClient(create_app(settings, make_analyzer(settings))) as client:
+        kept = _done(client.post("/v1/analyze", json={"text": seed_text}, headers=STREAM))
+        stored = client.get(f"/v1/analyses/{kept['id']}")
+        assert stored.status_code == 200
+        assert stored.json() == kept
+        body = {"text": seed_text, "store": False}
+        unkept = _done(client.post("/v1/analyze", json=body, headers=STREAM))
+        assert client.get(f"/v1/analyses/{unkept['id']}").status_code == 404
+
+
+def test_a_streamed_html_analysis_returns_the_text_its_offsets_index(tmp_path: Path) -> None:
+    """Was `text_source: submitted` and no text, though the offsets indexed extracted text."""
+    html = (ROOT / "tests" / "data" / "pages" / "kremlin-denies.html").read_text()
+    settings = Settings(_env_file=None, cache_size=0, data_dir=tmp_path)
+    with TestClient(create_app(settings, make_analyzer(settings))) as client:
+        analysis = _done(client.post("/v1/analyze", json={"text": html}, headers=STREAM))
+    assert analysis["text_source"] == "extracted_from_html"
+    assert analysis["text"].startswith("The Kremlin on Friday denied")
+    for claim in analysis["claims"]:
+        for span in claim["evidence"]:
+            assert analysis["text"][span["start"] : span["end"]] == span["quote"]

@@ -4,6 +4,7 @@ would meet; and headless Chromium (Debian's, never a downloaded one) to drive it
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import re
 import socket
@@ -20,7 +21,8 @@ from api.app import create_app
 from api.compose import make_analyzer
 from api.config import Settings
 from api.errors import UpstreamUnavailable
-from api.llm.types import ChatRequest
+from api.llm.types import ChatRequest, Completion
+from api.storage import Store
 from tests.conftest import ROOT, SCRIPTED_MODEL, SEED_CONTRACT
 from tests.fakes import ScriptedClient
 
@@ -126,8 +128,6 @@ def scripted_reply(request: ChatRequest) -> dict[str, Any]:
     prompt = "\n".join(m["content"] for m in request.messages)
     if UPSTREAM_DOWN in prompt:
         raise UpstreamUnavailable("The model provider is down.", retry_after=RETRY_AFTER_S)
-    if SLOW_MODEL in prompt:
-        time.sleep(SLOW_REPLY_S)  # blocks this test server only; the page cancels meanwhile
     if "council file" in prompt:
         return copy.deepcopy(HOSTILE_CONTRACT)
     if "festival opened" in prompt:
@@ -137,6 +137,16 @@ def scripted_reply(request: ChatRequest) -> dict[str, Any]:
     if "caller_claims by index:" in prompt:
         contract["caller_claims"] = [_assess(int(i)) for i in asked]
     return contract
+
+
+class PacedClient(ScriptedClient):
+    """The scripted model, slow for a SLOW_MODEL article the way a real one is: it waits
+    without blocking the server, so streamed stages reach the page meanwhile."""
+
+    async def complete(self, request: ChatRequest) -> Completion:
+        if any(SLOW_MODEL in m["content"] for m in request.messages):
+            await asyncio.sleep(SLOW_REPLY_S)
+        return await super().complete(request)
 
 
 def _assess(index: int) -> dict[str, Any]:
@@ -166,7 +176,28 @@ def base_url() -> Iterator[str]:
         max_text_chars=MAX_TEXT_CHARS,
         _env_file=None,
     )
-    app = create_app(settings, make_analyzer(settings, client=ScriptedClient(scripted_reply)))
+    app = create_app(settings, make_analyzer(settings, client=PacedClient(scripted_reply)))
+    yield from serve(app)
+
+
+@pytest.fixture(scope="module")
+def keyed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Store]]:
+    """The same app with API keys on (its own storage): (base URL, store to make keys in)."""
+    settings = Settings(
+        default_model=SCRIPTED_MODEL,
+        models=[SCRIPTED_MODEL],
+        cache_size=0,
+        auth=True,
+        data_dir=tmp_path_factory.mktemp("keyed"),
+        _env_file=None,
+    )
+    app = create_app(settings, make_analyzer(settings, client=PacedClient(scripted_reply)))
+    for url in serve(app):
+        yield url, app.state.store
+
+
+def serve(app: Any) -> Iterator[str]:
+    """Run `app` under uvicorn on a free loopback port until the generator is closed."""
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -192,6 +223,14 @@ def browser() -> Iterator[Any]:
         )
         yield browser
         browser.close()
+
+
+def open_in(browser: Any, url: str, **options: Any) -> tuple[Any, Any]:
+    """A new browser context (its own storage) with the page at `url` (a path on the app)."""
+    context = browser.new_context(**{"viewport": {"width": 1360, "height": 900}, **options})
+    page = context.new_page()
+    page.goto(url)
+    return context, page
 
 
 def _open(browser: Any, url: str, **options: Any) -> tuple[Any, Any]:

@@ -130,8 +130,13 @@ def test_article_markup_stays_text(page: Any) -> None:
 
 def test_cancel_stops_waiting(page: Any) -> None:
     analyze(page, f"{SLOW_MODEL}. The minister spoke on Monday.")
-    sync_api.expect(page.locator("#status")).to_contain_text("Analysing with openai/scripted")
-    sync_api.expect(page.locator("#elapsed")).to_contain_text("s elapsed")
+    # The streamed stage, not just a counter (issue 16): the model call being waited for.
+    sync_api.expect(page.locator("#status")).to_have_text(
+        "Model call 1: waiting for the model's answer…"
+    )
+    sync_api.expect(page.locator("#elapsed")).to_contain_text(
+        re.compile(r"^Model call 1: waiting for the model's answer · \d+ s elapsed$")
+    )
     page.keyboard.press("Enter")  # Cancel has the focus while the model works
     sync_api.expect(page.locator("#status")).to_have_text("Cancelled. Nothing was changed.")
     sync_api.expect(page.locator("#analyze")).to_be_enabled()

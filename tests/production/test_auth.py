@@ -130,3 +130,13 @@ def test_keys_in_redis_are_seen_by_every_replica(
     assert store_of(two).revoke_key("cms")
     refused = one.post("/v1/analyze", json={"text": seed_text}, headers=headers)
     assert refused.status_code == 401
+
+
+def test_compare_needs_a_key_when_keys_are_on(make_app: AppFactory, seed_text: str) -> None:
+    """POST /v1/compare was open with keys on (anyone could spend the service's model)."""
+    client = make_app(auth=True)
+    body = {"articles": [{"text": seed_text}] * 2, "model": "builtin/rules-en"}
+    refused = client.post("/v1/compare", json=body)
+    assert refused.status_code == 401 and refused.json()["code"] == "unauthorized"
+    analyst = bearer(store_of(client), "desk", "analyze")
+    assert client.post("/v1/compare", json=body, headers=analyst).status_code == 200
