@@ -300,3 +300,18 @@ def test_the_compare_page_with_keys_on_uses_the_same_key_panel(
     page.click("#key-form button[type=submit]")
     page.click("#compare")
     expect(page.locator("#status")).to_contain_text("Compared:")
+
+
+def test_without_streaming_fetch_the_page_falls_back_to_plain_json(open_page: Any) -> None:
+    page = open_page()
+    page.add_init_script("delete window.TextDecoderStream")
+    page.reload()
+    accepts: list[str] = []
+    page.on(
+        "request",
+        lambda r: r.url.endswith("/v1/analyze") and accepts.append(r.headers.get("accept", "")),
+    )
+    analyze(page, SEED_TEXT)
+    expect(page.locator("#output")).to_be_visible()
+    assert accepts == ["application/json"]
+    expect(page.locator("#stages")).to_be_hidden()
