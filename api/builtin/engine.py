@@ -155,7 +155,7 @@ def _find(docs: list[Doc], job: AnalysisJob) -> _Findings:
     add_caller_actors(table, docs, job.caller_actors)
     attributions = find_attributions(docs, table)
     groups = group_claims(attributions)
-    stances = find_stances(groups, attributions, table)
+    stances = find_stances(groups, attributions, table, docs)
     findings = _Findings(table, attributions, groups, stances, docs)
     findings.ids = {id(actor): f"A{i}" for i, actor in enumerate(table.actors, start=1)}
     return findings

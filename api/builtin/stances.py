@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from api.builtin.attribution import Attribution
 from api.builtin.claims import ClaimGroup, content_stems
@@ -316,12 +316,69 @@ def _is_purpose(clause: Token) -> bool:
 _SIDES = frozenset({"side", "party"})
 
 
+# "described the attacks as madness", "called the story mere propaganda": a verdict.
+_VERDICT_VERBS = frozenset({"describe", "call", "label", "brand", "dub"})
+
+
+def verdict_stances(
+    docs: list[Doc], table: ActorTable, attributions: list[Attribution]
+) -> list[StanceFinding]:
+    """An actor's verdict on something named as the verb's object: "Erdogan described the
+    weapons drop as a mistake" opposes the weapons drop; on an actor, it targets that actor."""
+    # "They also called the story ...": the speaker attribution resolved for "call"
+    resolved = {(a.number, a.verb.i): a.speaker for a in attributions if a.verb is not None}
+    found = []
+    for number, doc in enumerate(docs, start=1):
+        for verb in doc:
+            speaker = resolved.get((number, verb.i))
+            stance = _verdict(number, verb, table, speaker)
+            if stance is not None:
+                found.append(stance)
+    return found
+
+
+def _verdict(
+    number: int, verb: Token, table: ActorTable, speaker: ActorRecord | None
+) -> StanceFinding | None:
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _VERDICT_VERBS or is_negated(verb):
+        return None
+    judged = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if judged is None or subject is None or judged.pos_ == "PRON":
+        return None  # "described it as": what "it" is, a reader has to look up
+    speaker = speaker or table.actor_at(number, subject)
+    # the parser hangs "as Y" on the verb or on its object ("the drop as a mistake")
+    verdict = [t for c in [*verb.children, *judged.children] if _is_verdict(c) for t in c.subtree]
+    labels = {cue for t in verdict if (cue := stance_cue(t))}
+    if speaker is None or not labels:
+        return None
+    label: StanceLabel = "mixed" if len(labels) > 1 else labels.pop()
+    attribution = Attribution(number, speaker, "attitude", verdict, verb=verb)
+    aimed = _actor_of(judged, attribution, table)
+    if aimed is not None:
+        return _on_actor(attribution, label, aimed)
+    verdict_at = {t.i for t in verdict}
+    kept = [t for t in judged.subtree if t.i not in verdict_at]
+    text, stems = _topic_of(judged.doc[kept[0].i : kept[-1].i + 1])
+    return StanceFinding(speaker, label, text, None, [number], stems) if text else None
+
+
+def _is_verdict(child: Token) -> bool:
+    """The predicate of "call X Y" (oprd) or the "as Y" of "describe X as Y"."""
+    return child.dep_ == "oprd" or (child.dep_ == "prep" and child.lower_ == "as")
+
+
 def find_stances(
-    groups: list[ClaimGroup], attributions: list[Attribution], table: ActorTable | None = None
+    groups: list[ClaimGroup],
+    attributions: list[Attribution],
+    table: ActorTable | None = None,
+    docs: list[Doc] | None = None,
 ) -> list[StanceFinding]:
     """Every stance of the article; with the actor table, stances on another actor of the
-    article target that actor."""
+    article target that actor, and with the parsed sentences, verdicts count too."""
     found = claim_stances(groups)
+    for verdict in verdict_stances(docs, table, attributions) if docs and table else []:
+        _merge(found, verdict)
     for act in act_stances(groups, attributions):
         _merge(found, act)
     for attribution in attributions:
