@@ -52,6 +52,10 @@ REAL_LINES = [
     ("punctuation-only", "___"),
     # FNC-1 body 72 (Hollywood Reporter link line)
     ("related-link", "Read more Hollywood Salaries Revealed, From Movie Stars to Agents"),
+    # FNC-1 body 1659 (end of a developing story)
+    ("page-navigation", "CHECK BACK FOR UPDATES."),
+    # FNC-1 body 1368 (picture credit above the lead; "Jeny Chang" was an actor)
+    ("photographer-credit", "Jeny Chang for BuzzFeed / Via Drug Policy Alliance data"),
     # FNC-1 body 418
     ("follow-us", "Follow Jefferson Graham on Twitter"),
     # FNC-1 body 235 (the credit under an embedded tweet)
