@@ -214,14 +214,15 @@ def actors(texts: list[str]) -> dict[str, object]:
     counts = dict.fromkeys(
         ["articles", "actors", "junk_actors", "duplicate_pairs", "articles_with_duplicates",
          "bad_roles", "roles", "us_place_as_country", "stances", "long_targets",
-         "contradictory_pairs", "articles_without_stance", "crashes"],
+         "contradictory_pairs", "articles_without_stance", "actor_targets", "crashes"],
         0,
     )  # fmt: skip
     examples: dict[str, list[str]] = {
-        k: [] for k in ("junk", "duplicates", "roles", "targets", "crashes")
+        k: [] for k in ("junk", "duplicates", "roles", "targets", "actor_targets", "crashes")
     }
+    details: dict[str, list[object]] = {"junk": [], "duplicates": [], "without_stance": []}
     started = time.perf_counter()
-    for text in texts:
+    for number, text in enumerate(texts):
         job = AnalysisJob(
             article=prepare_article(text), model=BUILTIN_MODEL,
             tasks=("actors", "stances", "claims"),
@@ -238,6 +239,7 @@ def actors(texts: list[str]) -> dict[str, object]:
             if JUNK_NAME.search(actor.name) or _from_boilerplate_only(actor.name, text):
                 counts["junk_actors"] += 1
                 _note(examples["junk"], actor.name)
+                details["junk"].append([number, actor.name])
             if actor.role:
                 counts["roles"] += 1
                 if HONORIFIC_ROLE.search(actor.role.strip()):
@@ -250,16 +252,28 @@ def actors(texts: list[str]) -> dict[str, object]:
         counts["articles_with_duplicates"] += bool(pairs)
         for pair in pairs[:1]:
             _note(examples["duplicates"], " / ".join(pair))
-        _count_stances(contract, counts, examples["targets"])
+        details["duplicates"].extend([number, *pair] for pair in pairs)
+        details["without_stance"].extend([number] if not contract.stances else [])
+        _count_stances(contract, counts, examples)
     counts["seconds"] = round(time.perf_counter() - started, 1)
     result: dict[str, object] = dict(counts)
     result["duplicate_rate"] = round(counts["duplicate_pairs"] / max(1, counts["actors"]), 4)
     result["examples"] = examples
+    result["details"] = details  # article numbers: FNC-1 bodies first, then CNN/DailyMail
     return result
 
 
-def _count_stances(contract: AnalysisContract, counts: dict[str, int], notes: list[str]) -> None:
+def _count_stances(
+    contract: AnalysisContract, counts: dict[str, int], examples: dict[str, list[str]]
+) -> None:
+    notes = examples["targets"]
     counts["stances"] += len(contract.stances)
+    names = {a.id: a.name for a in contract.actors}
+    for stance in contract.stances:
+        if stance.target in names:  # contract v2: an actor id as the target
+            counts["actor_targets"] += 1
+            _note(examples["actor_targets"], f"{names[stance.actor]} {stance.stance} "
+                  f"{names[stance.target]}")  # fmt: skip
     counts["articles_without_stance"] += not contract.stances
     claims = {c.id for c in contract.claims}
     labels: dict[tuple[str, str], set[str]] = {}
@@ -281,11 +295,18 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     parser.add_argument("--actors", type=int, default=None, help="FNC-1 bodies to analyse")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--only", choices=["actors"], default=None, help="only the (slow) actor numbers"
+    )
     args = parser.parse_args()
     bodies = [str(r["body"]) for r in read_jsonl(args.data / "fnc1_train_bodies.jsonl")]
     cnndm = read_jsonl(args.data / "cnndm_sample100.jsonl")
     articles = [str(r["article"]) for r in cnndm]
     headlines = [str(r["headline"]) for r in read_jsonl(args.data / "emergent_train.jsonl")]
+    if args.only == "actors":
+        report: dict[str, object] = {"actors": actors([*bodies[: args.actors], *articles])}
+        _write(report, args.out)
+        return
     report = {
         "title_ends": title_ends([*bodies, *articles, *headlines]),
         "summary_junk": summary_junk([*bodies, *articles]),
@@ -293,10 +314,17 @@ def main() -> None:
         "language": language(headlines, bodies),
         "actors": actors([*bodies[: args.actors], *articles]),
     }
+    _write(report, args.out)
+
+
+def _write(report: dict[str, object], out: Path | None) -> None:
+    """Everything to `out`; the console gets it without the per-article details."""
     text = json.dumps(report, indent=1, ensure_ascii=False)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+    shown = json.loads(text)
+    shown.get("actors", {}).pop("details", None)
+    print(json.dumps(shown, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

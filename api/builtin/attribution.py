@@ -110,8 +110,34 @@ def _speaker(
     return (
         table.actor_at(number, subject)
         or table.actor_in(number, (t for c in named for t in c.subtree))  # "its director, Y"
-        or table.actor_in(number, subject.subtree)
+        or table.actor_in(number, _own_words(subject))
     )
+
+
+# An anonymous source described by whom it knows: "the source with knowledge of Kim's
+# health", "people close to the minister", "officials familiar with the talks".
+_SOURCE_PREPS = frozenset({"with", "to", "about", "near"})
+
+
+def _own_words(subject: Token) -> list[Token]:
+    """The subject's phrase without a described source's attachment: "Seaholm's director"
+    and "the head of water quality, Priya Lanning" speak, "the source with knowledge of
+    Kim's health" does not speak for Kim."""
+    return [t for t in subject.subtree if not any(_describes_source(a) for a in _up_to(t, subject))]
+
+
+def _describes_source(token: Token) -> bool:
+    return token.dep_ in {"relcl", "acl"} or (
+        token.dep_ == "prep" and token.lower_ in _SOURCE_PREPS
+    )
+
+
+def _up_to(token: Token, top: Token) -> list[Token]:
+    path = []
+    while token.i != top.i and token.head.i != token.i:
+        path.append(token)
+        token = token.head
+    return path
 
 
 def _nested_kind(verb: Token) -> tuple[ReportKind, Token] | None:

@@ -69,12 +69,16 @@ PREDICATE_CUES: dict[str, StanceCue] = {
         "violation violate threaten threat escalation escalate dangerous illegal unlawful "
         "provocation provocative aggression destabilise destabilize undermine breach "
         "insult disgrace outrage scandal fabrication lie unacceptable unfair outrageous "
-        "absurd reckless irresponsible baseless unfounded wrong mistake".split(),
+        "absurd reckless irresponsible baseless unfounded wrong mistake "
+        # verdicts as quoted in news: "rumors of a coup were rubbish", "mere propaganda"
+        "rubbish nonsense propaganda madness false untrue ridiculous shameful "
+        "disgraceful appalling".split(),
         "oppose",
     ),
     **dict.fromkeys(
         "legal lawful legitimate beneficial justified fair reasonable good generous "
-        "sensible necessary vital essential effective accurate appropriate".split(),
+        "sensible necessary vital essential effective accurate appropriate "
+        "hero heroic wonderful amazing excellent courageous brave".split(),
         "support",
     ),
 }

@@ -155,7 +155,8 @@ def _find(docs: list[Doc], job: AnalysisJob) -> _Findings:
     add_caller_actors(table, docs, job.caller_actors)
     attributions = find_attributions(docs, table)
     groups = group_claims(attributions)
-    findings = _Findings(table, attributions, groups, find_stances(groups, attributions), docs)
+    stances = find_stances(groups, attributions, table, docs)
+    findings = _Findings(table, attributions, groups, stances, docs)
     findings.ids = {id(actor): f"A{i}" for i, actor in enumerate(table.actors, start=1)}
     return findings
 
@@ -230,7 +231,9 @@ def _contract_stance(
     stance: StanceFinding, findings: _Findings, claims: list[ContractClaim]
 ) -> ContractStance:
     confidence = TOPIC_STANCE_CONFIDENCE
-    if stance.claim is None:
+    if stance.target_actor is not None and id(stance.target_actor) in findings.ids:
+        target = findings.actor_id(stance.target_actor)  # contract v2: the actor, by id
+    elif stance.claim is None:
         target = stance.target
     elif claims:
         target = f"C{stance.claim + 1}"

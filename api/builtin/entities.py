@@ -203,6 +203,9 @@ def _merge_target(mention: Mention, records: dict[str, ActorRecord]) -> ActorRec
 
     A lone surname the NER labels an organisation ("Marsh said") is that person too.
     """
+    if mention.label == "INST" and len(words(mention.text)) == 1:
+        hosts = [r for r in records.values() if _short_form_of(r, mention)]
+        return hosts[0] if len(hosts) == 1 else None
     if mention.label not in {"PERSON", "ORG"}:
         return None
     if mention.label == "ORG" and len(words(mention.text)) > 1:
@@ -218,7 +221,28 @@ def _merge_target(mention: Mention, records: dict[str, ActorRecord]) -> ActorRec
         return min(longer, key=lambda r: r.first)
     if not longer and mention.label == "ORG" and len(mine) == 1:
         longer = [r for r in records.values() if r.label == "ORG" and _extends(r, mention)]
+    if not longer and len(mine) == 1:
+        longer = [r for r in records.values() if _short_form_of(r, mention)]
     return longer[0] if len(longer) == 1 else None
+
+
+def _short_form_of(record: ActorRecord, mention: Mention) -> bool:
+    """ "the Committee" after "the Nobel Committee": a body's head noun alone, capitalised,
+    names that body (when only one body of the article ends in it)."""
+    theirs = words(record.name)
+    return (
+        record.label in {"ORG", "INST"}
+        and len(theirs) > 1
+        and theirs[-1] == words(mention.text)[0]
+        and mention.root.lemma_.lower() in INSTITUTION_HEADS | _SHORT_FORM_HEADS
+    )
+
+
+# Heads of organisations' names that stand alone for them once named ("the Foundation").
+_SHORT_FORM_HEADS = frozenset(
+    "foundation institute university company corporation association federation union "
+    "league club board group bank fund organisation organization network".split()
+)
 
 
 def _same_surname(name: set[str], records: list[ActorRecord]) -> bool:
@@ -231,7 +255,9 @@ def _extends(record: ActorRecord, mention: Mention) -> bool:
     return len(theirs) == 2 and theirs[0] == words(mention.text)[0]
 
 
-def _add_specific(table: ActorTable, records: dict[str, ActorRecord], mention: Mention) -> None:
+def _add_specific(
+    table: ActorTable, records: dict[str, ActorRecord], mention: Mention
+) -> ActorRecord:
     key = " ".join(words(mention.text))
     record = records.get(key) or _merge_target(mention, records)
     if record is None:
@@ -243,6 +269,7 @@ def _add_specific(table: ActorTable, records: dict[str, ActorRecord], mention: M
         record.aliases.append(mention.text)
     record.role = record.role or role_of(mention)
     table.register(mention, record)
+    return record
 
 
 def _resolve_anaphor(
@@ -268,10 +295,9 @@ def build_actor_table(docs: list[Doc]) -> ActorTable:
     table, records = ActorTable(), dict[str, ActorRecord]()
     mentions = [m for n, doc in enumerate(docs, start=1) for m in sentence_mentions(n, doc)]
     specific = [m for m in mentions if m.specific]
-    for mention in _longest_first(specific):
-        _add_specific(table, records, mention)
-    institutions = [(m, records[_key(m.text)]) for m in specific if m.label == "INST"]
-    acting = {_key(m.text) for m in specific if acts_in_text(m)}
+    placed = {id(m): _add_specific(table, records, m) for m in _longest_first(specific)}
+    institutions = [(m, placed[id(m)]) for m in specific if m.label == "INST"]
+    acting = {placed[id(m)].key for m in specific if acts_in_text(m)}
     for mention in (m for m in mentions if not m.specific):
         found = _resolve_anaphor(mention, institutions)
         if found is None and len(words(mention.text)) > 1 and acts_in_text(mention):

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from api.builtin.attribution import Attribution
 from api.builtin.claims import ClaimGroup, content_stems
 from api.builtin.cues import (
+    CLAIM_NOUNS,
     OBJECT_CUES,
     OBJECT_NOUN_CUES,
     REPORTING_VERBS,
@@ -22,7 +23,7 @@ from api.builtin.cues import (
     is_negated,
     stance_cue,
 )
-from api.builtin.entities import ActorRecord
+from api.builtin.entities import ActorRecord, ActorTable
 from api.builtin.topic import topic
 from schemas.llm import StanceLabel
 
@@ -43,6 +44,7 @@ class StanceFinding:
     claim: int | None = None  # index into the claim groups when the target is a claim
     evidence: list[int] = field(default_factory=list)
     stems: set[str] = field(default_factory=set)
+    target_actor: ActorRecord | None = None  # when the position is on another actor
 
 
 def claim_stances(groups: list[ClaimGroup]) -> list[StanceFinding]:
@@ -186,10 +188,14 @@ def _cue_target(cues: list[tuple[Token, StanceCue]]) -> Span | None:
     return None
 
 
-def evaluative_stance(attribution: Attribution) -> StanceFinding | None:
+def evaluative_stance(
+    attribution: Attribution, table: ActorTable | None = None
+) -> StanceFinding | None:
     """The speaker's judgement; target "" when the cue names no target of its own."""
     if attribution.speaker is None or attribution.kind in {"deny", "unconfirm"}:
         return None  # "could not confirm" outweighs a conditional "would be dangerous"
+    if table is not None and (accused := _accusation(attribution, table)) is not None:
+        return accused
     tokens = attribution.content
     if attribution.kind == "attitude" and attribution.verb is not None:
         tokens = [attribution.verb, *tokens]  # "opposed the plan": the act is the cue
@@ -199,8 +205,57 @@ def evaluative_stance(attribution: Attribution) -> StanceFinding | None:
     target = _cue_target(cues)
     labels = {cue for _, cue in cues}
     label: StanceLabel = "mixed" if len(labels) > 1 else labels.pop()
+    aimed = _aimed_at(target, attribution, table) if target is not None else None
+    if aimed is not None:
+        return _on_actor(attribution, label, aimed)
     text, stems = _topic_of(target)
     return StanceFinding(attribution.speaker, label, text, None, [attribution.number], stems)
+
+
+# "accused the ministry of ...", "blamed Hamas for ...": the object is who is opposed.
+_ACCUSE_VERBS = frozenset({"accuse", "blame"})
+# What an actor said, standing for the actor: "Y's claims are false" opposes Y.
+_WORDS_OF = CLAIM_NOUNS | {"remark", "comment", "word", "testimony", "account", "version"}
+
+
+def _accusation(attribution: Attribution, table: ActorTable) -> StanceFinding | None:
+    verb = attribution.verb
+    if verb is None or verb.lemma_.lower() not in _ACCUSE_VERBS or is_negated(verb):
+        return None
+    accused = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if accused is None:
+        return None
+    aimed = _actor_of(accused, attribution, table)
+    return _on_actor(attribution, "oppose", aimed) if aimed is not None else None
+
+
+def _aimed_at(
+    target: Span, attribution: Attribution, table: ActorTable | None
+) -> ActorRecord | None:
+    """The actor a cue's target names: "condemned Hamas", "Y's claims are baseless"."""
+    if table is None:
+        return None
+    head = target.root
+    if head.lemma_.lower() in _WORDS_OF:
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        return _actor_of(owner, attribution, table) if owner is not None else None
+    return _actor_of(head, attribution, table)
+
+
+def _actor_of(token: Token, attribution: Attribution, table: ActorTable) -> ActorRecord | None:
+    """The actor this noun names (the whole phrase is the name, not a part of it: "Russia"
+    in "Russia's invasion" is not the target), never the speaker themselves."""
+    found = table.actor_at(attribution.number, token)
+    if found is None or found is attribution.speaker or token.pos_ == "PRON":
+        return None
+    return found
+
+
+def _on_actor(attribution: Attribution, label: StanceLabel, aimed: ActorRecord) -> StanceFinding:
+    assert attribution.speaker is not None  # callers check it
+    return StanceFinding(
+        attribution.speaker, label, aimed.name, None, [attribution.number], target_actor=aimed
+    )
 
 
 def _continues(found: list[StanceFinding], new: StanceFinding) -> bool:
@@ -213,12 +268,16 @@ def _continues(found: list[StanceFinding], new: StanceFinding) -> bool:
     return False
 
 
+def _same_topic(old: StanceFinding, new: StanceFinding) -> bool:
+    if old.target_actor is not None or new.target_actor is not None:
+        return old.target_actor is new.target_actor
+    return old.target.lower() == new.target.lower() or bool(old.stems & new.stems)
+
+
 def _merge(found: list[StanceFinding], new: StanceFinding) -> None:
     """One stance per actor, label and target; evidence accumulates."""
     for old in found:
-        same_target = old.claim == new.claim and (
-            new.claim is not None or old.target == new.target or old.stems & new.stems
-        )
+        same_target = old.claim == new.claim and (new.claim is not None or _same_topic(old, new))
         if old.actor is new.actor and old.label == new.label and same_target:
             old.evidence = sorted({*old.evidence, *new.evidence})
             return
@@ -257,15 +316,76 @@ def _is_purpose(clause: Token) -> bool:
 _SIDES = frozenset({"side", "party"})
 
 
-def find_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> list[StanceFinding]:
+# "described the attacks as madness", "called the story mere propaganda": a verdict.
+_VERDICT_VERBS = frozenset({"describe", "call", "label", "brand", "dub"})
+
+
+def verdict_stances(
+    docs: list[Doc], table: ActorTable, attributions: list[Attribution]
+) -> list[StanceFinding]:
+    """An actor's verdict on something named as the verb's object: "Erdogan described the
+    weapons drop as a mistake" opposes the weapons drop; on an actor, it targets that actor."""
+    # "They also called the story ...": the speaker attribution resolved for "call"
+    resolved = {(a.number, a.verb.i): a.speaker for a in attributions if a.verb is not None}
+    found = []
+    for number, doc in enumerate(docs, start=1):
+        for verb in doc:
+            speaker = resolved.get((number, verb.i))
+            stance = _verdict(number, verb, table, speaker)
+            if stance is not None:
+                found.append(stance)
+    return found
+
+
+def _verdict(
+    number: int, verb: Token, table: ActorTable, speaker: ActorRecord | None
+) -> StanceFinding | None:
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _VERDICT_VERBS or is_negated(verb):
+        return None
+    judged = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if judged is None or subject is None or judged.pos_ == "PRON":
+        return None  # "described it as": what "it" is, a reader has to look up
+    speaker = speaker or table.actor_at(number, subject)
+    # the parser hangs "as Y" on the verb or on its object ("the drop as a mistake")
+    verdict = [t for c in [*verb.children, *judged.children] if _is_verdict(c) for t in c.subtree]
+    labels = {cue for t in verdict if (cue := stance_cue(t))}
+    if speaker is None or not labels:
+        return None
+    label: StanceLabel = "mixed" if len(labels) > 1 else labels.pop()
+    attribution = Attribution(number, speaker, "attitude", verdict, verb=verb)
+    aimed = _actor_of(judged, attribution, table)
+    if aimed is not None:
+        return _on_actor(attribution, label, aimed)
+    verdict_at = {t.i for t in verdict}
+    kept = [t for t in judged.subtree if t.i not in verdict_at]
+    text, stems = _topic_of(judged.doc[kept[0].i : kept[-1].i + 1])
+    return StanceFinding(speaker, label, text, None, [number], stems) if text else None
+
+
+def _is_verdict(child: Token) -> bool:
+    """The predicate of "call X Y" (oprd) or the "as Y" of "describe X as Y"."""
+    return child.dep_ == "oprd" or (child.dep_ == "prep" and child.lower_ == "as")
+
+
+def find_stances(
+    groups: list[ClaimGroup],
+    attributions: list[Attribution],
+    table: ActorTable | None = None,
+    docs: list[Doc] | None = None,
+) -> list[StanceFinding]:
+    """Every stance of the article; with the actor table, stances on another actor of the
+    article target that actor, and with the parsed sentences, verdicts count too."""
     found = claim_stances(groups)
+    for verdict in verdict_stances(docs, table, attributions) if docs and table else []:
+        _merge(found, verdict)
     for act in act_stances(groups, attributions):
         _merge(found, act)
     for attribution in attributions:
         wish = wish_stance(attribution) if attribution.kind == "attitude" else None
         if wish is not None:
             _merge(found, wish)
-        stance = evaluative_stance(attribution)
+        stance = evaluative_stance(attribution, table)
         if stance is None:
             continue
         if not stance.target and _judges_what_went_before(attribution):
@@ -299,4 +419,4 @@ def _contradicts(old: StanceFinding, new: StanceFinding) -> bool:
         return False
     if old.claim is not None or new.claim is not None:
         return old.claim == new.claim
-    return old.target.lower() == new.target.lower() or bool(old.stems & new.stems)
+    return _same_topic(old, new)

@@ -96,3 +96,27 @@ def test_handles_and_picture_credits_are_no_actors() -> None:
         "Facebook Photo said the image was taken on Monday, officials said."
     )
     assert not [n for n in _names(contract) if "@" in n or "Photo" in n]
+
+
+def test_a_bodys_head_noun_alone_is_that_body() -> None:
+    """FNC-1 body 1368: "Vera Institute" then "The Institute" were two actors."""
+    contract = _actors(
+        "But as new report by the Vera Institute shows, prosecutorial review can cut both "
+        "ways. The Institute analyzed data provided by the Manhattan District Attorney and "
+        "found that black people and Latinos were “much more likely to receive a sentence "
+        "offer including a jail of prison term” than white defendants in similar "
+        "circumstances."
+    )
+    institutes = [a for a in contract.actors if "Institute" in a.name]
+    assert [(a.name, a.aliases) for a in institutes] == [("Vera Institute", ["Institute"])]
+
+
+def test_a_head_noun_two_bodies_end_in_stays_apart() -> None:
+    """Made-up text (FNC-1 body 1508 names several universities in one article): "the
+    University" alone could be either, so it joins neither."""
+    contract = _actors(
+        "Elon University said it would change its admissions. Duke University said it "
+        "would not. The University said the change would start next year."
+    )
+    for actor in contract.actors:
+        assert "University" not in actor.aliases
