@@ -38,9 +38,11 @@ from schemas.llm import AnalysisContract  # noqa: E402
 
 TITLE_END = re.compile(r"(?:^|[\s(\"“])(?:Rep|Sen|Gov|Pres|Gen|Lt|Dr|St|Mr|Ms|Mrs|Jr)\.$")
 # Actor names that can only come from credits, captions or bylines.
+# "reporting" and "USA Today Sports" alone are no credit ("the reporting agency", "according
+# to USA Today Sports"); "Reporting by X" and "Brian Fluharty USA TODAY Sports" are.
 JUNK_NAME = re.compile(
-    r"[\[\]|@]|\b(?:getty|photo|image|pictured|credit|editing|reporting|cen|swns|"
-    r"usa today sports)\b",
+    r"[\[\]|@]|\b(?:getty|photo|image|pictured|credit|editing|reporting by|cen|swns)\b|"
+    r"\w\s+usa today sports\b",
     re.IGNORECASE,
 )
 HONORIFIC_ROLE = re.compile(
@@ -298,13 +300,19 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["actors"], default=None, help="only the (slow) actor numbers"
     )
+    parser.add_argument(
+        "--pick", default=None, help="with --only actors: article numbers, e.g. 55,1607"
+    )
     args = parser.parse_args()
     bodies = [str(r["body"]) for r in read_jsonl(args.data / "fnc1_train_bodies.jsonl")]
     cnndm = read_jsonl(args.data / "cnndm_sample100.jsonl")
     articles = [str(r["article"]) for r in cnndm]
     headlines = [str(r["headline"]) for r in read_jsonl(args.data / "emergent_train.jsonl")]
     if args.only == "actors":
-        report: dict[str, object] = {"actors": actors([*bodies[: args.actors], *articles])}
+        texts = [*bodies[: args.actors], *articles]
+        if args.pick:  # re-check a few articles of a full run (numbers as in its details)
+            texts = [texts[int(n)] for n in args.pick.split(",")]
+        report: dict[str, object] = {"actors": actors(texts)}
         _write(report, args.out)
         return
     report = {

@@ -47,7 +47,7 @@ def trim(tokens: list[Token]) -> list[Token]:
     """Drop a leading article and a trailing possessive: "The Kremlin", "North Korea's"."""
     while tokens and (tokens[0].pos_ == "DET" or tokens[0].lower_ == "the"):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].text in _POSSESSIVE or not tokens[-1].text[-1:].isalnum()):
+    while tokens and (tokens[-1].lower_ in _POSSESSIVE or not tokens[-1].text[-1:].isalnum()):
         tokens = tokens[:-1]
     return tokens
 
