@@ -320,9 +320,13 @@ def _has_role(actor: ActorRecord, description: str) -> bool:
 def _register_repeats(table: ActorTable, docs: list[Doc]) -> None:
     """Later mentions the NER missed ("Zinoviev countered ..."): found by their name."""
     for number, doc in enumerate(docs, start=1):
+        text = doc.text  # built from the tokens on every access: once per sentence
+        folded = text.lower() if text.isascii() else None
         for actor in table.actors:
             for name in actor.all_names():
-                for match in _name_pattern(name).finditer(doc.text):
+                if folded is not None and name.isascii() and name.lower() not in folded:
+                    continue  # cannot match (a cheap test: the regex costs ~100x more)
+                for match in _name_pattern(name).finditer(text):
                     span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                     if span is None or table.actor_in(number, span):
                         continue
