@@ -1,7 +1,7 @@
 """The built-in engine's cost grows linearly with the article (issue 14, defect 6).
 
 Each long-input shape is analysed at two lengths and the CPU times compared: linear work
-takes about 4x as long for 4x the text (less, with fixed costs), quadratic work 16x. A ratio,
+takes about 10x as long for 10x the text (less, with fixed costs), quadratic work 100x. A ratio,
 not an absolute time, so a loaded CI machine does not fail it; CPU time, not wall time, so
 other processes on the machine do not either. Before the fix "a.\\n" repeated took 8.7 s for
 25,000 characters and 315 s for 100,000 (every sentence compared with every other one).
@@ -21,9 +21,10 @@ from tests.builtin.conftest import SEED, job_for
 
 ROOT = Path(__file__).resolve().parents[2]
 NEAR_MISS_ARTICLES = ROOT / "evals" / "datasets" / "near_miss_articles.jsonl"
-SHORT, LONG = 5_000, 20_000
-# Linear: at most 4 (fixed costs make it less); quadratic: 16.
-MAX_RATIO = 7.0
+SHORT, LONG = 3_000, 30_000
+# Linear: at most 10 (fixed costs make it less); quadratic: 100. Twice linear leaves room for
+# the noise of timing a few hundredths of a second.
+MAX_RATIO = 20.0
 
 
 def _repeat(unit: str, n: int) -> str:
