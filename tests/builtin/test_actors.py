@@ -96,3 +96,25 @@ def test_handles_and_picture_credits_are_no_actors() -> None:
         "Facebook Photo said the image was taken on Monday, officials said."
     )
     assert not [n for n in _names(contract) if "@" in n or "Photo" in n]
+
+
+def test_name_index_offers_every_name_a_sentence_may_hold_in_table_order() -> None:
+    from api.builtin.entities import ActorRecord, _NameIndex
+
+    kim = ActorRecord("Kim Hong-Kyun", "person", "PERSON", (1, 0), aliases=["Kim"])
+    kremlin = ActorRecord("the Kremlin", "government", "ORG", (1, 0))
+    zelenskyy = ActorRecord("Zelenskyy", "person", "PERSON", (1, 0), aliases=["Зеленський"])
+    names = [(a, n) for a in (kim, kremlin, zelenskyy) for n in a.all_names()]
+    index = _NameIndex(names)
+
+    def offered(text: str) -> list[str]:
+        return [name for _, name in index.candidates(text)]
+
+    assert offered("KIM said so, as THE kremlin did.") == [
+        "Kim Hong-Kyun",
+        "Kim",
+        "the Kremlin",
+        "Зеленський",
+    ]
+    assert offered("Nobody here.") == ["Зеленський"]  # outside ASCII: always tried
+    assert offered("Kimchi and Zelenskyy’s aide.") == [n for _, n in names]  # text not ASCII

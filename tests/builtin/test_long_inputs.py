@@ -36,6 +36,13 @@ def _seed_words() -> list[str]:
     return [w for w in words if w.isalpha()]
 
 
+def _distinct_words() -> list[str]:
+    """Thousands of different words: many of them become actors as the text grows."""
+    lines = NEAR_MISS_ARTICLES.read_text(encoding="utf-8").splitlines()
+    words = (w.strip(".,;:\"'()") for line in lines for w in json.loads(line)["body"].split())
+    return [w for w in dict.fromkeys(words) if w.isalpha()]
+
+
 def _real_articles(n: int) -> str:
     """Distinct real articles one after another: actors and claims grow with the length."""
     lines = NEAR_MISS_ARTICLES.read_text(encoding="utf-8").splitlines()
@@ -45,7 +52,7 @@ def _real_articles(n: int) -> str:
 SHAPES: dict[str, Callable[[int], str]] = {
     "repeated-short-lines": lambda n: _repeat("a.\n", n),
     "one-sentence-no-punctuation": lambda n: _repeat(" ".join(_seed_words()).lower() + " ", n),
-    "one-word-paragraphs": lambda n: _repeat("".join(f"{w}\n\n" for w in _seed_words()), n),
+    "one-word-paragraphs": lambda n: _repeat("".join(f"{w}\n\n" for w in _distinct_words()), n),
     "real-articles": _real_articles,
 }
 
