@@ -337,8 +337,9 @@ _WORD = re.compile(r"\w+")
 class _NameIndex:
     """The names a sentence may contain, in table order, without trying every name on every
     sentence (sentences x names: 32 s of 58 for 11,000 one-word paragraphs). A name that
-    matches starts with its first word, so an ASCII sentence without that word cannot hold
-    it; names and sentences outside ASCII (where case folding differs) are always tried."""
+    matches starts with its first word, so a sentence without that word cannot hold it.
+    Names outside ASCII, and sentences with a word outside ASCII (case folding differs there:
+    the Kelvin sign matches "k"), are always tried."""
 
     def __init__(self, names: list[tuple[ActorRecord, str]]) -> None:
         self.names = names
@@ -359,10 +360,11 @@ class _NameIndex:
         return self.patterns[name]
 
     def candidates(self, text: str) -> list[tuple[ActorRecord, str]]:
-        if not text.isascii():
-            return self.names
+        words = _WORD.findall(text)
+        if not all(word.isascii() for word in words):
+            return self.names  # curly quotes and dashes are no words: they do not count
         found = set(self.always)
-        for word in set(_WORD.findall(text.lower())):
+        for word in {word.lower() for word in words}:
             found.update(self.by_first_word.get(word, ()))
         return [self.names[i] for i in sorted(found)]
 

@@ -117,4 +117,11 @@ def test_name_index_offers_every_name_a_sentence_may_hold_in_table_order() -> No
         "Зеленський",
     ]
     assert offered("Nobody here.") == ["Зеленський"]  # outside ASCII: always tried
-    assert offered("Kimchi and Zelenskyy’s aide.") == [n for _, n in names]  # text not ASCII
+    # curly quotes are not words; a word outside ASCII sends every name through
+    assert offered("Zelenskyy’s aide, “not Kim”.") == [
+        "Kim Hong-Kyun",
+        "Kim",
+        "Zelenskyy",
+        "Зеленський",
+    ]
+    assert offered("Kimchi at the Café.") == [n for _, n in names]
