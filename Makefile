@@ -85,8 +85,11 @@ mutate: install-dev  ## Mutation check: every named mutation must be caught
 # plain httpx and a bare litellm forwarder, tokens and cost per article, CLI start-up
 # (~5 min on 2 cores; writes benchmarks/RESULTS.md and benchmarks/results.json); then the
 # long fault-injection run (tests/load/). BENCH_ARGS go to bench_http.py, e.g. --label "after: …".
+# The built-in engine's speed (issue 14: long inputs, words/s vs spaCy, 1 vs 2 processes; ~5 min)
+# is appended to RESULTS.md; BENCH_ENGINE_ARGS go to bench_engine.py.
 bench: install-dev bench-tools  ## Overhead benchmark (benchmarks/RESULTS.md) and upstream faults
 	$(BIN)/python scripts/bench_http.py $(BENCH_ARGS)
+	$(BIN)/python scripts/bench_engine.py --data $(DATA) --append benchmarks/RESULTS.md $(BENCH_ENGINE_ARGS)
 	$(BIN)/python -m tests.load.harness --requests 2000 --concurrency 100 --rounds 3
 	$(MAKE) bench-jobs
 

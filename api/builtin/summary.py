@@ -11,6 +11,8 @@ is paraphrased: every word comes from the article.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from api.pipeline.article import ArticleSentence, PreparedArticle
 from api.pipeline.contract import content_words
 
@@ -40,9 +42,12 @@ def _body(article: PreparedArticle) -> list[ArticleSentence]:
 def centrality(sentences: list[ArticleSentence]) -> dict[int, float]:
     """How much of the rest of the article a sentence shares words with (TextRank-lite)."""
     bags = {s.number: content_words(s.clean) for s in sentences}
+    # The words a sentence shares with each other sentence, summed, is the number of other
+    # sentences holding each of its words: linear in length (pairwise was quadratic).
+    holding = Counter(word for bag in bags.values() for word in bag)
     scores = {}
     for number, bag in bags.items():
-        shared = sum(len(bag & other) for n, other in bags.items() if n != number)
+        shared = sum(holding[word] - 1 for word in bag)
         scores[number] = shared / (1 + len(bag)) ** 0.5
     return scores
 

@@ -120,3 +120,30 @@ def test_a_head_noun_two_bodies_end_in_stays_apart() -> None:
     )
     for actor in contract.actors:
         assert "University" not in actor.aliases
+def test_name_index_offers_every_name_a_sentence_may_hold_in_table_order() -> None:
+    from api.builtin.entities import ActorRecord, _NameIndex
+
+    kim = ActorRecord("Kim Hong-Kyun", "person", "PERSON", (1, 0), aliases=["Kim"])
+    kremlin = ActorRecord("the Kremlin", "government", "ORG", (1, 0))
+    zelenskyy = ActorRecord("Zelenskyy", "person", "PERSON", (1, 0), aliases=["Зеленський"])
+    names = [(a, n) for a in (kim, kremlin, zelenskyy) for n in a.all_names()]
+    index = _NameIndex(names)
+
+    def offered(text: str) -> list[str]:
+        return [name for _, name in index.candidates(text)]
+
+    assert offered("KIM said so, as THE kremlin did.") == [
+        "Kim Hong-Kyun",
+        "Kim",
+        "the Kremlin",
+        "Зеленський",
+    ]
+    assert offered("Nobody here.") == ["Зеленський"]  # outside ASCII: always tried
+    # curly quotes are not words; a word outside ASCII sends every name through
+    assert offered("Zelenskyy’s aide, “not Kim”.") == [
+        "Kim Hong-Kyun",
+        "Kim",
+        "Zelenskyy",
+        "Зеленський",
+    ]
+    assert offered("Kimchi at the Café.") == [n for _, n in names]
