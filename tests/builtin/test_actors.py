@@ -120,6 +120,8 @@ def test_a_head_noun_two_bodies_end_in_stays_apart() -> None:
     )
     for actor in contract.actors:
         assert "University" not in actor.aliases
+
+
 def test_name_index_offers_every_name_a_sentence_may_hold_in_table_order() -> None:
     from api.builtin.entities import ActorRecord, _NameIndex
 
