@@ -97,12 +97,11 @@ def _cited(evidence: list[EvidenceItem], job: AnalysisJob) -> list[str]:
 
 
 def _dispute_stance(
-    stance: ContractStance, claim: ContractClaim, found: ClaimAssessment
+    stance: ContractStance, claim: ContractClaim, p_agree: float, version: str
 ) -> AnalysisWarning | None:
     """A `support` of a claim whose cited sentences the claim model does not read as
     asserting it (see the module's note): the same test as a `confirmed` verdict."""
-    p = p_of_status("confirmed", found, related_known=True)
-    if p >= DISPUTED_BELOW:
+    if p_agree >= DISPUTED_BELOW:
         return None
     before = stance.confidence
     stance.confidence = round(before * PENALTY, 4)
@@ -110,9 +109,8 @@ def _dispute_stance(
         code="finding_disputed_by_check",
         message=(
             f"Stance of {stance.actor} on {claim.id}: the claim model gives 'support' "
-            f"(the cited sentences asserting the claim) a probability of {p:.2f} (its "
-            f"reading: {_model_reading(found, True)}, model {found.model_version}). "
-            f"Confidence {before:.2f} → {stance.confidence:.2f}."
+            f"(the cited sentences asserting the claim) a probability of {p_agree:.2f} "
+            f"(model {version}). Confidence {before:.2f} → {stance.confidence:.2f}."
         ),
     )
 
@@ -121,13 +119,19 @@ def _check_stances(
     contract: AnalysisContract, job: AnalysisJob, model: ClaimModel
 ) -> list[AnalysisWarning | None]:
     claims = {c.id: c for c in contract.claims}
-    warnings = []
-    for stance in contract.stances:
-        claim = claims.get(stance.target.strip())
-        cited = _cited(stance.evidence, job)
-        if stance.stance == "support" and claim is not None and cited:
-            warnings.append(_dispute_stance(stance, claim, model.assess(claim.text, cited)))
-    return warnings
+    checked = [
+        (stance, claims[stance.target.strip()], cited)
+        for stance in contract.stances
+        if stance.stance == "support"
+        and stance.target.strip() in claims
+        and (cited := _cited(stance.evidence, job))
+    ]
+    # one call for all of them: the stance model's cost is per call
+    found = model.stances([(claim.text, cited) for _, claim, cited in checked])
+    return [
+        _dispute_stance(stance, claim, p["agree"], model.version)
+        for (stance, claim, _), p in zip(checked, found, strict=True)
+    ]
 
 
 def cross_check(contract: AnalysisContract, job: AnalysisJob) -> list[AnalysisWarning]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from api.builtin.crosscheck import cross_check
 from api.compose import make_analyzer
 from api.config import Settings
@@ -142,3 +144,17 @@ async def test_the_service_checks_stances_and_the_setting_turns_it_off(
     off_settings = llm_settings.model_copy(update={"cross_check": False})
     off = await make_analyzer(off_settings, client=ScriptedClient(answer)).analyze(request)
     assert "finding_disputed_by_check" not in [w.code for w in off.warnings]
+
+
+def test_stances_in_one_call_read_as_one_assessment_each(seed_text: str) -> None:
+    from api.builtin.claimmodel import load_claim_model
+
+    model = load_claim_model()
+    sentences = [s.text for s in prepare_article(seed_text).sentences]
+    items = [("North Korea has sent troops to Russia.", sentences[9:10]),
+             ("Russia and North Korea cooperate lawfully.", sentences[7:9])]  # fmt: skip
+    batched = model.stances(items)
+    for (claim, cited), found in zip(items, batched, strict=True):
+        single = model.assess(claim, cited).stance
+        assert found == pytest.approx(single, abs=1e-9)
+    assert model.stances([]) == []
