@@ -14,18 +14,33 @@ both readings.
   near misses related (76 % of the near-miss set's unrelated rows → not_mentioned), and on
   the answer key (every verdict right) it disputed 5 of its 10 right abstentions.
 
+- a stance whose target is one of the answer's claims (an actor "supports" C1) is checked
+  against the sentences it cites where the claim model's reading applies: `support`
+  (endorses, asserts) is disputed as a `confirmed` verdict is, when the model gives those
+  sentences asserting the claim (P(agree)) less than DISPUTED_BELOW (the seed's "The
+  Kremlin earlier denied the reports.": 0.07). `oppose` is not checked: it covers
+  condemning an act (the claim true: "we condemn the dispatch of troops") as well as
+  denying it, and the model reads only the latter; nor are `neutral`, `mixed`, or stances
+  on an actor or a topic, which are no claims the model can read.
+
 Cost: one claim-model assessment per finding, no parse (the model reads plain text):
 measured next to spaCy's parse of the same article by scripts/bench_cross_check.py.
 """
 
 from __future__ import annotations
 
-from api.builtin.claimmodel import ClaimAssessment, load_claim_model
+from api.builtin.claimmodel import ClaimAssessment, ClaimModel, load_claim_model
 from api.pipeline.confidence import PENALTY
 from api.pipeline.contract import numbers
 from api.pipeline.engine import AnalysisJob
 from schemas.analysis import AnalysisWarning
-from schemas.llm import AnalysisContract, CallerClaimAssessment, ContractClaim, EvidenceItem
+from schemas.llm import (
+    AnalysisContract,
+    CallerClaimAssessment,
+    ContractClaim,
+    ContractStance,
+    EvidenceItem,
+)
 
 # A verdict the claim model gives less than this probability is disputed: strong
 # disagreement only (the model is right on ~72 % of Emergent headlines, so a mild
@@ -81,8 +96,47 @@ def _cited(evidence: list[EvidenceItem], job: AnalysisJob) -> list[str]:
     return [job.article.sentence(n).text for n in found]
 
 
+def _dispute_stance(
+    stance: ContractStance, claim: ContractClaim, p_agree: float, version: str
+) -> AnalysisWarning | None:
+    """A `support` of a claim whose cited sentences the claim model does not read as
+    asserting it (see the module's note): the same test as a `confirmed` verdict."""
+    if p_agree >= DISPUTED_BELOW:
+        return None
+    before = stance.confidence
+    stance.confidence = round(before * PENALTY, 4)
+    return AnalysisWarning(
+        code="finding_disputed_by_check",
+        message=(
+            f"Stance of {stance.actor} on {claim.id}: the claim model gives 'support' "
+            f"(the cited sentences asserting the claim) a probability of {p_agree:.2f} "
+            f"(model {version}). Confidence {before:.2f} → {stance.confidence:.2f}."
+        ),
+    )
+
+
+def _check_stances(
+    contract: AnalysisContract, job: AnalysisJob, model: ClaimModel
+) -> list[AnalysisWarning | None]:
+    claims = {c.id: c for c in contract.claims}
+    checked = [
+        (stance, claims[stance.target.strip()], cited)
+        for stance in contract.stances
+        if stance.stance == "support"
+        and stance.target.strip() in claims
+        and (cited := _cited(stance.evidence, job))
+    ]
+    # one call for all of them: the stance model's cost is per call
+    found = model.stances([(claim.text, cited) for _, claim, cited in checked])
+    return [
+        _dispute_stance(stance, claim, p["agree"], model.version)
+        for (stance, claim, _), p in zip(checked, found, strict=True)
+    ]
+
+
 def cross_check(contract: AnalysisContract, job: AnalysisJob) -> list[AnalysisWarning]:
-    """Check each claim verdict of an LLM's answer in place; one warning per dispute."""
+    """Check each claim verdict and each checkable stance of an LLM's answer in place;
+    one warning per dispute."""
     model = load_claim_model()
     warnings = []
     for claim in contract.claims:
@@ -90,6 +144,7 @@ def cross_check(contract: AnalysisContract, job: AnalysisJob) -> list[AnalysisWa
         if cited:
             found = model.assess(claim.text, cited)
             warnings.append(_dispute(f"Claim {claim.id}", claim, found, related_known=True))
+    warnings += _check_stances(contract, job, model)
     sentences = [s.text for s in job.article.sentences]  # never empty (analyze.py)
     for item in contract.caller_claims:
         if item.status == "not_mentioned" or not 1 <= item.index <= len(job.caller_claims):

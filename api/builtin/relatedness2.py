@@ -10,7 +10,13 @@ features, with weights learned on training rows (claimmodel/train_relatedness.py
 of hand-set gates: a missing verb weighs little in a one-line headline that paraphrases it
 ("caused flooding" → "floods") and much in a long article that never uses it.
 
-The names check (relatedness.missing_names) stays a gate in front of it: learned as a
+Whether the rules find a sentence naming the claim's event and subject
+(claims.mentions_claim) is a feature too: it was an override that made a claim mentioned
+whatever the learned P, and sent articles on another event about the same people (an
+ISIS article for a claim on Baghdadi's death) to a verdict.
+
+The names check (relatedness.missing_names) stays a gate in front of it, on the words the
+training corpus writes as names (corpus_names): learned as a
 feature too (measured), it lost more than it won — a claim naming China against an
 article on North Korea and Russia came back related, swapped entities of the near-miss set
 went 92.1 % → 72.9 % not_mentioned — because training claims' own headlines often name
@@ -34,6 +40,8 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from api.builtin import relatedness as checks
+from api.builtin.claimmodel.features import Idf
+from api.builtin.claimmodel.text import read
 
 ARTIFACT = Path(__file__).parent / "claimmodel" / "artifact" / "relatedness2.json"
 TOP = 3  # sentences the claim model finds most relevant: where the predicate should be
@@ -45,6 +53,7 @@ FEATURES: tuple[str, ...] = (
     "predicate_in_top",  # a top-3 relevant sentence uses it
     "arguments_with_predicate",  # share of its subject/object words in such a sentence
     "content_missing",  # share of the claim's content words (verb too) the article lacks
+    "rules_match",  # a sentence names the claim's event and subject (claims.mentions_claim)
 )
 _ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd", "pobj"})
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
@@ -71,10 +80,15 @@ def _arguments(verb: Token) -> list[str]:
 
 
 def features(
-    claim: Doc, docs: Sequence[Doc], p_model: float, relevance: Sequence[float]
+    claim: Doc,
+    docs: Sequence[Doc],
+    p_model: float,
+    relevance: Sequence[float],
+    rules_match: bool = False,
 ) -> list[float]:
     """FEATURES of a claim against an article's sentences (one Doc each); `relevance`:
-    the claim model's per-sentence relevance, in article order."""
+    the claim model's per-sentence relevance, in article order; `rules_match`: a sentence
+    names the claim's event and subject."""
     vocabulary = checks._Vocabulary(docs)
     lemma = checks.main_predicate(claim)
     top = sorted(range(len(relevance)), key=lambda i: (-relevance[i], i))[:TOP]
@@ -99,6 +113,7 @@ def features(
         float(any(i in with_verb for i in top)),
         argument_share,
         content_missing,
+        float(rules_match),
     ]
 
 
@@ -146,12 +161,30 @@ def assess_relatedness(
     """The checks (kept to explain a decision) and the second stage's P(related)."""
     lemma = checks.main_predicate(claim)
     missing_verb = lemma if lemma and not checks.predicate_present(lemma, docs) else None
-    missing = tuple(checks.missing_names(claim, checks._Vocabulary(docs)))
+    missing = tuple(checks.missing_names(claim, checks._Vocabulary(docs), _model_names()))
     stage = load_second_stage()
-    x = features(claim, docs, p_model, relevance if relevance is not None else [0.0] * len(docs))
+    relevance = relevance if relevance is not None else [0.0] * len(docs)
+    x = features(claim, docs, p_model, relevance, rules_match)
     return checks.Relatedness(
         p_model, missing, missing_verb, rules_match, stage.p_related(x), stage.threshold
     )
+
+
+def corpus_names(idf: Idf) -> checks.NameTest:
+    """Whether a word is a name by how the training corpus writes it: a stem the bodies
+    capitalise mid-sentence (Idf.proper) or one too rare to have a weight."""
+
+    def is_name(word: str) -> bool:
+        stems = read(word).content_set
+        return not stems or any(s in idf.proper or s not in idf.weights for s in stems)
+
+    return is_name
+
+
+def _model_names() -> checks.NameTest:
+    from api.builtin.claimmodel import load_claim_model  # loaded once, by the engine too
+
+    return corpus_names(load_claim_model().idf)
 
 
 _lock = threading.Lock()
@@ -172,6 +205,7 @@ __all__ = [
     "FEATURES",
     "SecondStage",
     "assess_relatedness",
+    "corpus_names",
     "features",
     "load_second_stage",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from api.builtin.crosscheck import cross_check
 from api.compose import make_analyzer
 from api.config import Settings
@@ -93,3 +95,66 @@ async def test_the_service_adds_the_warning_and_a_setting_turns_it_off(
     (asked_on,) = [c for c in on.claims if c.source == "caller"]
     (asked_off,) = [c for c in off.claims if c.source == "caller"]
     assert asked_on.confidence == round(asked_off.confidence * PENALTY, 4)
+
+
+def _stance(actor: str, target: str, stance: str, sentence: int) -> dict[str, Any]:
+    return {"actor": actor, "target": target, "stance": stance,
+            "evidence": [{"sentence": sentence, "act": "asserts"}], "confidence": 0.8}  # fmt: skip
+
+
+KREMLIN_DENIES = 10  # "The Kremlin earlier denied the reports." (C1: troops sent)
+
+
+def test_a_support_the_cited_sentences_deny_is_disputed(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    seed_contract["stances"] = [_stance("A4", "C1", "support", KREMLIN_DENIES)]
+    contract = AnalysisContract.model_validate(seed_contract)
+    warnings = cross_check(contract, _job(seed_text))
+    (warning,) = [w for w in warnings if w.message.startswith("Stance")]
+    assert warning.code == "finding_disputed_by_check"
+    assert warning.message.startswith("Stance of A4 on C1: the claim model gives 'support'")
+    assert contract.stances[0].confidence == round(0.8 * PENALTY, 4)
+
+
+def test_stances_the_claim_model_cannot_read_are_left_alone(
+    seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    # oppose may condemn a true claim; a topic or an actor is no claim the model reads
+    seed_contract["stances"] = [
+        _stance("A4", "C1", "oppose", KREMLIN_DENIES),
+        _stance("A4", "troops in Russia", "support", KREMLIN_DENIES),
+        _stance("A4", "A2", "support", KREMLIN_DENIES),
+        _stance("A4", "C1", "neutral", KREMLIN_DENIES),
+    ]
+    contract = AnalysisContract.model_validate(seed_contract)
+    assert not [w for w in cross_check(contract, _job(seed_text)) if "Stance" in w.message]
+    assert [s.confidence for s in contract.stances] == [0.8] * 4
+
+
+async def test_the_service_checks_stances_and_the_setting_turns_it_off(
+    seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
+) -> None:
+    answer = dict(seed_contract)
+    answer["stances"] = [*seed_contract["stances"], _stance("A4", "C1", "support", KREMLIN_DENIES)]
+    request = AnalyzeRequest(text=seed_text)
+    on = await make_analyzer(llm_settings, client=ScriptedClient(answer)).analyze(request)
+    disputed = [w.message for w in on.warnings if w.code == "finding_disputed_by_check"]
+    assert len(disputed) == 1 and disputed[0].startswith("Stance of A4 on C1")
+    off_settings = llm_settings.model_copy(update={"cross_check": False})
+    off = await make_analyzer(off_settings, client=ScriptedClient(answer)).analyze(request)
+    assert "finding_disputed_by_check" not in [w.code for w in off.warnings]
+
+
+def test_stances_in_one_call_read_as_one_assessment_each(seed_text: str) -> None:
+    from api.builtin.claimmodel import load_claim_model
+
+    model = load_claim_model()
+    sentences = [s.text for s in prepare_article(seed_text).sentences]
+    items = [("North Korea has sent troops to Russia.", sentences[9:10]),
+             ("Russia and North Korea cooperate lawfully.", sentences[7:9])]  # fmt: skip
+    batched = model.stances(items)
+    for (claim, cited), found in zip(items, batched, strict=True):
+        single = model.assess(claim, cited).stance
+        assert found == pytest.approx(single, abs=1e-9)
+    assert model.stances([]) == []

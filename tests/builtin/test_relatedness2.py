@@ -58,3 +58,36 @@ def test_an_artifact_for_other_features_is_refused() -> None:
     data["features"] = data["features"][:-1]
     with pytest.raises(ValueError, match="other features"):
         SecondStage.from_json(data)
+
+
+def test_the_word_sets_answer_as_the_tokens_do() -> None:
+    # make train-relatedness tests hundreds of verbs per article on the sets
+    from api.builtin.relatedness import ArticleWords, predicate_in, predicate_present
+
+    docs = parse_texts(ARTICLE)
+    article = ArticleWords.of(docs)
+    verbs = ["open", "raise", "bake", "keep", "create", "buy", "deploy", "train", "say", "ship"]
+    assert [predicate_in(v, article) for v in verbs] == [predicate_present(v, docs) for v in verbs]
+    assert predicate_in("bake", article) and not predicate_in("buy", article)
+
+
+def test_only_the_words_the_corpus_writes_as_names_must_be_in_the_article() -> None:
+    from api.builtin.claimmodel.features import Idf
+    from api.builtin.claimmodel.text import read
+    from api.builtin.relatedness import _Vocabulary, missing_names
+    from api.builtin.relatedness2 import corpus_names
+
+    def stem(word: str) -> str:
+        return next(iter(read(word).content_set))
+
+    # the bodies write "sick" and "mum" in lower case, "China" capitalised
+    idf = Idf({stem("sick"): 2.0, stem("mum"): 3.0, stem("china"): 4.0}, 9.0,
+              frozenset({stem("china")}))  # fmt: skip
+    article = parse_texts(["Mother Jane Doe was sedated after she tried to eat her baby."])
+    (headline,) = parse_texts(["Sick Mum Sedated After Trying To Eat Baby"])
+    assert [e.text for e in headline.ents] == ["Sick Mum"]  # spaCy: a PERSON
+    assert missing_names(headline, _Vocabulary(article)) == ["Sick Mum"]  # before
+    assert missing_names(headline, _Vocabulary(article), corpus_names(idf)) == []
+    (claim,) = parse_texts(["China sent troops to Ukraine"])
+    news = parse_texts(["North Korea sent troops to Russia, Ukraine said."])
+    assert missing_names(claim, _Vocabulary(news), corpus_names(idf)) == ["China"]

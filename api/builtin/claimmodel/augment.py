@@ -12,6 +12,7 @@ names from a fixed list that shares none with the near-miss builder's.
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from collections.abc import Sequence
@@ -150,7 +151,10 @@ def other_event_pairs(corpus: Corpus, pairs: Sequence[Pair], idf: Idf) -> list[P
             if corpus.groups[body] == group:
                 continue
             shared = wanted.keys() & words[body]
-            score = sum(wanted[s] for s in shared)
+            # fsum, not sum: a set's order follows the process's hash seed, and a plain
+            # float sum in another order can differ in the last bit and pick another body
+            # on a near tie (make train-relatedness varied between runs).
+            score = math.fsum(wanted[s] for s in shared)
             if len(shared) >= 2 and score > best_score:
                 best, best_score = body, score
         if best is not None:

@@ -132,6 +132,25 @@ class ClaimModel:
             model_version=self.version,
         )
 
+    def stances(self, items: Sequence[tuple[str, Sequence[str]]]) -> list[dict[str, float]]:
+        """P(agree | disagree | discuss), given related, of each claim against its
+        sentences (assess's `stance`): one call to the stance model for all of them, whose
+        cost is per call, and no relatedness or per-sentence rows (the LLM cross-check of
+        stances)."""
+        if not items:
+            return []
+        rows, texts = [], []
+        with threadpool_limits(limits=1):
+            for claim, sentences in items:
+                tokens = [read(s) for s in sentences]
+                view = ClaimView.of(claim, self.idf)
+                matrix = sentence_matrix(view, tokens)
+                joined = "\n".join(sentences)
+                rows.append(article_vector(claim, view, tokens, matrix, joined, self.idf))
+                texts.append(evidence_text(tokens, matrix))
+            probs = self._model.stance_probs(np.vstack(rows), np.array(texts))
+        return [{s: float(p) for s, p in zip(STANCES, row, strict=True)} for row in probs]
+
     def claim_similarity(self, a: str, b: str) -> float:
         """Cosine of the IDF-weighted stems of two claims, 0..1 (claims across articles)."""
         wa, wb = ClaimView.of(a, self.idf).weights, ClaimView.of(b, self.idf).weights

@@ -18,7 +18,8 @@
    Emergent headlines counted as own articles and predicate swaps as hard negatives; the
    rule was fixed before the near-miss set was measured.
 
-Seeded and one-threaded: the same data gives the same JSON.
+Seeded and one-threaded: the same data gives the same JSON, byte for byte, whatever the
+process's hash seed (sums over sets are exact: augment.other_event_pairs uses math.fsum).
 """
 
 from __future__ import annotations
@@ -49,11 +50,12 @@ from api.builtin.claimmodel.learners import BoostingParams
 from api.builtin.claimmodel.table import build_table, fit_idf
 from api.builtin.claimmodel.text import read
 from api.builtin.claimmodel.train import hard_negatives, training_pairs
+from api.builtin.claims import mentions_claim
 from api.builtin.nlp import parse_texts
 from api.pipeline.article import prepare_article
 
 SEED = 13
-VERSION = "relatedness2-1"
+VERSION = "relatedness2-2"
 # Rows per kind for the second stage: the parse is the cost (an FNC-1 body is ~20
 # sentences), so a sample; every kind the threshold rule reads is in it.
 PER_KIND = {
@@ -116,7 +118,7 @@ def predicate_swaps(corpus: Corpus, pairs: Sequence[Pair], articles: Articles) -
     rng = random.Random(SEED)
     out = []
     for claim in claims:
-        article = articles(own[claim].article)
+        article = checks.ArticleWords.of(articles(own[claim].article))
         made = {
             "verb": _swap(claim, docs[claim], article, verbs, rng),
             "event": _other_event(claim, docs[claim], article, predicates, rng),
@@ -143,7 +145,7 @@ def _predicate_phrase(doc: Doc) -> tuple[str, str] | None:
 def _other_event(
     claim: str,
     doc: Doc,
-    article: list[Doc],
+    article: checks.ArticleWords,
     predicates: list[tuple[str, str]],
     rng: random.Random,
 ) -> str | None:
@@ -155,7 +157,7 @@ def _other_event(
         return None
     for _ in range(10):  # a predicate whose verb the article never uses
         lemma, phrase = rng.choice(predicates)
-        if lemma != root.lemma_.lower() and not checks.predicate_present(lemma, article):
+        if lemma != root.lemma_.lower() and not checks.predicate_in(lemma, article):
             return f"{doc[subject.left_edge.i : subject.right_edge.i + 1].text} {phrase}"
     return None
 
@@ -170,20 +172,20 @@ def _predicate_root(doc: Doc) -> Token | None:
 def _swap(
     claim: str,
     doc: Doc,
-    article: list[Doc],
+    article: checks.ArticleWords,
     verbs: dict[str, set[tuple[str, str]]],
     rng: random.Random,
 ) -> str | None:
     root = _predicate_root(doc)
-    if root is None or not checks.predicate_present(root.lemma_.lower(), article):
+    if root is None or not checks.predicate_in(root.lemma_.lower(), article):
         return None
     forms, _ = checks.predicate_forms(root.lemma_.lower())
     options = sorted(
         text
         for text, lemma in verbs[root.tag_]
         if lemma not in forms
-        and not checks.predicate_present(lemma, article)
-        and not checks.predicate_present(text, article)
+        and not checks.predicate_in(lemma, article)
+        and not checks.predicate_in(text, article)
     )
     if not options:
         return None
@@ -234,14 +236,16 @@ def feature_rows(
     claim_docs = dict(zip(claims, parse_texts(claims), strict=True))
     X = np.zeros((len(rows), len(relatedness2.FEATURES)))
     named = np.zeros(len(rows), dtype=bool)
+    is_name = relatedness2.corpus_names(idf)
     for n, i in enumerate(rows):
         pair = rel.pairs[i]
         docs = articles(pair.article)
         texts = [d.text for d in docs]
         cov = sentence_matrix(ClaimView.of(pair.claim, idf), [read(t) for t in texts])[:, _COV]
         claim = claim_docs[pair.claim]
-        X[n] = relatedness2.features(claim, docs, rel.p[i], cov.tolist())
-        named[n] = not checks.missing_names(claim, checks._Vocabulary(docs))
+        rules_match = any(mentions_claim(claim, doc)[0] for doc in docs)  # as caller.py
+        X[n] = relatedness2.features(claim, docs, rel.p[i], cov.tolist(), rules_match)
+        named[n] = not checks.missing_names(claim, checks._Vocabulary(docs), is_name)
     return X, named
 
 
