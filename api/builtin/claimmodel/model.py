@@ -140,7 +140,7 @@ class ClaimModel:
         if not items:
             return []
         rows, texts = [], []
-        with threadpool_limits(limits=1):
+        with _threadpools().limit(limits=1):
             for claim, sentences in items:
                 tokens = [read(s) for s in sentences]
                 view = ClaimView.of(claim, self.idf)
