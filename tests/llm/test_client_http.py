@@ -134,6 +134,27 @@ async def test_success_sends_schema_key_and_sampling(provider: respx.MockRouter)
     assert completion.cost_usd is not None and completion.cost_usd > 0
 
 
+async def test_cost_is_litellms_own_price_not_computed_twice(
+    provider: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lean litellm (issue 18): litellm prices each response from its cost map while it
+    builds it; the client reads that price instead of calling completion_cost again (a
+    second full pass over the response, ~7 % of a request's CPU)."""
+    provider.post(OPENAI_URL).mock(return_value=openai_reply('{"n": 1}'))
+    lm = load_litellm()
+    calls: list[object] = []
+    real = lm.completion_cost
+    monkeypatch.setattr(lm, "completion_cost", lambda *a, **k: calls.append(k) or real(*a, **k))
+
+    completion = await LiteLLMClient(openai_settings()).complete(chat())
+
+    prompt_cost, completion_cost = lm.cost_per_token(
+        model="gpt-4o-mini", prompt_tokens=100, completion_tokens=50
+    )
+    assert completion.cost_usd == pytest.approx(prompt_cost + completion_cost)
+    assert calls == []
+
+
 async def test_hosted_calls_leave_local_models_alone(provider: respx.MockRouter) -> None:
     """Regression: every call registered the GGUF provider, so a hosted call checked (and
     could fail on) STANCEWIRE_LOCAL_MODELS it never uses."""
