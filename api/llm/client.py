@@ -159,6 +159,7 @@ class LiteLLMClient:
         self.settings = settings
         self.local = _LiteLLMLocalModels(settings)
         self._capabilities: dict[str, ModelCapabilities] = {}
+        self._providers: dict[str, str] = {}
 
     def capabilities(self, model: str) -> ModelCapabilities:
         """Known patterns first, else litellm's model map; remembered per model (the map
@@ -272,27 +273,38 @@ class LiteLLMClient:
                 kwargs["api_base"] = self.settings.api_base
         return kwargs
 
-    @staticmethod
-    def _to_completion(lm: ModuleType, response: Any, model: str) -> Completion:
+    def _to_completion(self, lm: ModuleType, response: Any, model: str) -> Completion:
         choice = response.choices[0]
         usage = getattr(response, "usage", None)
         prompt = int(getattr(usage, "prompt_tokens", 0) or 0)
         completion = int(getattr(usage, "completion_tokens", 0) or 0)
-        try:
-            cost: float | None = float(lm.completion_cost(completion_response=response))
-        except Exception:  # litellm does not know this model's price
-            cost = None
-        _, provider, _, _ = lm.get_llm_provider(model)
         return Completion(
             content=choice.message.content,
             finish_reason=choice.finish_reason,
             model=model,
-            provider=str(provider),
+            provider=self._provider(lm, model),
             usage=Usage(
                 prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
             ),
-            cost_usd=cost,
+            cost_usd=_priced_once(response),
         )
+
+    def _provider(self, lm: ModuleType, model: str) -> str:
+        """The provider litellm routes `model` to, looked up once per model."""
+        if model not in self._providers:
+            _, provider, _, _ = lm.get_llm_provider(model)
+            self._providers[model] = str(provider)
+        return self._providers[model]
+
+
+def _priced_once(response: Any) -> float | None:
+    """The price litellm gave the response from its cost map (cached input tokens included)
+    while building it. Pricing it again with `completion_cost` was a second full pass over
+    the response on every call (~7 % of the request's CPU, issue 18). None when litellm does
+    not know the model's price."""
+    hidden = getattr(response, "_hidden_params", None)
+    cost = hidden.get("response_cost") if isinstance(hidden, dict) else None
+    return float(cost) if isinstance(cost, int | float) else None
 
 
 class _LiteLLMLocalModels:

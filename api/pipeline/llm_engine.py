@@ -14,8 +14,9 @@ from api.pipeline.engine import AnalysisJob, EngineResult
 from api.pipeline.prompting import (
     contract_schema,
     initial_messages,
+    prompt_family,
     with_actor_names,
-    without_string_bounds,
+    without_bounds,
 )
 from api.pipeline.repair import generate_contract
 from schemas.llm import contract_model_for
@@ -46,16 +47,18 @@ class LLMEngine:
 
     async def run(self, job: AnalysisJob) -> EngineResult:
         capabilities = self._capabilities(job.model)
-        schema = contract_schema(job)
-        if not all(c.constrained for c in capabilities):
-            schema = without_string_bounds(schema)
+        constrained = all(c.constrained for c in capabilities)
+        schema = contract_schema(job, per_article=constrained)
+        if not constrained:
+            schema = without_bounds(schema)
         elif capabilities and "actors" in schema["properties"]:
             schema = with_actor_names(schema, await self._actor_names(job))
         # Models without JSON-schema output get the schema in the prompt instead.
         schema_in_prompt = any(not c.json_schema for c in capabilities)
+        family = prompt_family(constrained)
         request = ChatRequest(
             model=job.model,
-            messages=tuple(initial_messages(job, schema, schema_in_prompt)),
+            messages=tuple(initial_messages(job, schema, schema_in_prompt, family)),
             json_schema=schema,
             max_tokens=self.settings.llm_max_tokens,
             temperature=self.settings.llm_temperature,
@@ -66,10 +69,11 @@ class LLMEngine:
             contract_model_for(job.tasks, bool(job.caller_claims)),
             job,
             self.settings.repair_attempts,
+            family,
         )
         return EngineResult(
             contract=outcome.contract,
             engine="llm",
             accounting=outcome.accounting,
-            prompt_version=prompts.prompt_version(),
+            prompt_version=prompts.prompt_version(family),
         )

@@ -21,21 +21,62 @@ _LANGUAGE_NAMES = {
 }
 
 
-def contract_schema(job: AnalysisJob) -> dict[str, Any]:
-    """The per-request contract as JSON schema, made article-specific and strict.
+def contract_schema(job: AnalysisJob, per_article: bool = False) -> dict[str, Any]:
+    """The per-request contract as JSON schema, strict and lean.
 
-    Cited sentence numbers become an enum of the article's numbers: llama.cpp's grammar ignores
-    integer bounds, and an enum keeps every model inside the article. Every property is
-    required and defaults are dropped, as OpenAI's strict mode demands.
+    The same schema for every article with the same tasks, so it is a prefix providers can
+    cache: cited sentence numbers are bounded by the prompt ("cite [n]") and checked by the
+    validator (api/pipeline/contract.py), not listed. `per_article` makes them an enum of the
+    article's numbers, for grammar-constrained engines (llama.cpp ignores integer bounds and
+    an enum keeps a small model inside the article; its prompt tokens are not billed).
+    Titles and descriptions are left out: the system prompt says what each field means once,
+    instead of a second time in the schema (the constrained family's keeps them: it is
+    analyze-v2's, see prompts/manifest.yaml). Every property is required and defaults are
+    dropped, as OpenAI's strict mode demands.
     """
-    schema = _strict_schema(tuple(job.tasks), bool(job.caller_claims), len(job.article))
+    sentences = len(job.article) if per_article else 0
+    schema = _strict_schema(tuple(job.tasks), bool(job.caller_claims), sentences)
     return copy.deepcopy(schema)  # callers (and litellm) may adapt it in place
 
 
 @lru_cache(maxsize=256)
 def _strict_schema(tasks: tuple[Task, ...], caller_claims: bool, sentences: int) -> dict[str, Any]:
     model = contract_model_for(tasks, caller_claims)
-    return _strictify(model.model_json_schema(), list(range(1, sentences + 1)))
+    if sentences:  # the constrained family's schema (analyze-v2), as its cassette recorded it
+        return _strictify(model.model_json_schema(), list(range(1, sentences + 1)))
+    return _strictify(_without(model.model_json_schema(), _PROSE_KEYS), None)
+
+
+_PROSE_KEYS = frozenset({"title", "description"})
+# Bounds only the validator needs from a model that is not grammar-constrained: the prompt
+# states them ("at most 5", "ids A1, A2"), the contract model checks them, and a re-ask
+# fixes a breach. OpenAI's strict mode rejects some of them (maxLength) anyway.
+_BOUND_KEYS = frozenset(
+    {"pattern", "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum"}
+)
+_SCHEMA_MAPS = ("properties", "$defs")  # keys whose values map names to schemas
+_SCHEMA_CHILDREN = ("items", "anyOf")
+
+
+def _without(node: Any, keywords: frozenset[str]) -> Any:
+    """The schema without these keywords in any of its (sub)schemas; property names that
+    happen to equal a keyword are kept."""
+    if not isinstance(node, dict):
+        return node
+    kept: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in keywords:
+            continue
+        if key in _SCHEMA_MAPS:
+            value = {name: _without(child, keywords) for name, child in value.items()}
+        elif key in _SCHEMA_CHILDREN:
+            value = (
+                [_without(v, keywords) for v in value]
+                if isinstance(value, list)
+                else _without(value, keywords)
+            )
+        kept[key] = value
+    return kept
 
 
 # Guard rails for generation, not validation: a small model otherwise writes one headline
@@ -62,8 +103,9 @@ _ITEM_BOUNDS: dict[str, dict[str, int]] = {
 }
 
 
-def _strictify(schema: dict[str, Any], sentence_numbers: list[int]) -> dict[str, Any]:
-    """Every object closed and fully required, cited sentences an enum, lengths bounded."""
+def _strictify(schema: dict[str, Any], sentence_numbers: list[int] | None) -> dict[str, Any]:
+    """Every object closed and fully required, lengths bounded, cited sentences an enum
+    when `sentence_numbers` are given."""
     for node in [schema, *schema.get("$defs", {}).values()]:
         properties = node.get("properties", {})
         node["required"] = list(properties)
@@ -71,7 +113,7 @@ def _strictify(schema: dict[str, Any], sentence_numbers: list[int]) -> dict[str,
         for name, prop in properties.items():
             prop.pop("default", None)
             prop.update(_FIELD_BOUNDS.get(name, {}))
-            if name == "sentence":  # EvidenceItem.sentence: the article's numbers only
+            if name == "sentence" and sentence_numbers:  # EvidenceItem: the article's only
                 prop.pop("minimum", None)
                 prop["enum"] = sentence_numbers
             elif name in _ITEM_BOUNDS:
@@ -87,13 +129,10 @@ def with_actor_names(schema: dict[str, Any], names: list[str]) -> dict[str, Any]
     return schema
 
 
-def without_string_bounds(schema: dict[str, Any]) -> dict[str, Any]:
-    """Drop maxLength for providers whose strict mode rejects it (OpenAI's does)."""
-    if isinstance(schema, dict):
-        return {k: without_string_bounds(v) for k, v in schema.items() if k != "maxLength"}
-    if isinstance(schema, list):
-        return [without_string_bounds(v) for v in schema]
-    return schema
+def without_bounds(schema: dict[str, Any]) -> dict[str, Any]:
+    """For models that are not grammar-constrained: types, enums and structure only."""
+    lean: dict[str, Any] = _without(schema, _BOUND_KEYS)
+    return lean
 
 
 def language_name(job: AnalysisJob) -> str:
@@ -117,12 +156,20 @@ def as_data(text: str) -> str:
     return _DELIMITER_LIKE.sub(lambda m: m.group(0).replace("<", "&lt;").replace(">", "&gt;"), text)
 
 
+def prompt_family(constrained: bool) -> str:
+    """Grammar-constrained engines keep the prompt their cassette validated (manifest.yaml)."""
+    return "analyze_constrained" if constrained else "analyze"
+
+
 def initial_messages(
-    job: AnalysisJob, schema: dict[str, Any], schema_in_prompt: bool
+    job: AnalysisJob, schema: dict[str, Any], schema_in_prompt: bool, family: str = "analyze"
 ) -> list[dict[str, str]]:
-    """System, then the numbered article, then the task: a prefix shared by every call."""
+    """System (constant), then the numbered article, then what this caller adds (claims,
+    actors): the schema and system prompt are the same for every article, so providers can
+    cache them as a prefix. The fields to return are the schema's; they are listed in the
+    prompt only for models that get the schema there."""
     user = prompts.render(
-        "analyze",
+        family,
         "user",
         title=as_data(job.article.title) if job.article.title else job.article.title,
         sentences=[{"number": s.number, "text": as_data(s.clean)} for s in job.article.sentences],
@@ -130,15 +177,18 @@ def initial_messages(
         caller_claims=[as_data(claim) for claim in job.caller_claims],
         caller_actors=[as_data(actor) for actor in job.caller_actors],
         language=language_name(job),
+        language_given=job.language is not None,
         schema_in_prompt=schema_in_prompt,
         schema_json=json.dumps(schema, ensure_ascii=False) if schema_in_prompt else "",
     )
     return [
-        {"role": "system", "content": prompts.render("analyze", "system")},
+        {"role": "system", "content": prompts.render(family, "system")},
         {"role": "user", "content": user},
     ]
 
 
-def repair_message(errors: list[str], sentence_count: int) -> dict[str, str]:
-    content = prompts.render("analyze", "repair", errors=errors, sentence_count=sentence_count)
+def repair_message(
+    errors: list[str], sentence_count: int, family: str = "analyze"
+) -> dict[str, str]:
+    content = prompts.render(family, "repair", errors=errors, sentence_count=sentence_count)
     return {"role": "user", "content": content}

@@ -70,6 +70,7 @@ async def generate_contract(
     contract_model: type[BaseModel],
     job: AnalysisJob,
     repair_attempts: int,
+    family: str = "analyze",
 ) -> RepairOutcome:
     accounting = Accounting(model=request.model, provider="")
     errors_per_attempt: list[str] = []
@@ -90,7 +91,7 @@ async def generate_contract(
         messages = [
             *request.messages,
             {"role": "assistant", "content": (last.content or "")[:_MAX_ECHOED_ANSWER]},
-            repair_message(errors, len(job.article)),
+            repair_message(errors, len(job.article), family),
         ]
     raise ModelOutputInvalid(
         f"The model's answer was still invalid after {accounting.attempts} attempts.",

@@ -74,7 +74,7 @@ def test_seed_article_shows_summary_matrix_and_evidence(page: Any) -> None:
     # The article is rebuilt exactly from the sentence offsets.
     assert page.locator("#article").text_content() == SEED_TEXT
     expect(page.locator("#meta")).to_contain_text("openai/scripted")
-    expect(page.locator("#meta")).to_contain_text("prompt analyze-v2")
+    expect(page.locator("#meta")).to_contain_text("prompt analyze-v3")
 
     # What an editor sees after selecting the first claim: findings beside the article.
     page.locator("#claim-list .claim").first.locator("button.claim-text").click()

@@ -1,5 +1,7 @@
 """The validate-or-reask loop, with a scripted model."""
 
+import contextlib
+import json
 from typing import Any
 
 import pytest
@@ -27,7 +29,7 @@ async def test_seed_article_end_to_end(
     kim = next(s for s in analysis.stances if s.actor == "A2")
     assert kim.stance == "oppose" and kim.target_claim == "C1"
     assert any(e.quote.startswith("“We condemn") for e in kim.evidence)
-    assert analysis.meta.attempts == 1 and analysis.meta.prompt_version == "analyze-v2"
+    assert analysis.meta.attempts == 1 and analysis.meta.prompt_version == "analyze-v3"
     assert (
         analysis.coverage.complete
         and seed_text[slice(*_span(analysis.coverage.skipped[0]))] == "Contributing: Reuters"
@@ -49,8 +51,41 @@ async def test_article_is_data_inside_delimiters(
     assert "</article>" in user["content"]
     schema = client.requests[0].json_schema
     assert schema is not None
+    # A hosted model gets one schema for every article: numbers bounded by the prompt and
+    # checked by the validator, no per-article enum, no prose (the system prompt has it).
+    sentence = schema["$defs"]["EvidenceItem"]["properties"]["sentence"]
+    assert sentence == {"type": "integer"}
+    assert "description" not in json.dumps(schema)
+
+
+async def test_schema_and_system_prompt_are_the_same_for_every_article(
+    seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
+) -> None:
+    """The constant prefix providers cache: system prompt, then schema, for any article."""
+    client = ScriptedClient(seed_contract)
+    analyzer = make_analyzer(llm_settings, client=client)
+    other = "The council approved the budget on Monday. The mayor said it was fair."
+    for text in (seed_text, other):
+        with contextlib.suppress(ModelOutputInvalid):
+            await analyzer.analyze(AnalyzeRequest(text=text))
+    first, second = client.requests[0], client.requests[-1]
+    assert first.messages[0] == second.messages[0]
+    assert first.json_schema == second.json_schema
+    assert first.messages[1] != second.messages[1]
+
+
+async def test_constrained_model_gets_the_article_numbers_as_an_enum(
+    seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
+) -> None:
+    """llama.cpp's grammar ignores integer bounds: an enum keeps a small model in range."""
+    client = ScriptedClient(seed_contract, capabilities=LOCAL_CAPABILITIES)
+    await make_analyzer(llm_settings, client=client).analyze(AnalyzeRequest(text=seed_text))
+    schema = client.requests[0].json_schema
+    assert schema is not None
     sentence = schema["$defs"]["EvidenceItem"]["properties"]["sentence"]
     assert sentence["enum"] == list(range(1, 19))
+    # It keeps the prompt its cassette validated (analyze-v2) until v3 is validated on it.
+    assert client.requests[0].messages[0]["content"].startswith("You are a careful news analyst")
 
 
 async def test_invalid_answer_is_sent_back_with_errors(
