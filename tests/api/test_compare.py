@@ -97,7 +97,7 @@ def scripted(request: ChatRequest) -> dict[str, Any]:
     marker = next(m for m, text in OUTLETS.items() if text.split(".")[0] in prompt)
     contract = _article(marker)
     if "caller_claims by index:" in prompt:
-        asked = re.findall(r"^\s+(\d+)\. (.+)$", prompt.split("caller_claims by index:")[-1], re.M)
+        asked = re.findall(r"^\s*(\d+)\. (.+)$", prompt.split("caller_claims by index:")[-1], re.M)
         contract["caller_claims"] = [_assess(marker, int(i), text) for i, text in asked]
     return contract
 

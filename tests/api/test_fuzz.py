@@ -26,13 +26,10 @@ _CALLER_CLAIMS = "in caller_claims by index:\n"
 
 
 def _caller_claims(prompt: str) -> int:
-    """How many claims the prompt lists (numbered "  1. …", "  2. …" after the task)."""
+    """How many claims the prompt lists (numbered "1. …", "2. …" after the task)."""
     if _CALLER_CLAIMS not in prompt:
         return 0
-    listed, count = prompt.split(_CALLER_CLAIMS, 1)[1], 0
-    while listed.startswith(f"  {count + 1}. ") or f"\n  {count + 1}. " in listed:
-        count += 1
-    return count
+    return len(re.findall(r"^\s*\d+\. ", prompt.split(_CALLER_CLAIMS, 1)[1], re.MULTILINE))
 
 
 def answer_for(request: ChatRequest) -> str:

@@ -133,7 +133,7 @@ def scripted_reply(request: ChatRequest) -> dict[str, Any]:
     if "festival opened" in prompt:
         return copy.deepcopy(EMOJI_CONTRACT)
     contract = copy.deepcopy(SEED_CONTRACT)
-    asked = re.findall(r"^\s+(\d+)\. ", prompt.split("caller_claims by index:")[-1], re.M)
+    asked = re.findall(r"^\s*(\d+)\. ", prompt.split("caller_claims by index:")[-1], re.M)
     if "caller_claims by index:" in prompt:
         contract["caller_claims"] = [_assess(int(i)) for i in asked]
     return contract
