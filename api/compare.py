@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from difflib import SequenceMatcher
 
 from api.extract import mark_source, prepare_request
@@ -27,13 +28,18 @@ from schemas.compare import (
 )
 from schemas.request import AnalyzeRequest
 
+OnAnalysis = Callable[[Analysis], Awaitable[None]]
 CLAIMS_PER_ARTICLE = 3
 SAME_CLAIM_RATIO = 0.75  # difflib ratio of two normalised claim texts: one row
 
 
 async def compare(
-    analyzer: Analyzer, request: CompareRequest, request_id: str | None
+    analyzer: Analyzer,
+    request: CompareRequest,
+    request_id: str | None,
+    on_analysis: OnAnalysis | None = None,
 ) -> Comparison:
+    """`on_analysis` sees every analysis made, the first pass's too: each one spent tokens."""
     bodies = [
         validate_as(AnalyzeRequest, {"text": a.text, "title": a.title, "model": request.model})
         for a in request.articles
@@ -44,10 +50,12 @@ async def compare(
     claims = list(request.claims)
     found_in: list[int | None] = [None] * len(claims)
     if not claims:
-        first = await _analyse_all(analyzer, [p[0] for p in prepared], request_id, deadline)
+        first = await _analyse_all(
+            analyzer, [p[0] for p in prepared], request_id, deadline, on_analysis
+        )
         claims, found_in = _article_claims(first)
     asked = [p[0].model_copy(update={"claims": claims}) for p in prepared]
-    analyses = await _analyse_all(analyzer, asked, request_id, deadline)
+    analyses = await _analyse_all(analyzer, asked, request_id, deadline, on_analysis)
     analyses = [mark_source(a, p[1]) for a, p in zip(analyses, prepared, strict=True)]
     labels = [a.label or f"Article {i + 1}" for i, a in enumerate(request.articles)]
     rows = [
@@ -63,13 +71,26 @@ async def compare(
 
 
 async def _analyse_all(
-    analyzer: Analyzer, requests: list[AnalyzeRequest], request_id: str | None, deadline: float
+    analyzer: Analyzer,
+    requests: list[AnalyzeRequest],
+    request_id: str | None,
+    deadline: float,
+    on_analysis: OnAnalysis | None,
 ) -> list[Analysis]:
     runs = (
         analyzer.analyze(r, request_id=f"{request_id}-{i}", deadline=deadline)
         for i, r in enumerate(requests)
     )
-    return list(await asyncio.gather(*runs))
+    # Every article is awaited even when one fails: the others' tokens are spent and charged.
+    outcomes = await asyncio.gather(*runs, return_exceptions=True)
+    analyses = [o for o in outcomes if isinstance(o, Analysis)]
+    if on_analysis is not None:
+        for analysis in analyses:
+            await on_analysis(analysis)
+    for outcome in outcomes:
+        if isinstance(outcome, BaseException):
+            raise outcome
+    return analyses
 
 
 def _normalised(text: str) -> str:

@@ -139,7 +139,7 @@ async def _finish(
 ) -> Analysis:
     """A finished analysis, streamed or not: its text source, accounting and stored copy."""
     analysis = mark_source(analysis, found)  # pasted HTML or a URL: offsets index its text
-    await _account(request, limiter, caller, analysis)
+    await account_analysis(request, limiter, caller, analysis)
     if body.store:
         await asyncio.to_thread(
             analyses.keep, store, settings, caller, body, analysis, idempotency_key
@@ -147,7 +147,7 @@ async def _finish(
     return analysis
 
 
-async def _account(
+async def account_analysis(
     request: Request, limiter: KeyLimiter, caller: Caller, analysis: Analysis
 ) -> None:
     """Metrics, the access log's fields, and the key's token budget."""
@@ -197,7 +197,7 @@ async def analyze_batch(
             analysis = await analyzer.analyze(item, request_id=item_id, deadline=deadline)
         except StancewireError as exc:
             return BatchProblem(ok=False, problem=problem_of(exc, item_id))
-        await _account(request, limiter, caller, analysis)
+        await account_analysis(request, limiter, caller, analysis)
         if item.store:
             await asyncio.to_thread(analyses.keep, store, settings, caller, item, analysis)
         return BatchAnalysis(ok=True, analysis=analysis)

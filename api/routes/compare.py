@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import APIRouter, Request, Response
 
 from api.compare import compare
 from api.http import request_id_of, unless_client_leaves
 from api.ratelimit import AnalyzeCaller
-from api.routes.deps import AnalyzerDep, SettingsDep, problem_responses, read_json_body
+from api.routes.analyze import account_analysis
+from api.routes.deps import (
+    AnalyzerDep,
+    LimiterDep,
+    SettingsDep,
+    problem_responses,
+    read_json_body,
+)
 from schemas.compare import CompareRequest, Comparison
 
 router = APIRouter(prefix="/v1", tags=["analyze"])
@@ -30,12 +39,18 @@ router = APIRouter(prefix="/v1", tags=["analyze"])
     ),
 )
 async def compare_articles(
-    request: Request, analyzer: AnalyzerDep, settings: SettingsDep, _: AnalyzeCaller
+    request: Request,
+    analyzer: AnalyzerDep,
+    settings: SettingsDep,
+    caller: AnalyzeCaller,
+    limiter: LimiterDep,
 ) -> Response:
     # AnalyzeCaller: with keys on, a comparison needs an analyze key and counts against its
-    # rate limit like an analysis (it was open to anyone).
+    # rate limit like an analysis (it was open to anyone); each article's analysis, in both
+    # passes, is charged to the key's token budget like one sent to /v1/analyze.
     body = await read_json_body(request, CompareRequest, settings)
+    charge = functools.partial(account_analysis, request, limiter, caller)
     comparison = await unless_client_leaves(
-        request, compare(analyzer, body, request_id_of(request))
+        request, compare(analyzer, body, request_id_of(request), charge)
     )
     return Response(comparison.model_dump_json(), media_type="application/json")

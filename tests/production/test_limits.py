@@ -114,3 +114,30 @@ def test_a_streamed_analysis_spends_the_budget_like_a_plain_one(
         assert streamed.status_code == 200 and "event: done" in streamed.text
     spent = _analyze(client, seed_text)
     assert spent.status_code == 429 and spent.json()["code"] == "budget_exhausted"
+
+
+def test_a_comparison_spends_the_budget_for_each_article(
+    make_app: AppFactory, seed_text: str, seed_contract: dict[str, Any]
+) -> None:
+    """Regression: POST /v1/compare analysed 2-4 articles on the key's model without charging
+    their tokens to its budget, so a spent budget could be bypassed through compare."""
+    seed_contract["caller_claims"] = [
+        {
+            "index": 1,
+            "status": "denied",
+            "asserted_by": [],
+            "denied_by": ["A4"],
+            "evidence": [{"sentence": 10, "act": "asserts"}],
+            "confidence": 0.8,
+        }
+    ]
+    client = make_app(cache_size=0, token_budget_per_day=200)
+    articles = [{"text": seed_text, "label": "A"}, {"text": seed_text, "label": "B"}]
+    compared = client.post(
+        "/v1/compare", json={"articles": articles, "claims": ["Russia denied the reports"]}
+    )
+    assert compared.status_code == 200, compared.text  # 2 analyses of 150 tokens: 300 of 200
+    spent = client.post(
+        "/v1/analyze", json={"text": seed_text, "claims": ["Russia denied the reports"]}
+    )
+    assert spent.status_code == 429 and spent.json()["code"] == "budget_exhausted"
