@@ -24,7 +24,8 @@ from api.builtin.claims import (
 from api.builtin.entities import ActorRecord, ActorTable, build_actor_table
 from api.builtin.language import detect, is_english_code, looks_english
 from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
-from api.builtin.stances import StanceFinding, find_stances
+from api.builtin.stance_finding import StanceFinding
+from api.builtin.stances import find_stances
 from api.builtin.summary import summarise
 from api.llm.types import Accounting
 from api.model_ref import BUILTIN_MODEL

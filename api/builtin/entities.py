@@ -27,6 +27,7 @@ from api.builtin.mentions import (
     span_text,
     trim,
 )
+from api.builtin.name_index import NameIndex
 from api.pipeline.contract import words
 from schemas.llm import ActorKind
 
@@ -345,7 +346,7 @@ def _has_role(actor: ActorRecord, description: str) -> bool:
 
 def _register_repeats(table: ActorTable, docs: list[Doc]) -> None:
     """Later mentions the NER missed ("Zinoviev countered ..."): found by their name."""
-    index = _NameIndex([(actor, name) for actor in table.actors for name in actor.all_names()])
+    index = NameIndex([(actor, name) for actor in table.actors for name in actor.all_names()])
     for number, doc in enumerate(docs, start=1):
         text = doc.text  # built from the tokens on every access: once per sentence
         for actor, name in index.candidates(text):
@@ -355,49 +356,6 @@ def _register_repeats(table: ActorTable, docs: list[Doc]) -> None:
                     continue
                 mention = Mention(number, span.start, span.end, name, actor.label, span.root)
                 table.register(mention, actor)
-
-
-_WORD = re.compile(r"\w+")
-
-
-class _NameIndex:
-    """The names a sentence may contain, in table order, without trying every name on every
-    sentence (sentences x names: 32 s of 58 for 11,000 one-word paragraphs). A name that
-    matches starts with its first word, so a sentence without that word cannot hold it.
-    Names outside ASCII, and sentences with a word outside ASCII (case folding differs there:
-    the Kelvin sign matches "k"), are always tried."""
-
-    def __init__(self, names: list[tuple[ActorRecord, str]]) -> None:
-        self.names = names
-        self.patterns: dict[str, re.Pattern[str]] = {}
-        self.by_first_word: dict[str, list[int]] = {}
-        self.always: list[int] = []
-        for i, (_, name) in enumerate(names):
-            first = _WORD.match(name.lower())
-            if name.isascii() and first is not None:
-                self.by_first_word.setdefault(first.group(), []).append(i)
-            else:
-                self.always.append(i)
-
-    def pattern(self, name: str) -> re.Pattern[str]:
-        """Compiled once per article (more names than re's own cache holds thrashed it)."""
-        if name not in self.patterns:
-            self.patterns[name] = _name_pattern(name)
-        return self.patterns[name]
-
-    def candidates(self, text: str) -> list[tuple[ActorRecord, str]]:
-        words = _WORD.findall(text)
-        if not all(word.isascii() for word in words):
-            return self.names  # curly quotes and dashes are no words: they do not count
-        found = set(self.always)
-        for word in {word.lower() for word in words}:
-            found.update(self.by_first_word.get(word, ()))
-        return [self.names[i] for i in sorted(found)]
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    escaped = re.sub("['’]", "['’]", re.escape(name))
-    return re.compile(rf"(?<!\w){escaped}(?!\w)", re.IGNORECASE)
 
 
 def _key(text: str) -> str:

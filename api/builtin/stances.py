@@ -7,14 +7,11 @@ not confirm" is neutral) and evaluative stances from cue words in what the actor
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from spacy.tokens import Doc, Span, Token
 
 from api.builtin.attribution import Attribution
 from api.builtin.claims import ClaimGroup, content_stems
 from api.builtin.cues import (
-    CLAIM_NOUNS,
     OBJECT_CUES,
     OBJECT_NOUN_CUES,
     REPORTING_VERBS,
@@ -23,8 +20,15 @@ from api.builtin.cues import (
     is_negated,
     stance_cue,
 )
-from api.builtin.entities import ActorRecord, ActorTable
-from api.builtin.topic import topic
+from api.builtin.entities import ActorTable
+from api.builtin.stance_finding import (
+    StanceFinding,
+    actor_of,
+    aimed_at,
+    on_actor,
+    topic_of,
+)
+from api.builtin.verdicts import verdict_stances
 from schemas.llm import StanceLabel
 
 _MAX_TARGET_WORDS = 12
@@ -34,17 +38,6 @@ _CLAIM_STANCE: dict[str, StanceLabel] = {
     "assert": "support", "confirm": "support", "deny": "oppose", "unconfirm": "neutral",
     "state": "support",
 }  # fmt: skip
-
-
-@dataclass
-class StanceFinding:
-    actor: ActorRecord
-    label: StanceLabel
-    target: str  # a noun phrase from the text, at most 6 words (api/builtin/topic.py)
-    claim: int | None = None  # index into the claim groups when the target is a claim
-    evidence: list[int] = field(default_factory=list)
-    stems: set[str] = field(default_factory=set)
-    target_actor: ActorRecord | None = None  # when the position is on another actor
 
 
 def claim_stances(groups: list[ClaimGroup]) -> list[StanceFinding]:
@@ -85,22 +78,13 @@ def act_stances(groups: list[ClaimGroup], attributions: list[Attribution]) -> li
             or (target := _content_phrase(attribution.content)) is None
         ):
             continue
-        text, stems = _topic_of(target)
+        text, stems = topic_of(target)
         if not text:
             continue
         label = _CLAIM_STANCE[attribution.kind]
         found.append(StanceFinding(attribution.speaker, label, text, None,
                                    [attribution.number], stems))  # fmt: skip
     return found
-
-
-def _topic_of(span: Span | None) -> tuple[str, set[str]]:
-    """The readable target (<= 6 words) and its stems; ("", set()) when there is none."""
-    short = topic(span) if span is not None else None
-    if short is None:
-        return "", set()
-    text, tokens = short
-    return text, content_stems(tokens)[0]
 
 
 def _content_phrase(tokens: list[Token]) -> Span | None:
@@ -205,17 +189,15 @@ def evaluative_stance(
     target = _cue_target(cues)
     labels = {cue for _, cue in cues}
     label: StanceLabel = "mixed" if len(labels) > 1 else labels.pop()
-    aimed = _aimed_at(target, attribution, table) if target is not None else None
+    aimed = aimed_at(target, attribution, table) if target is not None else None
     if aimed is not None:
-        return _on_actor(attribution, label, aimed)
-    text, stems = _topic_of(target)
+        return on_actor(attribution, label, aimed)
+    text, stems = topic_of(target)
     return StanceFinding(attribution.speaker, label, text, None, [attribution.number], stems)
 
 
 # "accused the ministry of ...", "blamed Hamas for ...": the object is who is opposed.
 _ACCUSE_VERBS = frozenset({"accuse", "blame"})
-# What an actor said, standing for the actor: "Y's claims are false" opposes Y.
-_WORDS_OF = CLAIM_NOUNS | {"remark", "comment", "word", "testimony", "account", "version"}
 
 
 def _accusation(attribution: Attribution, table: ActorTable) -> StanceFinding | None:
@@ -225,37 +207,8 @@ def _accusation(attribution: Attribution, table: ActorTable) -> StanceFinding | 
     accused = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if accused is None:
         return None
-    aimed = _actor_of(accused, attribution, table)
-    return _on_actor(attribution, "oppose", aimed) if aimed is not None else None
-
-
-def _aimed_at(
-    target: Span, attribution: Attribution, table: ActorTable | None
-) -> ActorRecord | None:
-    """The actor a cue's target names: "condemned Hamas", "Y's claims are baseless"."""
-    if table is None:
-        return None
-    head = target.root
-    if head.lemma_.lower() in _WORDS_OF:
-        owner = next((c for c in head.children if c.dep_ == "poss"), None)
-        return _actor_of(owner, attribution, table) if owner is not None else None
-    return _actor_of(head, attribution, table)
-
-
-def _actor_of(token: Token, attribution: Attribution, table: ActorTable) -> ActorRecord | None:
-    """The actor this noun names (the whole phrase is the name, not a part of it: "Russia"
-    in "Russia's invasion" is not the target), never the speaker themselves."""
-    found = table.actor_at(attribution.number, token)
-    if found is None or found is attribution.speaker or token.pos_ == "PRON":
-        return None
-    return found
-
-
-def _on_actor(attribution: Attribution, label: StanceLabel, aimed: ActorRecord) -> StanceFinding:
-    assert attribution.speaker is not None  # callers check it
-    return StanceFinding(
-        attribution.speaker, label, aimed.name, None, [attribution.number], target_actor=aimed
-    )
+    aimed = actor_of(accused, attribution, table)
+    return on_actor(attribution, "oppose", aimed) if aimed is not None else None
 
 
 def _continues(found: list[StanceFinding], new: StanceFinding) -> bool:
@@ -295,7 +248,7 @@ def wish_stance(attribution: Attribution) -> StanceFinding | None:
     wanted = [c for c in verb.children if c.dep_ in _WISH_DEPS or _is_purpose(c)]
     tokens = [t for c in wanted for t in c.subtree if t.dep_ != "mark"]
     target = _content_phrase(tokens)
-    text, stems = _topic_of(target)
+    text, stems = topic_of(target)
     if target is None or not text:
         return None
     both = any(t.lower_ in {"both", "all"} and t.head.lemma_.lower() in _SIDES for t in target)
@@ -314,58 +267,6 @@ def _is_purpose(clause: Token) -> bool:
 
 
 _SIDES = frozenset({"side", "party"})
-
-
-# "described the attacks as madness", "called the story mere propaganda": a verdict.
-_VERDICT_VERBS = frozenset({"describe", "call", "label", "brand", "dub"})
-
-
-def verdict_stances(
-    docs: list[Doc], table: ActorTable, attributions: list[Attribution]
-) -> list[StanceFinding]:
-    """An actor's verdict on something named as the verb's object: "Erdogan described the
-    weapons drop as a mistake" opposes the weapons drop; on an actor, it targets that actor."""
-    # "They also called the story ...": the speaker attribution resolved for "call"
-    resolved = {(a.number, a.verb.i): a.speaker for a in attributions if a.verb is not None}
-    found = []
-    for number, doc in enumerate(docs, start=1):
-        for verb in doc:
-            speaker = resolved.get((number, verb.i))
-            stance = _verdict(number, verb, table, speaker)
-            if stance is not None:
-                found.append(stance)
-    return found
-
-
-def _verdict(
-    number: int, verb: Token, table: ActorTable, speaker: ActorRecord | None
-) -> StanceFinding | None:
-    if verb.pos_ != "VERB" or verb.lemma_.lower() not in _VERDICT_VERBS or is_negated(verb):
-        return None
-    judged = next((c for c in verb.children if c.dep_ == "dobj"), None)
-    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-    if judged is None or subject is None or judged.pos_ == "PRON":
-        return None  # "described it as": what "it" is, a reader has to look up
-    speaker = speaker or table.actor_at(number, subject)
-    # the parser hangs "as Y" on the verb or on its object ("the drop as a mistake")
-    verdict = [t for c in [*verb.children, *judged.children] if _is_verdict(c) for t in c.subtree]
-    labels = {cue for t in verdict if (cue := stance_cue(t))}
-    if speaker is None or not labels:
-        return None
-    label: StanceLabel = "mixed" if len(labels) > 1 else labels.pop()
-    attribution = Attribution(number, speaker, "attitude", verdict, verb=verb)
-    aimed = _actor_of(judged, attribution, table)
-    if aimed is not None:
-        return _on_actor(attribution, label, aimed)
-    verdict_at = {t.i for t in verdict}
-    kept = [t for t in judged.subtree if t.i not in verdict_at]
-    text, stems = _topic_of(judged.doc[kept[0].i : kept[-1].i + 1])
-    return StanceFinding(speaker, label, text, None, [number], stems) if text else None
-
-
-def _is_verdict(child: Token) -> bool:
-    """The predicate of "call X Y" (oprd) or the "as Y" of "describe X as Y"."""
-    return child.dep_ == "oprd" or (child.dep_ == "prep" and child.lower_ == "as")
 
 
 def find_stances(

@@ -123,13 +123,14 @@ def test_a_head_noun_two_bodies_end_in_stays_apart() -> None:
 
 
 def test_name_index_offers_every_name_a_sentence_may_hold_in_table_order() -> None:
-    from api.builtin.entities import ActorRecord, _NameIndex
+    from api.builtin.entities import ActorRecord
+    from api.builtin.name_index import NameIndex
 
     kim = ActorRecord("Kim Hong-Kyun", "person", "PERSON", (1, 0), aliases=["Kim"])
     kremlin = ActorRecord("the Kremlin", "government", "ORG", (1, 0))
     zelenskyy = ActorRecord("Zelenskyy", "person", "PERSON", (1, 0), aliases=["Зеленський"])
     names = [(a, n) for a in (kim, kremlin, zelenskyy) for n in a.all_names()]
-    index = _NameIndex(names)
+    index = NameIndex(names)
 
     def offered(text: str) -> list[str]:
         return [name for _, name in index.candidates(text)]
