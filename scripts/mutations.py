@@ -50,8 +50,8 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         "repair re-asks without the errors",
         "api/pipeline/repair.py",
-        "repair_message(errors, len(job.article))",
-        "repair_message([], len(job.article))",
+        "repair_message(errors, len(job.article), family)",
+        "repair_message([], len(job.article), family)",
         ("tests/pipeline/test_repair.py",),
     ),
     Mutation(
