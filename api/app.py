@@ -20,23 +20,23 @@ from api.config import Settings, get_settings
 from api.docs import install_docs
 from api.errors import ConfigurationError, StancewireError
 from api.http import (
-    RequestContextMiddleware,
+    BodyLimits,
     handle_client_disconnect,
     handle_http_error,
     handle_stancewire_error,
     handle_unexpected,
     handle_validation_error,
 )
-from api.logs import AccessLogMiddleware, configure_logging
-from api.metrics import MetricsMiddleware, watch_engine_queue
+from api.logs import configure_logging
 from api.metrics import router as metrics_router
+from api.metrics import watch_engine_queue
+from api.middleware import ServiceMiddleware
 from api.openapi import install_openapi, operation_id
 from api.pipeline.analyze import Analyzer
 from api.pipeline.cache import AnalysisCache
 from api.pipeline.cpu import CpuRunner, cpu_runner_for
 from api.ratelimit import KeyLimiter
 from api.routes import analyses, analyze, compare, extract, health, jobs, models
-from api.security import SecurityHeadersMiddleware
 from api.storage import Store, open_store
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -88,15 +88,12 @@ def create_app(
     app.state.store = store
     app.state.limiter = KeyLimiter(settings)
     watch_engine_queue(lambda: engine.cpu.in_flight)
-    app.add_middleware(
-        RequestContextMiddleware,
+    limits = BodyLimits(
         max_body_bytes=settings.max_body_bytes,
         body_timeout_s=settings.body_timeout_s,
         path_limits={"/v1/jobs": settings.job_max_body_bytes},
     )
-    app.add_middleware(MetricsMiddleware)
-    app.add_middleware(AccessLogMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ServiceMiddleware, limits=limits)
     app.add_exception_handler(StancewireError, handle_stancewire_error)
     app.add_exception_handler(RedisError, jobs.handle_redis_error)
     app.add_exception_handler(ClientDisconnect, handle_client_disconnect)

@@ -6,13 +6,14 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, ClassVar, NoReturn
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
+from api.cli_lazy import LazyGroup
 from api.config import Settings, get_settings
 from api.errors import StancewireError
 
@@ -21,7 +22,32 @@ if TYPE_CHECKING:
     from schemas.analysis import Analysis
     from schemas.request import AnalyzeRequest
 
-app = typer.Typer(help="Grounded stance and claim analysis of news articles.", no_args_is_help=True)
+
+class _Commands(LazyGroup):
+    """Commands imported only when run (api/cli_lazy.py): `analyze` stays light."""
+
+    lazy: ClassVar[dict[str, tuple[str, str]]] = {
+        "eval": ("evals.cli:eval_app", "Golden cases, runs, comparisons, reports."),
+        "keys": ("api.cli_admin:keys_app", "API keys (stored as SHA-256 hashes only)."),
+        "cache": ("api.cli_admin:cache_app", "The analysis cache."),
+        "feedback": ("api.cli_admin:feedback_app", "Editor feedback on stored analyses."),
+        "worker": (
+            "api.cli_jobs:worker",
+            "Run a job worker (arq on STANCEWIRE_REDIS_URL); start any number, on any machine.",
+        ),
+        "batch": (
+            "api.cli_jobs:batch",
+            "Analyse every line of SOURCE into OUT: skips ids already in OUT, writes each "
+            "item's analysis or problem as one line.",
+        ),
+    }
+
+
+app = typer.Typer(
+    cls=_Commands,
+    help="Grounded stance and claim analysis of news articles.",
+    no_args_is_help=True,
+)
 err = Console(stderr=True)
 
 
@@ -169,33 +195,3 @@ def schema(
     if name not in SCHEMAS:
         raise typer.BadParameter(f"choose one of {', '.join(SCHEMAS)}")
     typer.echo(json.dumps(SCHEMAS[name].model_json_schema(), indent=2))
-
-
-def _mount_eval() -> None:
-    try:
-        from evals.cli import eval_app
-    except ImportError:  # the eval suite is optional at run time
-        return
-    app.add_typer(eval_app, name="eval", help="Golden cases, runs, comparisons, reports.")
-
-
-def _mount_admin() -> None:
-    from api.cli_admin import cache_app, feedback_app, keys_app
-
-    app.add_typer(keys_app, name="keys")
-    app.add_typer(cache_app, name="cache")
-    app.add_typer(feedback_app, name="feedback")
-
-
-_mount_eval()
-_mount_admin()
-
-
-def _mount_jobs() -> None:
-    from api.cli_jobs import batch, worker
-
-    app.command()(worker)
-    app.command()(batch)
-
-
-_mount_jobs()

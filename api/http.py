@@ -8,6 +8,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from fastapi import Request
@@ -15,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope
 
 from api.errors import PayloadTooLarge, RequestTimeout, StancewireError
 from api.metrics import count_error
@@ -155,8 +156,25 @@ async def handle_client_disconnect(request: Request, exc: Exception) -> Response
     return Response(status_code=CLIENT_CLOSED_REQUEST)
 
 
-class RequestContextMiddleware:
-    """Gives every request an id (X-Request-ID, echoed back) and guards the body as it is read.
+@dataclass(frozen=True)
+class BodyLimits:
+    """How large a request body may be, and how soon it is due."""
+
+    max_body_bytes: int
+    body_timeout_s: float = 30.0
+    # Routes whose bodies may be larger (a job upload), by path prefix.
+    path_limits: dict[str, int] = field(default_factory=dict)
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.path_limits.items():
+            if path.startswith(prefix):
+                return limit
+        return self.max_body_bytes
+
+
+def begin_request(scope: Scope, receive: Receive, limits: BodyLimits) -> _BodyReader:
+    """Gives the request an id (X-Request-ID, echoed back by `context_headers`) and guards
+    its body as it is read (api/middleware.py).
 
     The size cap is enforced from Content-Length before anything is read, and again while the
     body streams in, so an oversized body is never held in memory whole. The body is due
@@ -164,48 +182,22 @@ class RequestContextMiddleware:
     Content-Length gets a 408 instead of holding a worker forever. A response sent before the
     body was read whole closes the connection (what is left of the body is never parsed).
     """
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    given = headers.get("x-request-id", "")
+    request_id = given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
+    scope.setdefault("state", {})["request_id"] = request_id
+    scope["state"]["declared_length"] = headers.get("content-length")
+    has_body = "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
+    limit = limits.limit_for(scope["path"])
+    return _BodyReader(receive, limit, limits.body_timeout_s, has_body)
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        max_body_bytes: int,
-        body_timeout_s: float = 30.0,
-        path_limits: dict[str, int] | None = None,
-    ) -> None:
-        self.app = app
-        self.max_body_bytes = max_body_bytes
-        self.body_timeout_s = body_timeout_s
-        # Routes whose bodies may be larger (a job upload), by path prefix.
-        self.path_limits = path_limits or {}
 
-    def _limit_for(self, path: str) -> int:
-        for prefix, limit in self.path_limits.items():
-            if path.startswith(prefix):
-                return limit
-        return self.max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        given = headers.get("x-request-id", "")
-        request_id = given if _SAFE_REQUEST_ID.match(given) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
-        scope["state"]["declared_length"] = headers.get("content-length")
-        has_body = "transfer-encoding" in headers or headers.get("content-length", "0") != "0"
-        limit = self._limit_for(scope["path"])
-        body = _BodyReader(receive, limit, self.body_timeout_s, has_body)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                extra = [(b"x-request-id", request_id.encode())]
-                if not body.complete:
-                    extra.append((b"connection", b"close"))
-                message.setdefault("headers", []).extend(extra)
-            await send(message)
-
-        await self.app(scope, body.receive, send_with_id)
+def context_headers(scope: Scope, body: _BodyReader) -> list[tuple[bytes, bytes]]:
+    """The request id, and `Connection: close` when the answer leaves the body unread."""
+    extra = [(b"x-request-id", scope["state"]["request_id"].encode())]
+    if not body.complete:
+        extra.append((b"connection", b"close"))
+    return extra
 
 
 class _BodyReader:

@@ -8,12 +8,11 @@ text, no key, no Authorization header can reach a log line (tests/api/test_logs.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import structlog
 from fastapi import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from api.metrics import route_label
 from schemas.analysis import Analysis
@@ -62,34 +61,14 @@ def note_analysis(request: Request, analysis: Analysis) -> None:
     setattr(request.state, ANALYSIS_STATE, noted)
 
 
-class AccessLogMiddleware:
-    """Logs each request once it is answered; sends a key's RateLimit-* headers along."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started, status = time.perf_counter(), 500
-
-        async def send_with_limits(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                limits = scope.get("state", {}).get("ratelimit_headers") or {}
-                extra = [(k.lower().encode(), v.encode()) for k, v in limits.items()]
-                message.setdefault("headers", []).extend(extra)
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_limits)
-        finally:
-            _log_request(scope, status, time.perf_counter() - started)
+def ratelimit_headers(scope: Scope) -> list[tuple[bytes, bytes]]:
+    """A key's RateLimit-* headers, sent along with its answer (api/middleware.py)."""
+    limits = scope.get("state", {}).get("ratelimit_headers") or {}
+    return [(k.lower().encode(), v.encode()) for k, v in limits.items()]
 
 
-def _log_request(scope: Scope, status: int, seconds: float) -> None:
+def log_request(scope: Scope, status: int, seconds: float) -> None:
+    """One access line for an answered request (api/middleware.py)."""
     state = scope.get("state", {})
     fields: dict[str, Any] = {
         "request_id": state.get("request_id"),

@@ -9,8 +9,6 @@ index in a worker built from a blob: URL. Scripts stay 'self' everywhere: no inl
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 _SELF_ONLY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -35,22 +33,7 @@ def csp_for(path: str) -> str:
     return _DOCS if path in DOCS_PATHS else _SELF_ONLY
 
 
-class SecurityHeadersMiddleware:
-    """Adds the headers to every HTTP response, errors and static files included."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        csp = csp_for(scope["path"]).encode()
-        headers = [(b"content-security-policy", csp), *_ALWAYS]
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", []).extend(headers)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+def security_headers(path: str) -> list[tuple[bytes, bytes]]:
+    """The headers every HTTP response carries, errors and static files included (added by
+    api/middleware.py)."""
+    return [(b"content-security-policy", csp_for(path).encode()), *_ALWAYS]

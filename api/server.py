@@ -29,6 +29,7 @@ tests/api/test_server.py drives both of its HTTP implementations over real socke
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import logging
 import uuid
@@ -215,8 +216,21 @@ def guarded_protocol(
     return type(base.__name__, (base,), {"limits": limits})
 
 
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def fast_loop() -> str:
+    """uvloop (a dependency, via uvicorn[standard]) named outright rather than uvicorn's
+    "auto", so the production command says what it runs; asyncio where it cannot install."""
+    return "uvloop" if _installed("uvloop") else "asyncio"
+
+
 def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
-    """The uvicorn configuration `stancewire serve` runs (tests pass host/port overrides)."""
+    """The uvicorn configuration `stancewire serve` runs (tests pass host/port overrides):
+    uvloop and the httptools parser, the latter through the guarded subclass above, so the
+    read timeouts and problem+json answers hold on the fast parser too (tests/api/test_server.py
+    runs every case on both parsers)."""
     implementation = overrides.pop("implementation", "httptools")
     options: dict[str, Any] = {
         "host": settings.host,
@@ -224,6 +238,7 @@ def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Con
         "log_level": settings.log_level,
         "access_log": False,  # api/logs.py writes one JSON line per request instead
         "timeout_keep_alive": settings.keepalive_timeout_s,
+        "loop": fast_loop(),
         "http": guarded_protocol(ConnectionLimits.from_settings(settings), implementation),
     }
     return uvicorn.Config(app, **(options | overrides))
@@ -231,7 +246,9 @@ def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Con
 
 def serve(app: Any, settings: Settings, host: str | None = None, port: int | None = None) -> None:
     overrides = {"host": host or settings.host, "port": port or settings.port}
-    uvicorn.Server(server_config(app, settings, **overrides)).run()
+    config = server_config(app, settings, **overrides)
+    log.info("serving on %s loop, httptools parser (guarded), one process", config.loop)
+    uvicorn.Server(config).run()
 
 
 def _peer(client: tuple[str, int] | None) -> str:

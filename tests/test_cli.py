@@ -68,15 +68,43 @@ def test_schema_command_prints_the_contract() -> None:
     assert "caller_claims" in json.loads(result.stdout)["properties"]
 
 
-def test_builtin_analysis_never_imports_litellm() -> None:
-    """import litellm costs ~5 s: the CLI must not pay it when no model needs it."""
+HEAVY = ("litellm", "fastapi", "starlette", "uvicorn", "evals")
+
+
+def _modules_after(args: list[str]) -> set[str]:
+    """The top-level packages imported by running `stancewire ARGS` in a fresh process."""
     code = (
-        "import sys; from typer.testing import CliRunner; from api.cli import app; "
-        f"r = CliRunner().invoke(app, ['analyze', {str(SEED)!r}]); "
+        "import json, sys; from typer.testing import CliRunner; from api.cli import app; "
+        f"r = CliRunner().invoke(app, {args!r}); "
         "assert r.exit_code == 0, r.output; "
-        "assert 'litellm' not in sys.modules, 'litellm was imported'"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True
+    )
+    return set(json.loads(done.stdout))
+
+
+def test_builtin_analysis_imports_only_what_it_needs() -> None:
+    """import litellm costs ~5 s, the eval suite ~0.25 s, the web app more: `analyze` on the
+    built-in engine imports none of them (before issue 18 it imported the eval suite)."""
+    imported = _modules_after(["analyze", str(SEED)])
+    assert imported.isdisjoint(HEAVY), imported & set(HEAVY)
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    imported = _modules_after(["--help"])
+    assert imported.isdisjoint(HEAVY), imported & set(HEAVY)
+    result = runner.invoke(app, ["--help"], env=WIDE)
+    for name in ("analyze", "serve", "eval", "keys", "cache", "feedback", "worker", "batch"):
+        assert f"│ {name} " in result.stdout
+
+
+def test_lazy_commands_run_when_asked() -> None:
+    result = runner.invoke(app, ["eval", "dataset", "--help"], env=WIDE)
+    assert result.exit_code == 0 and "fnc1" in result.stdout, result.output
+    result = runner.invoke(app, ["worker", "--help"], env=WIDE)
+    assert result.exit_code == 0 and "--engine" in result.stdout, result.output
 
 
 # -- a CLI without surprises (issue 17) ---------------------------------------------------------

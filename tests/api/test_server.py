@@ -233,3 +233,6 @@ def test_stancewire_serve_runs_the_guarded_server(monkeypatch: pytest.MonkeyPatc
     assert config.port == 8123 and config.timeout_keep_alive == 3
     assert isinstance(config.http, type) and issubclass(config.http, GuardedHttpToolsProtocol)
     assert config.http.limits.header_timeout_s == 7
+    # The fast loop by name (issue 18), not uvicorn's "auto": the production command says
+    # what it runs. uvloop is installed with uvicorn[standard].
+    assert config.loop == "uvloop"
