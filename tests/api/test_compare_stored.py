@@ -14,9 +14,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from api.auth import ANONYMOUS
 from api.compose import make_analyzer
 from api.config import Settings
 from api.pipeline.analyze import Analyzer
+from api.storage import StoredAnalysis
+from api.storage.base import now
 from tests.api.test_compare import HARVEST, OUTLETS, TROOPS, scripted
 from tests.fakes import ScriptedClient
 from tests.production.conftest import bearer, store_of
@@ -162,3 +165,21 @@ def test_another_keys_analysis_is_not_found(make_api: Callable[..., TestClient])
     assert foreign.status_code == 404
     assert foreign.json()["code"] == "analysis_not_found"
     assert api.post("/v1/compare", json=body, headers=owner).status_code == 200
+
+
+def test_a_stored_analysis_the_schema_cannot_read_is_a_422_problem(api: TestClient) -> None:
+    """E.g. one of an old schema version kept past an upgrade: a problem, not a 500."""
+    old = StoredAnalysis(
+        id="1" * 32,
+        owner=ANONYMOUS.name,
+        schema_version="0.1",
+        analysis_json='{"headline": "An old shape"}',
+        request_json="{}",
+        created_at=now(),
+        expires_at=None,
+    )
+    store_of(api).put_analysis(old)
+    articles = [{"analysis_id": old.id}, {"text": OUTLETS["asserts"]}]
+    response = api.post("/v1/compare", json={"articles": articles})
+    assert response.status_code == 422
+    assert response.json()["code"] == "analysis_unreadable"
