@@ -5,6 +5,12 @@ articles' own (each article's most confident ones, near-duplicates merged); ever
 then analysed again with those claims as caller claims, so the claim model decides, per
 article, whether it mentions each claim and with which verdict — that is the cross-article
 matching. Actors named in two or more articles are lined up with their stances.
+
+An article may instead be an analysis stored under the caller's key (`analysis_id`). It is
+used as stored — its text is not kept, so it cannot be read again for the other articles'
+claims, and no tokens are spent: its claims join the row candidates, and its cell in a row is
+its own claim matching the row's claim by the same rule that merges near-duplicates (or
+`not_in_analysis`, never `not_mentioned`: nobody read it for that claim).
 """
 
 from __future__ import annotations
@@ -14,12 +20,19 @@ import re
 from collections.abc import Awaitable, Callable
 from difflib import SequenceMatcher
 
+from pydantic import ValidationError
+
+from api import analyses as stored_analyses
+from api.auth import Caller
+from api.errors import AnalysisNotFound, AnalysisUnreadable, NotFound
 from api.extract import mark_source, prepare_request
 from api.pipeline.analyze import Analyzer
+from api.storage import Store
 from api.validation import validate_as
 from schemas.analysis import Analysis, Claim
 from schemas.compare import (
     MAX_ROWS,
+    NOT_IN_ANALYSIS,
     ActorRow,
     CompareCell,
     CompareRequest,
@@ -33,17 +46,45 @@ CLAIMS_PER_ARTICLE = 3
 SAME_CLAIM_RATIO = 0.75  # difflib ratio of two normalised claim texts: one row
 
 
+def load_stored(store: Store, caller: Caller, request: CompareRequest) -> dict[int, Analysis]:
+    """The articles given by `analysis_id`, by position: the caller's own only (as GET)."""
+    found: dict[int, Analysis] = {}
+    for index, article in enumerate(request.articles):
+        if article.analysis_id is None:
+            continue
+        try:
+            record = stored_analyses.fetch(store, caller, article.analysis_id)
+        except NotFound as error:
+            raise AnalysisNotFound(f"Article {index + 1}: {error}") from error
+        try:
+            found[index] = Analysis.model_validate_json(record.analysis_json)
+        except ValidationError as error:
+            raise AnalysisUnreadable(
+                f"Article {index + 1}: stored analysis {article.analysis_id!r} has schema "
+                f"version {record.schema_version}, which this service cannot compare."
+            ) from error
+    return found
+
+
 async def compare(
     analyzer: Analyzer,
     request: CompareRequest,
     request_id: str | None,
     on_analysis: OnAnalysis | None = None,
+    stored: dict[int, Analysis] | None = None,
 ) -> Comparison:
-    """`on_analysis` sees every analysis made, the first pass's too: each one spent tokens."""
+    """`on_analysis` sees every analysis made, the first pass's too: each one spent tokens.
+    `stored` holds the analyses of the articles given by `analysis_id` (`load_stored`)."""
+    stored = stored or {}
+    texts = [i for i, a in enumerate(request.articles) if a.text is not None]
     bodies = [
-        validate_as(AnalyzeRequest, {"text": a.text, "title": a.title, "model": request.model})
-        for a in request.articles
-    ]
+        validate_as(
+            AnalyzeRequest,
+            {"text": request.articles[i].text, "title": request.articles[i].title,
+             "model": request.model},
+        )
+        for i in texts
+    ]  # fmt: skip
     # One deadline for the whole comparison (up to 2 passes x 4 articles), not one each.
     deadline = asyncio.get_running_loop().time() + analyzer.settings.request_deadline_s
     prepared = [await prepare_request(body, analyzer.settings) for body in bodies]
@@ -53,21 +94,33 @@ async def compare(
         first = await _analyse_all(
             analyzer, [p[0] for p in prepared], request_id, deadline, on_analysis
         )
-        claims, found_in = _article_claims(first)
+        claims, found_in = _article_claims(_in_order(texts, first, stored))
     asked = [p[0].model_copy(update={"claims": claims}) for p in prepared]
-    analyses = await _analyse_all(analyzer, asked, request_id, deadline, on_analysis)
-    analyses = [mark_source(a, p[1]) for a, p in zip(analyses, prepared, strict=True)]
+    fresh = await _analyse_all(analyzer, asked, request_id, deadline, on_analysis)
+    fresh = [mark_source(a, p[1]) for a, p in zip(fresh, prepared, strict=True)]
+    analyses = _in_order(texts, fresh, stored)
     labels = [a.label or f"Article {i + 1}" for i, a in enumerate(request.articles)]
     rows = [
         CompareRow(
             claim=claim,
             source="caller" if origin is None else "article",
             found_in=origin,
-            cells=[_cell(a, index) for a in analyses],
+            cells=[
+                _stored_cell(a, claim) if i in stored else _cell(a, index)
+                for i, a in enumerate(analyses)
+            ],
         )
         for index, (claim, origin) in enumerate(zip(claims, found_in, strict=True))
     ]
     return Comparison(labels=labels, rows=rows, actors=_actor_rows(analyses), analyses=analyses)
+
+
+def _in_order(
+    texts: list[int], fresh: list[Analysis], stored: dict[int, Analysis]
+) -> list[Analysis]:
+    """The analyses in the request's article order: new ones for texts, stored ones for ids."""
+    by_index = {**stored, **dict(zip(texts, fresh, strict=True))}
+    return [by_index[i] for i in sorted(by_index)]
 
 
 async def _analyse_all(
@@ -97,6 +150,14 @@ def _normalised(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
 
+def _likeness(a: str, b: str) -> float:
+    return SequenceMatcher(None, _normalised(a), _normalised(b)).ratio()
+
+
+def _same_claim(a: str, b: str) -> bool:
+    return _likeness(a, b) >= SAME_CLAIM_RATIO
+
+
 def _article_claims(analyses: list[Analysis]) -> tuple[list[str], list[int | None]]:
     """Each article's most confident claims, in article order, near-duplicates merged."""
     claims: list[str] = []
@@ -106,15 +167,25 @@ def _article_claims(analyses: list[Analysis]) -> tuple[list[str], list[int | Non
             (c for c in analysis.claims if c.source == "article"), key=lambda c: -c.confidence
         )
         for claim in own[:CLAIMS_PER_ARTICLE]:
-            key = _normalised(claim.text)
-            if any(
-                SequenceMatcher(None, key, _normalised(c)).ratio() >= SAME_CLAIM_RATIO
-                for c in claims
-            ):
+            if any(_same_claim(claim.text, c) for c in claims):
                 continue
             claims.append(claim.text)
             found_in.append(index)
     return claims[:MAX_ROWS], found_in[:MAX_ROWS]
+
+
+def _empty_cell(status: str) -> CompareCell:
+    return CompareCell(
+        status=status, confidence=0.0, speech_acts=[], asserted_by=[], denied_by=[], quotes=[]
+    )
+
+
+def _stored_cell(analysis: Analysis, text: str) -> CompareCell:
+    """A stored analysis's own claim most like the row's claim, if alike enough to merge."""
+    best = max(analysis.claims, key=lambda c: _likeness(text, c.text), default=None)
+    if best is None or not _same_claim(text, best.text):
+        return _empty_cell(NOT_IN_ANALYSIS)
+    return _claim_cell(analysis, best)
 
 
 def _cell(analysis: Analysis, index: int) -> CompareCell:
@@ -122,10 +193,11 @@ def _cell(analysis: Analysis, index: int) -> CompareCell:
     asked = [c for c in analysis.claims if c.source == "caller"]
     claim: Claim | None = asked[index] if index < len(asked) else None
     if claim is None:
-        return CompareCell(
-            status="not_mentioned", confidence=0.0, speech_acts=[], asserted_by=[],
-            denied_by=[], quotes=[],
-        )  # fmt: skip
+        return _empty_cell("not_mentioned")
+    return _claim_cell(analysis, claim)
+
+
+def _claim_cell(analysis: Analysis, claim: Claim) -> CompareCell:
     names = {a.id: a.name for a in analysis.actors}
     return CompareCell(
         status=claim.status,

@@ -89,6 +89,16 @@ class NotFound(StancewireError):
     status, code, title = 404, "not_found", "Not found"
 
 
+class AnalysisNotFound(NotFound):
+    code, title = "analysis_not_found", "No such stored analysis"
+
+
+class AnalysisUnreadable(StancewireError):
+    """A stored analysis of an older schema that the current one cannot read."""
+
+    status, code, title = 422, "analysis_unreadable", "Stored analysis cannot be compared"
+
+
 class IdempotencyInProgress(StancewireError):
     status, code, title = 409, "idempotency_in_progress", "The first request is still running"
 

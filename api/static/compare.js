@@ -3,6 +3,7 @@
 "use strict";
 
 import { el } from "./dom.js";
+import { read as historyEntries } from "./history.js";
 import { STATUS_LABELS } from "./labels.js";
 import { describeProblem } from "./problems.js";
 import { KEY_STATUSES, KeyPanel, apiFetch } from "./key.js";
@@ -10,6 +11,10 @@ import { KEY_STATUSES, KeyPanel, apiFetch } from "./key.js";
 const MIN_ARTICLES = 2;
 const MAX_ARTICLES = 4;
 const $ = (id) => document.getElementById(id);
+// A stored analysis is compared as stored (its text is not kept): a row it has no matching
+// claim for was never looked for in it, which is not the same as "not mentioned".
+const CELL_LABELS = { ...STATUS_LABELS, not_in_analysis: "Not in this analysis" };
+const NO_CONFIDENCE = new Set(["not_mentioned", "not_in_analysis"]);
 const ui = {
   form: $("compare-form"), articles: $("articles"), add: $("add-article"), claims: $("claims"), compare: $("compare"),
   status: $("status"), error: $("error"), empty: $("empty"), output: $("output"), rows: $("rows"), actors: $("actors"),
@@ -29,19 +34,39 @@ function addArticle() {
       el("label", { for: `label-${n}` }, "Outlet ", el("span", { class: "hint" }, "(optional)")),
       el("input", { id: `label-${n}`, type: "text", maxlength: "80", autocomplete: "off" }),
       el("label", { for: `text-${n}` }, "Article text"),
-      el("textarea", { id: `text-${n}`, rows: "6", spellcheck: "false" })
+      el("textarea", { id: `text-${n}`, rows: "6", spellcheck: "false" }),
+      storedPicker(n)
     )
   );
   ui.add.hidden = n >= MAX_ARTICLES;
 }
 
+/** "Or a stored analysis": the page's history (id, headline), used instead of the text. */
+function storedPicker(n) {
+  const entries = historyEntries();
+  if (!entries.length) return null;
+  const select = el(
+    "select",
+    { id: `stored-${n}`, onchange: () => ($(`text-${n}`).disabled = Boolean(select.value)) },
+    el("option", { value: "" }, "— none: use the text above —"),
+    entries.map((e) => el("option", { value: e.id }, e.headline))
+  );
+  return [el("label", { for: `stored-${n}` }, "Or an analysis from your history"), select];
+}
+
+function article(i) {
+  const label = $(`label-${i}`).value.trim() || null;
+  const stored = $(`stored-${i}`);
+  if (stored && stored.value) {
+    return { analysis_id: stored.value, label: label || stored.selectedOptions[0].textContent.slice(0, 80) };
+  }
+  return $(`text-${i}`).value.trim() ? { text: $(`text-${i}`).value, label } : null;
+}
+
 function request() {
-  const articles = [...ui.articles.children].map((_, i) => ({
-    text: $(`text-${i + 1}`).value,
-    label: $(`label-${i + 1}`).value.trim() || null,
-  }));
+  const articles = [...ui.articles.children].map((_, i) => article(i + 1));
   const claims = ui.claims.value.split("\n").map((c) => c.trim()).filter(Boolean);
-  return { articles: articles.filter((a) => a.text.trim()), claims };
+  return { articles: articles.filter(Boolean), claims };
 }
 
 function showError(message) {
@@ -55,8 +80,8 @@ function cell(c) {
   return el(
     "td",
     {},
-    el("span", { class: `badge ${c.status}` }, STATUS_LABELS[c.status] || c.status),
-    c.status === "not_mentioned" ? null : el("span", { class: "confidence" }, ` ${percent(c.confidence)}`),
+    el("span", { class: `badge ${c.status}` }, CELL_LABELS[c.status] || c.status),
+    NO_CONFIDENCE.has(c.status) ? null : el("span", { class: "confidence" }, ` ${percent(c.confidence)}`),
     c.speech_acts.length ? el("p", { class: "evidence-acts" }, c.speech_acts.map((a) => el("span", { class: `act ${a}` }, a))) : null,
     c.asserted_by.length ? el("p", { class: "who" }, `Asserted by ${c.asserted_by.join(", ")}`) : null,
     c.denied_by.length ? el("p", { class: "who" }, `Denied by ${c.denied_by.join(", ")}`) : null,
@@ -101,7 +126,7 @@ async function compare(event) {
   event.preventDefault();
   const body = request();
   if (body.articles.length < MIN_ARTICLES) {
-    showError(`Paste at least ${MIN_ARTICLES} articles to compare.`);
+    showError(`Paste or pick at least ${MIN_ARTICLES} articles to compare.`);
     return;
   }
   ui.error.hidden = true;

@@ -27,7 +27,8 @@ export function setLinked(id) {
   if ((id && location.hash !== `#a=${id}`) || (!id && location.hash)) history.replaceState(null, "", url);
 }
 
-function read() {
+/** The remembered analyses, newest first: `{ id, headline, at }` (the compare page picks from them). */
+export function read() {
   try {
     const entries = JSON.parse(localStorage.getItem(STORAGE_NAME) || "[]");
     return Array.isArray(entries) ? entries.filter((e) => e && ID.test(e.id)) : [];
