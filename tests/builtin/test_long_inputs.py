@@ -2,9 +2,10 @@
 
 Each long-input shape is analysed at two lengths and the CPU times compared: linear work
 takes about 10x as long for 10x the text (less, with fixed costs), quadratic work 100x. A ratio,
-not an absolute time, so a loaded CI machine does not fail it; CPU time, not wall time, so
-other processes (and other threads of this one) do not either. Before the fix "a.\\n" repeated took 8.7 s for
-25,000 characters and 315 s for 100,000 (every sentence compared with every other one).
+not an absolute time, so a loaded CI machine does not fail it; this thread's CPU time, not wall
+time, so other processes (and other threads of this one) do not either. Before the fix
+"a.\\n" repeated took 8.7 s for 25,000 characters and 315 s for 100,000 (every sentence
+compared with every other one).
 """
 
 from __future__ import annotations
