@@ -79,15 +79,11 @@ def _dispute(
     p = p_of_status(item.status, found, related_known)
     if p >= DISPUTED_BELOW:
         return None
-    before = item.confidence
-    item.confidence = round(before * PENALTY, 4)
-    return AnalysisWarning(
-        code="finding_disputed_by_check",
-        message=(
-            f"{label}: the claim model gives '{item.status}' a probability of {p:.2f} "
-            f"(its reading: {_model_reading(found, related_known)}, model "
-            f"{found.model_version}). Confidence {before:.2f} → {item.confidence:.2f}."
-        ),
+    return _disputed(
+        item,
+        f"{label}: the claim model gives '{item.status}' a probability of {p:.2f} "
+        f"(its reading: {_model_reading(found, related_known)}, model "
+        f"{found.model_version}).",
     )
 
 
@@ -103,15 +99,23 @@ def _dispute_stance(
     asserting it (see the module's note): the same test as a `confirmed` verdict."""
     if p_agree >= DISPUTED_BELOW:
         return None
-    before = stance.confidence
-    stance.confidence = round(before * PENALTY, 4)
+    return _disputed(
+        stance,
+        f"Stance of {stance.actor} on {claim.id}: the claim model gives 'support' "
+        f"(the cited sentences asserting the claim) a probability of {p_agree:.2f} "
+        f"(model {version}).",
+    )
+
+
+def _disputed(
+    finding: ContractClaim | CallerClaimAssessment | ContractStance, reading: str
+) -> AnalysisWarning:
+    """Lower a disputed finding's confidence; the warning says why and by how much."""
+    before = finding.confidence
+    finding.confidence = round(before * PENALTY, 4)
     return AnalysisWarning(
         code="finding_disputed_by_check",
-        message=(
-            f"Stance of {stance.actor} on {claim.id}: the claim model gives 'support' "
-            f"(the cited sentences asserting the claim) a probability of {p_agree:.2f} "
-            f"(model {version}). Confidence {before:.2f} → {stance.confidence:.2f}."
-        ),
+        message=f"{reading} Confidence {before:.2f} → {finding.confidence:.2f}.",
     )
 
 
