@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,9 +19,8 @@ from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from api.auth import BearerDoc, Caller, caller_for
-from api.config import Settings, get_settings
+from api.config import Settings
 from api.errors import BudgetExhausted, RateLimited
-from api.storage import Store, open_store
 
 # Set on request.state; api/logs.py adds them to the response (success and 429 alike).
 HEADERS_STATE = "ratelimit_headers"
@@ -108,19 +106,3 @@ def admit(scope: str) -> Callable[..., Caller]:
 
 
 AnalyzeCaller = Annotated[Caller, Depends(admit("analyze"))]
-
-
-@lru_cache(maxsize=1)
-def _defaults() -> tuple[KeyLimiter, Store]:
-    settings = get_settings()
-    return KeyLimiter(settings), open_store(settings)
-
-
-def check_and_consume(key_name: str, cost: int = 1) -> None:
-    """For callers outside a request (job workers): count `cost` requests of `key_name`
-    against its own limit (looked up by name) or the service default; RateLimited (429)
-    when over. Uses the process's settings (STANCEWIRE_REDIS_URL: shared with the API)."""
-    limiter, store = _defaults()
-    record = next((k for k in store.list_keys() if k.name == key_name), None)
-    own = record.rate_limit_per_minute if record else None
-    limiter.check_and_consume(key_name, cost, own)

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-from api import ratelimit
-from api.config import get_settings
 from tests.production.conftest import AppFactory, bearer, store_of
 
 
@@ -71,24 +67,6 @@ def test_two_instances_share_budgets_through_redis(
     two = make_app(redis_url=redis_url, cache_size=0, token_budget_per_day=100)
     assert _analyze(one, seed_text).status_code == 200
     assert _analyze(two, seed_text).json()["code"] == "budget_exhausted"
-
-
-def test_workers_count_requests_with_the_plain_function(
-    make_app: AppFactory, seed_text: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("STANCEWIRE_REDIS_URL", redis_url)
-    monkeypatch.setenv("STANCEWIRE_RATE_LIMIT_PER_MINUTE", "3")
-    get_settings.cache_clear()
-    ratelimit._defaults.cache_clear()
-    try:
-        ratelimit.check_and_consume("anonymous", 2)  # a job of two articles
-        with pytest.raises(ratelimit.RateLimited):
-            ratelimit.check_and_consume("anonymous", 2)
-    finally:
-        get_settings.cache_clear()
-        ratelimit._defaults.cache_clear()
-    client = make_app(redis_url=redis_url, rate_limit_per_minute=3)
-    assert _analyze(client, seed_text).headers["ratelimit-remaining"] == "0"
 
 
 def test_each_batch_item_counts_against_the_rate_limit(
