@@ -69,6 +69,9 @@ def test_schema_command_prints_the_contract() -> None:
 
 
 HEAVY = ("litellm", "fastapi", "starlette", "uvicorn", "evals")
+# The claim model runs on exported NumPy arrays (issue 18): scikit-learn with SciPy cost
+# ~1.3 s to import, its joblib pickle ~1 s to load; they are for training only.
+TRAINING_ONLY = ("sklearn", "scipy", "joblib", "threadpoolctl")
 
 
 def _modules_after(args: list[str]) -> set[str]:
@@ -90,6 +93,8 @@ def test_builtin_analysis_imports_only_what_it_needs() -> None:
     built-in engine imports none of them (before issue 18 it imported the eval suite)."""
     imported = _modules_after(["analyze", str(SEED)])
     assert imported.isdisjoint(HEAVY), imported & set(HEAVY)
+    assert imported.isdisjoint(TRAINING_ONLY), imported & set(TRAINING_ONLY)
+    assert "py3langid" not in imported  # English prose needs no language model
 
 
 def test_help_lists_every_command_without_importing_them() -> None:
