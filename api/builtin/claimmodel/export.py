@@ -63,7 +63,6 @@ def booster_arrays(model: Any, prefix: str) -> dict[str, np.ndarray]:
         "is_leaf": nodes["is_leaf"].astype(bool),
         "roots": offsets,
         "baseline": np.asarray(model._baseline_prediction, dtype=np.float64).ravel(),
-        "depth": np.array(int(nodes["depth"].max())),
     }
     return {f"{prefix}__{k}": v for k, v in out.items()}
 

@@ -33,29 +33,41 @@ class Booster:
     is_leaf: np.ndarray
     roots: np.ndarray  # (n_iterations * n_classes,) iteration-major, as sklearn stores them
     baseline: np.ndarray  # (n_classes,)
-    depth: int  # the deepest leaf: that many steps reach every leaf
 
     @classmethod
     def of(cls, arrays: Arrays, prefix: str) -> Booster:
         fields = {name: arrays[f"{prefix}__{name}"] for name in _BOOSTER_ARRAYS}
-        return cls(**fields, depth=int(arrays[f"{prefix}__depth"]))
+        return cls(**fields)
 
     def raw(self, X: np.ndarray) -> np.ndarray:
-        """(rows, classes) raw predictions: all rows through all trees at once, one tree
-        level per step; the leaf values summed tree by tree from the baseline, as
-        sklearn's _raw_predict adds them (cumsum is sequential: the same float sums)."""
-        rows = np.arange(len(X))[:, None]
-        node = np.broadcast_to(self.roots, (len(X), len(self.roots))).copy()
-        for _ in range(self.depth):
-            x = X[rows, self.feature[node]]
-            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
-            step = np.where(go_left, self.left[node], self.right[node])
-            node = np.where(self.is_leaf[node], node, step)
+        """(rows, classes) raw predictions: the leaf values summed tree by tree from the
+        baseline, as sklearn's _raw_predict adds them (cumsum is sequential: the same
+        float sums)."""
         k = len(self.baseline)
-        values = self.value[node].reshape(len(X), -1, k)
+        values = self.value[self.leaves(X)].reshape(len(X), -1, k)
         start = np.broadcast_to(self.baseline, (len(X), 1, k))
         summed: np.ndarray = np.cumsum(np.concatenate([start, values], axis=1), axis=1)[:, -1]
         return summed
+
+    def leaves(self, X: np.ndarray) -> np.ndarray:
+        """(rows, trees) leaf index: every (row, tree) pair at once, one tree level per
+        step, carrying on only the pairs not yet at a leaf (most trees end well above the
+        deepest leaf)."""
+        n_trees = len(self.roots)
+        node = np.tile(self.roots, len(X))  # row-major: a row's trees side by side
+        offset = np.repeat(np.arange(len(X)) * X.shape[1], n_trees)
+        flat = np.ascontiguousarray(X).ravel()
+        active = np.flatnonzero(~self.is_leaf[node])
+        while len(active):
+            at = node[active]
+            x = flat[offset[active] + self.feature[at]]
+            # sklearn: NaN goes where the split sends missing values, else x <= threshold
+            go_left = (x <= self.threshold[at]) | (np.isnan(x) & self.missing_left[at])
+            at = np.where(go_left, self.left[at], self.right[at])
+            node[active] = at
+            active = active[~self.is_leaf[at]]
+        leaves: np.ndarray = node.reshape(len(X), n_trees)
+        return leaves
 
     def softmax(self, X: np.ndarray) -> np.ndarray:
         """HalfMultinomialLoss.predict_proba: exp(raw - max) over its sum."""
