@@ -56,7 +56,7 @@ class Booster:
         n_trees = len(self.roots)
         node = np.tile(self.roots, len(X))  # row-major: a row's trees side by side
         offset = np.repeat(np.arange(len(X)) * X.shape[1], n_trees)
-        flat = np.ascontiguousarray(X).ravel()
+        flat = np.ascontiguousarray(X, dtype=np.float64).ravel()  # sklearn compares in float64
         active = np.flatnonzero(~self.is_leaf[node])
         while len(active):
             at = node[active]
