@@ -14,6 +14,7 @@ import numpy as np
 
 from api.builtin.claimmodel.data import STANCES
 from api.builtin.claimmodel.features import (
+    FEATURES_VERSION,
     SENTENCE_NAMES,
     ClaimView,
     Idf,
@@ -22,7 +23,6 @@ from api.builtin.claimmodel.features import (
     sentence_matrix,
 )
 from api.builtin.claimmodel.inference import Predictors
-from api.builtin.claimmodel.table import FEATURES_VERSION
 from api.builtin.claimmodel.text import read
 
 ARTIFACT_DIR = Path(__file__).parent / "artifact"
