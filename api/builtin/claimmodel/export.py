@@ -10,7 +10,9 @@ the arrays with NumPy only. Training-side module: it imports scikit-learn.
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -124,10 +126,21 @@ def export(artifact: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     npz, js = out_dir / "claim_model.npz", out_dir / "claim_model.json"
-    save: Any = np.savez_compressed  # its stubs type **kwds as its own options
-    save(npz, **arrays)
+    _write_npz(npz, arrays)
     js.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return npz, js
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """np.savez_compressed's format with fixed timestamps and order, so that the same model
+    gives the same bytes (savez stamps each member with the current time)."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.asarray(arrays[name]), allow_pickle=False)
+            member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(member, buffer.getvalue())
 
 
 def export_file(joblib_path: Path) -> tuple[Path, Path]:
