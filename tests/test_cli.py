@@ -69,15 +69,22 @@ def test_schema_command_prints_the_contract() -> None:
 
 
 HEAVY = ("litellm", "fastapi", "starlette", "uvicorn", "evals")
+# The claim model runs on exported NumPy arrays (issue 18): scikit-learn with SciPy cost
+# ~1.3 s to import, its joblib pickle ~1 s to load; they are for training only.
+TRAINING_ONLY = ("sklearn", "scipy", "joblib", "threadpoolctl")
+CLAIM_MODEL_TRAINING = {
+    f"api.builtin.claimmodel.{name}"
+    for name in ("learners", "stance", "crossval", "train", "export", "evaluate", "table")
+}
 
 
-def _modules_after(args: list[str]) -> set[str]:
-    """The top-level packages imported by running `stancewire ARGS` in a fresh process."""
+def _all_modules_after(args: list[str]) -> set[str]:
+    """The modules imported by running `stancewire ARGS` in a fresh process."""
     code = (
         "import json, sys; from typer.testing import CliRunner; from api.cli import app; "
         f"r = CliRunner().invoke(app, {args!r}); "
         "assert r.exit_code == 0, r.output; "
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+        "print(json.dumps(sorted(sys.modules)))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True
@@ -85,11 +92,22 @@ def _modules_after(args: list[str]) -> set[str]:
     return set(json.loads(done.stdout))
 
 
+def _modules_after(args: list[str]) -> set[str]:
+    """The top-level packages imported by running `stancewire ARGS` in a fresh process."""
+    return {m.split(".")[0] for m in _all_modules_after(args)}
+
+
 def test_builtin_analysis_imports_only_what_it_needs() -> None:
     """import litellm costs ~5 s, the eval suite ~0.25 s, the web app more: `analyze` on the
-    built-in engine imports none of them (before issue 18 it imported the eval suite)."""
-    imported = _modules_after(["analyze", str(SEED)])
+    built-in engine imports none of them (before issue 18 it imported the eval suite), nor
+    the claim model's training code and libraries, nor the language identifier."""
+    modules = _all_modules_after(["analyze", str(SEED)])
+    imported = {m.split(".")[0] for m in modules}
     assert imported.isdisjoint(HEAVY), imported & set(HEAVY)
+    assert imported.isdisjoint(TRAINING_ONLY), imported & set(TRAINING_ONLY)
+    assert modules.isdisjoint(CLAIM_MODEL_TRAINING), modules & CLAIM_MODEL_TRAINING
+    assert "api.builtin.claimmodel.inference" in modules  # the claim model did run
+    assert "py3langid" not in imported  # English prose needs no language model
 
 
 def test_help_lists_every_command_without_importing_them() -> None:

@@ -23,8 +23,8 @@ both readings.
   denying it, and the model reads only the latter; nor are `neutral`, `mixed`, or stances
   on an actor or a topic, which are no claims the model can read.
 
-Cost: one claim-model assessment per finding, no parse (the model reads plain text):
-measured next to spaCy's parse of the same article by scripts/bench_cross_check.py.
+Cost: one call of each claim-model booster for all findings, no parse (the model reads
+plain text): measured next to spaCy's parse of the same article by scripts/bench_cross_check.py.
 """
 
 from __future__ import annotations
@@ -142,19 +142,27 @@ def cross_check(contract: AnalysisContract, job: AnalysisJob) -> list[AnalysisWa
     """Check each claim verdict and each checkable stance of an LLM's answer in place;
     one warning per dispute."""
     model = load_claim_model()
-    warnings = []
-    for claim in contract.claims:
-        cited = _cited(claim.evidence, job)
-        if cited:
-            found = model.assess(claim.text, cited)
-            warnings.append(_dispute(f"Claim {claim.id}", claim, found, related_known=True))
-    warnings += _check_stances(contract, job, model)
+    claims = [(c, cited) for c in contract.claims if (cited := _cited(c.evidence, job))]
     sentences = [s.text for s in job.article.sentences]  # never empty (analyze.py)
-    for item in contract.caller_claims:
-        if item.status == "not_mentioned" or not 1 <= item.index <= len(job.caller_claims):
-            continue
-        found = model.assess(job.caller_claims[item.index - 1], sentences)
-        warnings.append(_dispute(f"Caller claim {item.index}", item, found, related_known=False))
+    items = [
+        item
+        for item in contract.caller_claims
+        if item.status != "not_mentioned" and 1 <= item.index <= len(job.caller_claims)
+    ]
+    # one call per model for every claim and caller claim: a booster's cost is per call
+    found = model.assess_many(
+        [(c.text, cited) for c, cited in claims]
+        + [(job.caller_claims[item.index - 1], sentences) for item in items]
+    )
+    warnings = [
+        _dispute(f"Claim {claim.id}", claim, check, related_known=True)
+        for (claim, _), check in zip(claims, found, strict=False)
+    ]
+    warnings += _check_stances(contract, job, model)
+    warnings += [
+        _dispute(f"Caller claim {item.index}", item, check, related_known=False)
+        for item, check in zip(items, found[len(claims) :], strict=True)
+    ]
     return [w for w in warnings if w is not None]
 
 

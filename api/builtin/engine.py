@@ -7,13 +7,14 @@ article is not English it degrades to an extractive summary, with a coded warnin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
 from api.builtin.attribution import Attribution, find_attributions
 from api.builtin.caller import add_caller_actors, assess_caller_claim
-from api.builtin.claimmodel import load_claim_model
+from api.builtin.claimmodel import ClaimAssessment, load_claim_model
 from api.builtin.claims import (
     ClaimGroup,
     asserters,
@@ -174,9 +175,7 @@ def _fill(contract: AnalysisContract, findings: _Findings, job: AnalysisJob) -> 
     ]
     with_claims = "claims" in job.tasks
     if with_claims:
-        contract.claims = [
-            _contract_claim(g, i, findings, job.article) for i, g in enumerate(findings.groups)
-        ]
+        contract.claims = _contract_claims(findings, job.article)
     if "stances" in job.tasks:
         stances = [_contract_stance(s, findings, contract.claims) for s in findings.stances]
         actors = {a.id: a for a in contract.actors}
@@ -186,27 +185,39 @@ def _fill(contract: AnalysisContract, findings: _Findings, job: AnalysisJob) -> 
     contract.caller_claims = _caller_claims(job, findings)
 
 
-def _contract_claim(
-    group: ClaimGroup, index: int, findings: _Findings, article: PreparedArticle
-) -> ContractClaim:
-    text, status = claim_text(group), status_of(group)
-    evidence = group.evidence_items()[:MAX_EVIDENCE]
-    cited = [article.sentence(e.sentence).text for e in evidence]
-    return ContractClaim(
-        id=f"C{index + 1}",
-        text=text,
-        status=status,
-        asserted_by=[findings.actor_id(a) for a in asserters(group)],
-        denied_by=[findings.actor_id(a) for a in group.speakers("deny")],
-        evidence=evidence,
-        confidence=claim_confidence(text, status, cited),
-    )
+def _contract_claims(findings: _Findings, article: PreparedArticle) -> list[ContractClaim]:
+    claims, checks = [], []
+    for index, group in enumerate(findings.groups):
+        text, status = claim_text(group), status_of(group)
+        evidence = group.evidence_items()[:MAX_EVIDENCE]
+        checks.append((text, status, [article.sentence(e.sentence).text for e in evidence]))
+        claims.append(ContractClaim(
+            id=f"C{index + 1}",
+            text=text,
+            status=status,
+            asserted_by=[findings.actor_id(a) for a in asserters(group)],
+            denied_by=[findings.actor_id(a) for a in group.speakers("deny")],
+            evidence=evidence,
+            confidence=0.0,
+        ))  # fmt: skip
+    for claim, confidence in zip(claims, claim_confidences(checks), strict=True):
+        claim.confidence = confidence
+    return claims
 
 
-def claim_confidence(text: str, status: str, cited: list[str]) -> float:
-    """The claim model's probability of the status the rules gave, read on the cited
-    sentences only (a few, so it costs little): between half and all of P(related)."""
-    model = load_claim_model().assess(text, cited)
+def claim_confidences(checks: Sequence[tuple[str, str, list[str]]]) -> list[float]:
+    """Per (claim text, status the rules gave, cited sentences): the claim model's
+    probability of that status, read on the cited sentences only (a few, so it costs
+    little), between half and all of P(related). One model call for all claims: a
+    booster's cost is per call."""
+    found = load_claim_model().assess_many([(text, cited) for text, _, cited in checks])
+    return [
+        _status_confidence(status, model)
+        for (_, status, _), model in zip(checks, found, strict=True)
+    ]
+
+
+def _status_confidence(status: str, model: ClaimAssessment) -> float:
     p_status = {
         "confirmed": model.stance["agree"],
         "denied": model.stance["disagree"],
@@ -270,16 +281,12 @@ def _caller_claims(job: AnalysisJob, findings: _Findings) -> list[CallerClaimAss
     if not job.caller_claims:
         return []
     claim_docs = parse_texts(list(job.caller_claims))
-    model = load_claim_model()
     sentences = [s.text for s in job.article.sentences]
+    assessed = load_claim_model().assess_many([(c.text, sentences) for c in claim_docs])
     result = []
-    for index, claim in enumerate(claim_docs, start=1):
+    for index, (claim, model) in enumerate(zip(claim_docs, assessed, strict=True), start=1):
         found = assess_caller_claim(
-            claim,
-            findings.groups,
-            findings.docs,
-            findings.attributions,
-            model.assess(claim.text, sentences),
+            claim, findings.groups, findings.docs, findings.attributions, model
         )
         result.append(CallerClaimAssessment(
             index=index,

@@ -55,8 +55,10 @@ def detect(text: str) -> tuple[str, float]:
 def looks_english(text: str) -> bool:
     if len(words(text)) < _MIN_WORDS and len(text.strip()) < _MIN_CHARS:
         return True
+    if english_ratio(text) >= _ENGLISH_RATIO:
+        return True  # decided without the model: loading it costs ~0.3 s of a CLI run
     _, p_english = detect(text)
-    return p_english >= _MAX_P_ENGLISH or english_ratio(text) >= _ENGLISH_RATIO
+    return p_english >= _MAX_P_ENGLISH
 
 
 def warm_up() -> None:

@@ -54,3 +54,15 @@ def test_a_short_french_text_gets_a_warning_not_an_empty_answer() -> None:
     assert [w.code for w in warnings] == ["language_not_supported"]
     assert "'fr'" in warnings[0].message
     assert contract.summary and contract.actors == []
+
+
+def test_english_prose_is_recognised_without_loading_the_model(seed_text: str) -> None:
+    """The function words decide plain English prose; the identifier (~0.3 s to load,
+    a fifth of a CLI run) is loaded only for text they cannot vouch for (issue 18)."""
+    from api.builtin import language
+
+    language._identifier.cache_clear()
+    assert looks_english(seed_text)
+    assert language._identifier.cache_info().currsize == 0
+    assert not looks_english("Lindenau beschließt autofreie Innenstadt ab Juli für alle Autos")
+    assert language._identifier.cache_info().currsize == 1

@@ -12,8 +12,8 @@ from api.builtin.claimmodel.learners import BoostingParams
 from api.builtin.claimmodel.model import (
     ClaimModel,
     ClaimModelError,
-    _read_artifact,
     load_claim_model,
+    read_claim_model,
 )
 from api.builtin.claimmodel.train import TrainingConfig, train
 
@@ -37,7 +37,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[ClaimModel, dict[
     run = train(config)
     assert run.artifact is not None
     assert run.artifact.exists() and run.artifact.stat().st_size < 2_000_000
-    return ClaimModel(_read_artifact(run.artifact)), run.scores
+    return read_claim_model(run.artifact.with_name("claim_model.npz")), run.scores
 
 
 def test_training_scores_every_held_out_pair_of_both_datasets(
@@ -107,11 +107,10 @@ def test_folds_keep_whole_groups_and_balance_sizes() -> None:
 
 
 def test_an_artifact_from_other_versions_is_refused(tmp_path: Path) -> None:
-    import joblib
-
-    path = tmp_path / "old.joblib"
-    joblib.dump({"version": "x", "features_version": "f0", "sklearn": "0.1"}, path)
+    path = tmp_path / "old.npz"
+    np.savez(path, nothing=np.zeros(1))
+    path.with_suffix(".json").write_text('{"version": "x", "features_version": "f0", "format": 1}')
     with pytest.raises(ClaimModelError, match="rebuild it with `make train`"):
         load_claim_model(path)
     with pytest.raises(ClaimModelError, match="no claim model"):
-        load_claim_model(tmp_path / "missing.joblib")
+        load_claim_model(tmp_path / "missing.npz")

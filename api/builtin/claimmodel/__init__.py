@@ -1,7 +1,8 @@
 """The claim model: is an article about a claim, and what does it do with it?
 
 Trained on public news data (FNC-1 headline–body pairs and Emergent claim–headline
-pairs, `make train`; MODEL_CARD.md in artifact/ has data, folds, exclusions and scores).
+pairs, `make train`; MODEL_CARD.md in artifact/ has data, folds, exclusions and scores),
+run from arrays exported after training with NumPy only (export.py, inference.py).
 It reads plain text only (a regex tokenizer and a Snowball stemmer: no spaCy parse), so
 it costs a small fraction of the engine's own parse.
 
@@ -9,8 +10,9 @@ Use::
 
     from api.builtin.claimmodel import load_claim_model
 
-    model = load_claim_model()                # cached per process; < 1 s the first time
+    model = load_claim_model()                # cached per process; ~0.05 s the first time
     result = model.assess(claim, sentences)   # sentences: the article's, in order
+    results = model.assess_many([(claim, sentences), ...])  # one call per booster for all
     result.related      # calibrated P(the article is about the claim)
     result.stance       # {"agree": p, "disagree": p, "discuss": p}, given related
     result.verdict      # confirmed | denied | unconfirmed | not_mentioned
@@ -54,7 +56,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Lazy: importing a helper module (metrics, text) must not load scikit-learn."""
+    """Lazy: importing a helper module (metrics, text) must not load the model."""
     if name in __all__:
         from api.builtin.claimmodel import model
 

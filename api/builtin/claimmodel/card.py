@@ -175,10 +175,20 @@ def render_card(run: TrainingRun) -> str:
         "",
         f"Environment: {env}; one thread (OMP_NUM_THREADS=1, threadpoolctl). Training took {run.seconds:.0f} s.",
         "",
+        _RUN_TIME,
+        "",
     ]
     if EXPERIMENTS.exists():
         parts += [EXPERIMENTS.read_text(encoding="utf-8")]
     return "\n".join(parts)
+
+
+_RUN_TIME = (
+    "Artifact: `claim_model.joblib` (the fitted scikit-learn objects, the training record) and, "
+    "exported from it, `claim_model.npz` + `claim_model.json`: the same models as plain arrays, "
+    "which the service evaluates with NumPy only (export.py, inference.py; equal to "
+    "scikit-learn's probabilities to 1e-9)."
+)
 
 
 def write_card(run: TrainingRun, path: Path) -> Path:

@@ -24,6 +24,8 @@ from api.builtin.claimmodel.fnc_features import FEATURE_NAMES as FNC_NAMES
 from api.builtin.claimmodel.fnc_features import fnc_features
 from api.builtin.claimmodel.text import CUES, Tokens, read
 
+# Bump when features change: cached training tables and the exported model are keyed by it.
+FEATURES_VERSION = "f3"
 SCOPE = 6  # a cue this many tokens from a matched claim word is about the claim
 TOP_K = 3
 CUE_NAMES = tuple(CUES)
@@ -324,6 +326,7 @@ def evidence_text(sentences: Sequence[Tokens], rows: np.ndarray) -> str:
 
 __all__ = [
     "ARTICLE_NAMES",
+    "FEATURES_VERSION",
     "PARTICIPANT_NAMES",
     "SENTENCE_NAMES",
     "ClaimView",

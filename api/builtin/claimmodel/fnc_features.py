@@ -75,17 +75,26 @@ def _token_hits(head: str, text: str) -> list[float]:
 
 def _gram_hits(head: str, text: str) -> list[float]:
     content = " ".join(t for t in head.split() if t not in STOP_WORDS)
+    parts = (text, text[:255], text[:100])
     features: list[float] = []
     for n in CHAR_SIZES:
         grams = [content[i : i + n] for i in range(len(content) - n + 1)]
-        features += [
-            float(sum(g in part for g in grams)) for part in (text, text[:255], text[:100])
-        ]
+        features += _hits(grams, parts)
     words = head.split()
     for n in WORD_SIZES:
         grams = [" ".join(words[i : i + n]) for i in range(len(words) - n + 1)]
-        features += [float(sum(g in part for g in grams)) for part in (text, text[:255])]
+        features += _hits(grams, parts[:2])
     return features
+
+
+def _hits(grams: list[str], prefixes: tuple[str, ...]) -> list[float]:
+    """How many grams occur in each of the text's ever shorter prefixes: a gram missing
+    from a prefix is missing from the shorter ones too, so only the hits are searched on."""
+    counts = []
+    for part in prefixes:
+        grams = [g for g in grams if g in part]
+        counts.append(float(len(grams)))
+    return counts
 
 
 __all__ = ["FEATURE_NAMES", "clean", "fnc_features"]

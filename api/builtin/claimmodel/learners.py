@@ -22,7 +22,6 @@ from sklearn.pipeline import Pipeline, make_pipeline
 SEED = 12
 BASELINE_SEED = 14128  # the organisers' random_state
 CALIBRATION_FOLDS = 2
-N_STANCES = 3  # agree, disagree, discuss: the stance classes, encoded 0..2
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import json
 import math
 import threading
 from collections.abc import Sequence
@@ -10,14 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import joblib
 import numpy as np
-import sklearn
-from threadpoolctl import ThreadpoolController
 
-from api.builtin.claimmodel.crossval import FittedModel
 from api.builtin.claimmodel.data import STANCES
 from api.builtin.claimmodel.features import (
+    FEATURES_VERSION,
     SENTENCE_NAMES,
     ClaimView,
     Idf,
@@ -25,10 +22,14 @@ from api.builtin.claimmodel.features import (
     evidence_text,
     sentence_matrix,
 )
-from api.builtin.claimmodel.table import FEATURES_VERSION
+from api.builtin.claimmodel.inference import Predictors
 from api.builtin.claimmodel.text import read
 
-ARTIFACT = Path(__file__).parent / "artifact" / "claim_model.joblib"
+ARTIFACT_DIR = Path(__file__).parent / "artifact"
+# The exported arrays (export.py) with claim_model.json beside them; claim_model.joblib
+# (scikit-learn objects) is the training record and never loaded at run time.
+ARTIFACT = ARTIFACT_DIR / "claim_model.npz"
+EXPORT_FORMAT = 1
 Verdict = Literal["confirmed", "denied", "unconfirmed", "not_mentioned"]
 SpeechAct = Literal["asserts", "denies", "questions", "reports"]
 SPEECH_ACTS: tuple[SpeechAct, ...] = ("asserts", "denies", "questions", "reports")
@@ -69,52 +70,70 @@ class ClaimAssessment:
     model_version: str
 
 
-@functools.cache
-def _threadpools() -> ThreadpoolController:
-    """Found once, on first use (the model's libraries are loaded by then): looking for the
-    thread pools took 12 ms per call, a fifth of a claim's assessment."""
-    return ThreadpoolController()
+def _words(packed: np.ndarray) -> list[str]:
+    return packed.tobytes().decode("utf-8").split("\n") if len(packed) else []
+
+
+@dataclass
+class _Rows:
+    """One claim's features: the article row, one row per sentence as a one-sentence
+    article, and their evidence texts."""
+
+    article: np.ndarray
+    singles: list[np.ndarray]
+    texts: list[str]
+    sentence_rows: np.ndarray
 
 
 class ClaimModel:
-    def __init__(self, artifact: dict[str, Any]) -> None:
-        self.version: str = artifact["version"]
-        self.idf = Idf(
-            artifact["idf_weights"],
-            artifact["idf_unseen"],
-            frozenset(artifact["idf_proper"]),
-        )
+    def __init__(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        self.version: str = meta["version"]
+        stems, weights = _words(arrays["idf_stems"]), arrays["idf_weights"].tolist()
+        proper = frozenset(_words(arrays["idf_proper"]))
+        self.idf = Idf(dict(zip(stems, weights, strict=True)), meta["idf_unseen"], proper)
         # Chosen on the training folds (evaluate.choose_threshold), recorded in the card.
-        self.related_threshold: float = artifact["related_threshold"]
-        self._model = FittedModel(artifact["related"], artifact["stance"], artifact["text"])
+        self.related_threshold: float = meta["related_threshold"]
+        self._model = Predictors(arrays, meta["text_domains"])
 
     def assess(self, claim: str, sentences: Sequence[str]) -> ClaimAssessment:
-        # One thread for BLAS and OpenMP throughout, as in training: a multi-threaded BLAS
-        # sums in another order, and a last-bit difference can cross a tree's threshold
-        # (seen: P(related) 0.076 vs 0.118 for one probe). Threads cost more than they
-        # save on one article anyway.
-        with _threadpools().limit(limits=1):
-            return self._assess(claim, sentences)
+        return self.assess_many([(claim, sentences)])[0]
 
-    def _assess(self, claim: str, sentences: Sequence[str]) -> ClaimAssessment:
+    def assess_many(self, items: Sequence[tuple[str, Sequence[str]]]) -> list[ClaimAssessment]:
+        """Each claim against its sentences, with one call per model for all of them: a
+        booster's cost is per call (one pass over its trees), not per row. Each answer
+        equals assess's: every row is predicted on its own."""
+        if not items:
+            return []
+        rows = [self._rows(claim, sentences) for claim, sentences in items]
+        X = np.vstack([r.article for r in rows])
+        related = self._model.related(X)
+        stacked = np.vstack([row for r in rows for row in (r.article, *r.singles)])
+        stances = self._model.stance_probs(stacked, [t for r in rows for t in r.texts])
+        out, at = [], 0
+        for i, r in enumerate(rows):
+            n = 1 + len(r.singles)
+            out.append(self._assessment(float(related[i]), stances[at : at + n], r.sentence_rows))
+            at += n
+        return out
+
+    def _rows(self, claim: str, sentences: Sequence[str]) -> _Rows:
         tokens = [read(s) for s in sentences]
         view = ClaimView.of(claim, self.idf)
         rows = sentence_matrix(view, tokens)
         x = article_vector(claim, view, tokens, rows, "\n".join(sentences), self.idf)
-        # The article and each sentence as a one-sentence article, in one call per model:
-        # a booster's cost is per call (one pass over its trees), not per row.
+        # The article and each sentence as a one-sentence article.
         singles = [
             article_vector(claim, view, tokens[i : i + 1], rows[i : i + 1], sentences[i], self.idf)
             for i in range(len(sentences))
         ]
-        X = np.vstack([x, *singles])
-        texts = np.array([evidence_text(tokens, rows), *(" ".join(t.stems) for t in tokens)])
-        related = float(self._model.related.predict_proba(x[None, :])[0, 1])
-        stances = self._model.stance_probs(X, texts)
+        texts = [evidence_text(tokens, rows), *(" ".join(t.stems) for t in tokens)]
+        return _Rows(x, singles, texts, rows)
+
+    def _assessment(self, related: float, stances: np.ndarray, rows: np.ndarray) -> ClaimAssessment:
         stance = stances[0]
         per_sentence = _sentences(stances[1:], rows)
         top = int(stance.argmax())
-        if related < self.related_threshold or not sentences:
+        if related < self.related_threshold or not len(rows):
             verdict: Verdict = "not_mentioned"
             confidence = 1.0 - related
             evidence: list[int] = []
@@ -140,15 +159,14 @@ class ClaimModel:
         if not items:
             return []
         rows, texts = [], []
-        with _threadpools().limit(limits=1):
-            for claim, sentences in items:
-                tokens = [read(s) for s in sentences]
-                view = ClaimView.of(claim, self.idf)
-                matrix = sentence_matrix(view, tokens)
-                joined = "\n".join(sentences)
-                rows.append(article_vector(claim, view, tokens, matrix, joined, self.idf))
-                texts.append(evidence_text(tokens, matrix))
-            probs = self._model.stance_probs(np.vstack(rows), np.array(texts))
+        for claim, sentences in items:
+            tokens = [read(s) for s in sentences]
+            view = ClaimView.of(claim, self.idf)
+            matrix = sentence_matrix(view, tokens)
+            joined = "\n".join(sentences)
+            rows.append(article_vector(claim, view, tokens, matrix, joined, self.idf))
+            texts.append(evidence_text(tokens, matrix))
+        probs = self._model.stance_probs(np.vstack(rows), texts)
         return [{s: float(p) for s, p in zip(STANCES, row, strict=True)} for row in probs]
 
     def claim_similarity(self, a: str, b: str) -> float:
@@ -196,22 +214,26 @@ def load_claim_model(path: Path = ARTIFACT) -> ClaimModel:
     """The model, loaded once per process (thread-safe)."""
     with _lock:
         if path not in _cached:
-            _cached[path] = ClaimModel(_read_artifact(path))
+            _cached[path] = read_claim_model(path)
         return _cached[path]
 
 
-def _read_artifact(path: Path) -> dict[str, Any]:
-    if not path.exists():
+def read_claim_model(path: Path = ARTIFACT) -> ClaimModel:
+    """The exported model at `path` (.npz, with its .json beside it), not cached."""
+    meta_path = path.with_suffix(".json")
+    if not path.exists() or not meta_path.exists():
         raise ClaimModelError(f"no claim model at {path}; build it with `make train`")
-    artifact: dict[str, Any] = joblib.load(path)
-    expected = {"features_version": FEATURES_VERSION, "sklearn": sklearn.__version__}
-    found = {k: artifact.get(k) for k in expected}
+    meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    expected = {"features_version": FEATURES_VERSION, "format": EXPORT_FORMAT}
+    found = {k: meta.get(k) for k in expected}
     if found != expected:
         raise ClaimModelError(
             f"claim model {path} was built for {found}, this code needs {expected}; "
             "rebuild it with `make train`"
         )
-    return artifact
+    with np.load(path) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    return ClaimModel(meta, arrays)
 
 
 __all__ = [
@@ -220,4 +242,5 @@ __all__ = [
     "ClaimModelError",
     "SentenceAssessment",
     "load_claim_model",
+    "read_claim_model",
 ]

@@ -15,25 +15,16 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import StratifiedGroupKFold
 
-from api.builtin.claimmodel.features import ARTICLE_NAMES
+from api.builtin.claimmodel.domains import N_STANCES, domains_of
 from api.builtin.claimmodel.learners import (
     CALIBRATION_FOLDS,
-    N_STANCES,
     SEED,
     BoostingParams,
     boosting,
     text_stance,
 )
 
-_N_SENTENCES = ARTICLE_NAMES.index("n_sentences")
-_SINGLE = float(np.log1p(1))
 MIN_DOMAIN_ROWS = 50  # fewer: the pooled text model serves the domain
-
-
-def domains_of(X: np.ndarray) -> np.ndarray:
-    """1 for a one-sentence article (a headline), 0 for a body."""
-    single: np.ndarray = np.isclose(X[:, _N_SENTENCES], _SINGLE).astype(int)
-    return single
 
 
 def _splits(n: int, y: np.ndarray, groups: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:

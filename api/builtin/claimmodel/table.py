@@ -11,10 +11,13 @@ from pathlib import Path
 import numpy as np
 
 from api.builtin.claimmodel.data import Corpus, Pair
-from api.builtin.claimmodel.features import ARTICLE_NAMES, Idf, pair_features_and_text
+from api.builtin.claimmodel.features import (
+    ARTICLE_NAMES,
+    FEATURES_VERSION,
+    Idf,
+    pair_features_and_text,
+)
 from api.builtin.claimmodel.text import Tokens, proper_stems, read
-
-FEATURES_VERSION = "f3"  # bump when features change: cached tables are keyed by it
 
 
 @dataclass

@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
+from api.builtin.claimmodel.stopwords import ENGLISH_STOP_WORDS
 from api.stemming import snowball_stem
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[?]")

@@ -26,6 +26,7 @@ from api.builtin.claimmodel.crossval import N_FOLDS, concat, cross_validate, fit
 from api.builtin.claimmodel.data import Corpus, Pair, data_hashes, load_corpus
 from api.builtin.claimmodel.evaluate import choose_threshold, relatedness_block, score_out_of_fold
 from api.builtin.claimmodel.exclusions import CASES_DIR, NEAR_MISS, Exclusions, all_exclusions
+from api.builtin.claimmodel.export import export
 from api.builtin.claimmodel.features import ARTICLE_NAMES, PARTICIPANT_NAMES, Idf
 from api.builtin.claimmodel.learners import SEED, BoostingParams
 from api.builtin.claimmodel.table import FEATURES_VERSION, Table, build_table, fit_idf
@@ -119,22 +120,20 @@ def train(config: TrainingConfig) -> TrainingRun:
     version = f"{MODEL_NAME}-{MODEL_RELEASE}-{_short_hash(hashes, config)}"
     config.out_dir.mkdir(parents=True, exist_ok=True)
     artifact = config.out_dir / "claim_model.joblib"
-    joblib.dump(
-        {
-            "version": version,
-            "features_version": FEATURES_VERSION,
-            "sklearn": sklearn.__version__,
-            "idf_weights": dict(sorted(idf.weights.items())),
-            "idf_unseen": idf.unseen,
-            "idf_proper": sorted(idf.proper),
-            "related_threshold": threshold,
-            "related": final.related,
-            "stance": final.stance,
-            "text": final.text,
-        },
-        artifact,
-        compress=3,
-    )
+    fitted = {
+        "version": version,
+        "features_version": FEATURES_VERSION,
+        "sklearn": sklearn.__version__,
+        "idf_weights": dict(sorted(idf.weights.items())),
+        "idf_unseen": idf.unseen,
+        "idf_proper": sorted(idf.proper),
+        "related_threshold": threshold,
+        "related": final.related,
+        "stance": final.stance,
+        "text": final.text,
+    }
+    joblib.dump(fitted, artifact, compress=3)
+    export(fitted, config.out_dir)  # the arrays the run time reads (NumPy only)
     scores["data_hashes"] = hashes
     return TrainingRun(version, artifact, scores, exclusions, counts, time.perf_counter() - started)
 
