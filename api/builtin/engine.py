@@ -7,6 +7,7 @@ article is not English it degrades to an extractive summary, with a coded warnin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -45,6 +46,7 @@ from schemas.llm import (
     EvidenceItem,
     SpeechAct,
 )
+from schemas.tasks import with_needs
 
 DEFAULT_MODEL = BUILTIN_MODEL
 PROVIDER = "stancewire"
@@ -61,6 +63,9 @@ class _Findings:
 
     def actor_id(self, actor: ActorRecord) -> str:
         return self.ids[id(actor)]
+
+
+Findings = _Findings  # what a task's built-in step reads (BuiltinStep)
 
 
 class BuiltinEngine:
@@ -109,9 +114,11 @@ def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
     if not english:  # said whatever the tasks: a summary alone is still in another language
         warnings.append(_not_english(job.article.text))
     contract = AnalysisContract()
-    if "summary" in job.tasks:
-        contract.headline, contract.summary, contract.key_points = summarise(job.article)
-    wants_analysis = bool({"actors", "stances", "claims"} & set(job.tasks)) or job.caller_claims
+    steps = [step for task, step in BUILTIN_STEPS.items() if task in _tasks(job)]
+    for step in steps:
+        if step.unparsed is not None:
+            step.unparsed(contract, job)
+    wants_analysis = any(step.parsed for step in steps)  # the caller's claims need actors
     if not wants_analysis or not job.article.sentences:
         contract.caller_claims = _unassessed_caller_claims(job)
         return contract, warnings
@@ -122,8 +129,15 @@ def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
             warnings.append(_warning("caller_claims_not_assessed", _NOT_ASSESSED))
         return contract, warnings
     findings = _find(docs, job)
-    _fill(contract, findings, job)
+    for step in steps:
+        if step.parsed is not None:
+            step.parsed(contract, job, findings)
+    contract.caller_claims = _caller_claims(job, findings)
     return contract, warnings
+
+
+def _tasks(job: AnalysisJob) -> list[str]:
+    return with_needs(job.tasks, bool(job.caller_claims))
 
 
 _NOT_ASSESSED = (
@@ -168,22 +182,48 @@ def _contract_actor(actor: ActorRecord, actor_id: str) -> ContractActor:
     )
 
 
-def _fill(contract: AnalysisContract, findings: _Findings, job: AnalysisJob) -> None:
+def _summary(contract: AnalysisContract, job: AnalysisJob) -> None:
+    contract.headline, contract.summary, contract.key_points = summarise(job.article)
+
+
+def _actors(contract: AnalysisContract, job: AnalysisJob, findings: Findings) -> None:
     contract.actors = [
         _contract_actor(actor, findings.actor_id(actor)) for actor in findings.table.actors
     ]
-    with_claims = "claims" in job.tasks
-    if with_claims:
-        contract.claims = [
-            _contract_claim(g, i, findings, job.article) for i, g in enumerate(findings.groups)
-        ]
-    if "stances" in job.tasks:
-        stances = [_contract_stance(s, findings, contract.claims) for s in findings.stances]
-        actors = {a.id: a for a in contract.actors}
-        contract.stances = [
-            s for s in stances if _keep_visible_evidence(s, actors[s.actor], job.article)
-        ]
-    contract.caller_claims = _caller_claims(job, findings)
+
+
+def _claims(contract: AnalysisContract, job: AnalysisJob, findings: Findings) -> None:
+    contract.claims = [
+        _contract_claim(g, i, findings, job.article) for i, g in enumerate(findings.groups)
+    ]
+
+
+def _stances(contract: AnalysisContract, job: AnalysisJob, findings: Findings) -> None:
+    stances = [_contract_stance(s, findings, contract.claims) for s in findings.stances]
+    actors = {a.id: a for a in contract.actors}
+    contract.stances = [
+        s for s in stances if _keep_visible_evidence(s, actors[s.actor], job.article)
+    ]
+
+
+@dataclass(frozen=True)
+class BuiltinStep:
+    """How the engine fills one task's part of the contract: `unparsed` from the article
+    alone, or `parsed` from the English parse (`findings`), skipped with a coded warning
+    when there is none."""
+
+    parsed: Callable[[AnalysisContract, AnalysisJob, Findings], None] | None = None
+    unparsed: Callable[[AnalysisContract, AnalysisJob], None] | None = None
+
+
+# One step per task of the table (schemas/tasks.py), run in this order for the asked tasks
+# and those they need: stances point into the claims, so claims come first.
+BUILTIN_STEPS: dict[str, BuiltinStep] = {
+    "summary": BuiltinStep(unparsed=_summary),
+    "actors": BuiltinStep(_actors),
+    "claims": BuiltinStep(_claims),
+    "stances": BuiltinStep(_stances),
+}
 
 
 def _contract_claim(
