@@ -63,8 +63,9 @@ def score_case(case: GoldenCase, analysis: Analysis) -> CaseScores:
     request = case.analyze_request()
     tasks = with_needs(request.tasks, bool(request.claims))
     found: dict[str, Any] = {}
-    for task in tasks:  # an unasked task keeps its empty score
-        found.update(TASK_SCORERS[task](case, analysis))
+    for task in tasks:  # an unasked task (or one with no scorer) keeps its empty score
+        if task in TASK_SCORERS:
+            found.update(TASK_SCORERS[task](case, analysis))
     return CaseScores(
         schema_valid=not (problems := schema_problems(analysis, request)),
         schema_problems=problems,
@@ -314,8 +315,8 @@ def score_failure(case: GoldenCase, reason: str) -> CaseScores:
     return scores
 
 
-# A task's scores, as fields of CaseScores: one scorer per task of the table (schemas/tasks.py),
-# run for the tasks a case asks for and those they need.
+# A task's scores, as fields of CaseScores: a scorer per task of the table (schemas/tasks.py)
+# that has expectations to score, run for the tasks a case asks for and those they need.
 TaskScorer = Callable[[GoldenCase, Analysis], dict[str, Any]]
 TASK_SCORERS: dict[str, TaskScorer] = {
     "summary": lambda case, a: {

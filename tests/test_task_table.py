@@ -15,7 +15,8 @@ from typing import get_args
 import pytest
 from rich.console import Console
 
-from api.builtin.engine import BUILTIN_STEPS, BuiltinStep, analyse
+from api.builtin.engine import BUILTIN_STEPS, all_steps, analyse
+from api.builtin.steps import EXTRA_STEPS, BuiltinStep
 from api.cli_view import VIEWS, render_analysis
 from api.llm.types import Accounting
 from api.pipeline.article import prepare_article
@@ -55,7 +56,7 @@ def toy(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return {}
 
     monkeypatch.setitem(TASKS, "toy", TOY)
-    monkeypatch.setitem(BUILTIN_STEPS, "toy", BuiltinStep(unparsed=fill))
+    monkeypatch.setitem(EXTRA_STEPS, "toy", BuiltinStep(unparsed=fill))
     monkeypatch.setitem(
         GROUNDING_STEPS, "toy", lambda c, job: {"key_points": [f"toy: {p}" for p in c.key_points]}
     )
@@ -71,9 +72,8 @@ def _job(*tasks: str) -> AnalysisJob:
 
 def test_every_layer_has_a_step_for_every_task_of_the_table() -> None:
     assert get_args(Task) == tuple(TASKS) == ALL_TASKS
-    for registry in (BUILTIN_STEPS, GROUNDING_STEPS, TASK_SCORERS):
-        assert set(registry) == set(TASKS)
-    assert set(VIEWS) <= set(TASKS) and set(TASK_CHECKS) <= set(TASKS)
+    assert set(all_steps()) == set(GROUNDING_STEPS) == set(TASKS)
+    assert set(BUILTIN_STEPS) | set(TASK_SCORERS) | set(VIEWS) | set(TASK_CHECKS) <= set(TASKS)
 
 
 def test_needs_come_from_the_table() -> None:

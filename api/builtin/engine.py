@@ -7,7 +7,7 @@ article is not English it degrades to an extractive summary, with a coded warnin
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -27,6 +27,7 @@ from api.builtin.language import detect, is_english_code, looks_english
 from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
 from api.builtin.stance_finding import StanceFinding
 from api.builtin.stances import find_stances
+from api.builtin.steps import EXTRA_STEPS, BuiltinStep
 from api.builtin.summary import summarise
 from api.llm.types import Accounting
 from api.model_ref import BUILTIN_MODEL
@@ -75,7 +76,7 @@ class BuiltinEngine:
         self.runner = runner or ThreadRunner()
 
     async def run(self, job: AnalysisJob) -> EngineResult:
-        contract, warnings = await self.runner.run(analyse, job)
+        contract, warnings = await self.runner.run(analyse, job, all_steps())
         return EngineResult(
             contract=contract,
             engine="builtin",
@@ -101,8 +102,11 @@ def _warning(code: str, message: str) -> AnalysisWarning:
     return AnalysisWarning(code=code, message=message)
 
 
-def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
-    """Everything the job asks for; blocking CPU work (run it in a thread)."""
+def analyse(
+    job: AnalysisJob, steps: Mapping[str, BuiltinStep] | None = None
+) -> tuple[AnalysisContract, list[AnalysisWarning]]:
+    """Everything the job asks for, by `steps` (default: all_steps()); blocking CPU work
+    (run it in a thread)."""
     warnings: list[AnalysisWarning] = []
     if not is_english_code(job.language):
         warnings.append(_warning(
@@ -114,11 +118,11 @@ def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
     if not english:  # said whatever the tasks: a summary alone is still in another language
         warnings.append(_not_english(job.article.text))
     contract = AnalysisContract()
-    steps = [step for task, step in BUILTIN_STEPS.items() if task in _tasks(job)]
-    for step in steps:
+    run = _steps_for(job, steps or all_steps())
+    for step in run:
         if step.unparsed is not None:
             step.unparsed(contract, job)
-    wants_analysis = any(step.parsed for step in steps)  # the caller's claims need actors
+    wants_analysis = any(step.parsed for step in run)  # the caller's claims need actors
     if not wants_analysis or not job.article.sentences:
         contract.caller_claims = _unassessed_caller_claims(job)
         return contract, warnings
@@ -129,15 +133,21 @@ def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
             warnings.append(_warning("caller_claims_not_assessed", _NOT_ASSESSED))
         return contract, warnings
     findings = _find(docs, job)
-    for step in steps:
+    for step in run:
         if step.parsed is not None:
             step.parsed(contract, job, findings)
     contract.caller_claims = _caller_claims(job, findings)
     return contract, warnings
 
 
-def _tasks(job: AnalysisJob) -> list[str]:
-    return with_needs(job.tasks, bool(job.caller_claims))
+def all_steps() -> dict[str, BuiltinStep]:
+    return {**BUILTIN_STEPS, **EXTRA_STEPS}
+
+
+def _steps_for(job: AnalysisJob, steps: Mapping[str, BuiltinStep]) -> list[BuiltinStep]:
+    """The steps of the asked tasks and those they need, in the steps' order."""
+    wanted = with_needs(job.tasks, bool(job.caller_claims))
+    return [step for task, step in steps.items() if task in wanted]
 
 
 _NOT_ASSESSED = (
@@ -206,18 +216,9 @@ def _stances(contract: AnalysisContract, job: AnalysisJob, findings: Findings) -
     ]
 
 
-@dataclass(frozen=True)
-class BuiltinStep:
-    """How the engine fills one task's part of the contract: `unparsed` from the article
-    alone, or `parsed` from the English parse (`findings`), skipped with a coded warning
-    when there is none."""
-
-    parsed: Callable[[AnalysisContract, AnalysisJob, Findings], None] | None = None
-    unparsed: Callable[[AnalysisContract, AnalysisJob], None] | None = None
-
-
-# One step per task of the table (schemas/tasks.py), run in this order for the asked tasks
-# and those they need: stances point into the claims, so claims come first.
+# The engine's step per task of the table (schemas/tasks.py), run in this order for the
+# asked tasks and those they need (stances point into the claims, so claims come first),
+# then the steps registered in api/builtin/steps.py.
 BUILTIN_STEPS: dict[str, BuiltinStep] = {
     "summary": BuiltinStep(unparsed=_summary),
     "actors": BuiltinStep(_actors),
