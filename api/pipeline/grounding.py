@@ -172,8 +172,8 @@ GROUNDING_STEPS: dict[str, GroundingStep] = {
 
 
 def grounded_fields(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
-    """The response fields of every task the job asks for or needs, claims last the
-    caller's (asked tasks only: an unasked summary is null, not empty)."""
+    """The response fields of the tasks the job asks for and those they need (an unasked
+    summary stays null, not empty); the caller's claims follow the article's."""
     fields: dict[str, Any] = {}
     for task in with_needs(job.tasks, bool(job.caller_claims)):
         fields.update(GROUNDING_STEPS[task](contract, job))
