@@ -8,6 +8,9 @@ column would be a few characters wide, so they are printed below the table inste
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from pydantic import BaseModel
 from rich.console import Console
 from rich.padding import Padding
 from rich.panel import Panel
@@ -15,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from schemas.analysis import Analysis, Claim, EvidenceSpan, Stance
+from schemas.tasks import TASKS, TaskSpec
 
 # Colour per speech act; the act's name is always printed next to it.
 ACT_STYLES = {
@@ -53,6 +57,8 @@ def _evidence_below(console: Console, rows: list[tuple[str, list[EvidenceSpan]]]
 
 
 def _claims(analysis: Analysis, console: Console, names: dict[str, str], wide: bool) -> None:
+    if not analysis.claims:
+        return
     columns = ["#", "Claim", "Status", "Confidence", "Asserted by", "Denied by"]
     table = Table(*columns, *(["Evidence"] if wide else []), title="Claims", title_justify="left")
     for c in analysis.claims:
@@ -69,6 +75,8 @@ def _claim_label(claim: Claim) -> str:
 
 
 def _stances(analysis: Analysis, console: Console, names: dict[str, str], wide: bool) -> None:
+    if not analysis.stances:
+        return
     columns = ["#", "Actor", "Stance", "Confidence", "Target"]
     table = Table(*columns, *(["Evidence"] if wide else []), title="Stances", title_justify="left")
     for n, s in enumerate(analysis.stances, 1):
@@ -98,21 +106,61 @@ def _footer(analysis: Analysis) -> str:
     return " · ".join(parts)
 
 
-def render_analysis(analysis: Analysis, console: Console) -> None:
-    names = {a.id: a.name for a in analysis.actors}
-    wide = console.width >= WIDE_COLUMNS
+def _generic(analysis: Analysis, spec: TaskSpec, console: Console) -> None:
+    """A task without a view of its own: each of its response fields as a table (one
+    column per scalar field of its items, their evidence below) or a line of text."""
+    for name in spec.fields:
+        value = getattr(analysis, name, None)
+        if isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            _generic_table(value, spec.label, console)
+        elif value:
+            console.print(Text(f"{spec.label}: ", style="bold") + Text(str(value)))
+
+
+def _generic_table(items: list[BaseModel], title: str, console: Console) -> None:
+    columns = [k for k, v in items[0] if not isinstance(v, (list, dict, BaseModel))]
+    table = Table(*columns, title=title, title_justify="left")
+    for item in items:
+        table.add_row(*(str(getattr(item, k)) for k in columns))
+    console.print(table)
+    rows = [(f"{title} {n}", getattr(item, "evidence", [])) for n, item in enumerate(items, 1)]
+    if any(spans for _, spans in rows):
+        _evidence_below(console, rows)
+
+
+def _summary(analysis: Analysis, console: Console, names: dict[str, str], wide: bool) -> None:
     if analysis.headline or analysis.summary:
         body = "\n".join(["", analysis.summary or "", *(f"• {p}" for p in analysis.key_points)])
         console.print(Panel(body, title=analysis.headline or "", title_align="left"))
+
+
+def _actors(analysis: Analysis, console: Console, names: dict[str, str], wide: bool) -> None:
     if analysis.actors:
         table = Table("Actor", "Kind", "Role", "Aliases", title="Actors", title_justify="left")
         for a in analysis.actors:
             table.add_row(a.name, a.kind, a.role or "", ", ".join(a.aliases))
         console.print(table)
-    if analysis.claims:
-        _claims(analysis, console, names, wide)
-    if analysis.stances:
-        _stances(analysis, console, names, wide)
+
+
+# How each task of the table (schemas/tasks.py) is shown, in this order; a task without a
+# view of its own gets the generic one (`_generic`).
+View = Callable[[Analysis, Console, dict[str, str], bool], None]
+VIEWS: dict[str, View] = {
+    "summary": _summary,
+    "actors": _actors,
+    "claims": _claims,
+    "stances": _stances,
+}
+
+
+def render_analysis(analysis: Analysis, console: Console) -> None:
+    names = {a.id: a.name for a in analysis.actors}
+    wide = console.width >= WIDE_COLUMNS
+    for view in VIEWS.values():
+        view(analysis, console, names, wide)
+    for task, spec in TASKS.items():
+        if task not in VIEWS:
+            _generic(analysis, spec, console)
     for w in analysis.warnings:
         console.print(f"[yellow]warning[/] {w.code}: {w.message}")
     console.print(Text(_footer(analysis), style="dim"))

@@ -15,7 +15,8 @@ listing both answers does not pay. An asserter or denier counts only on the righ
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from evals.case_model import (
     Expectations,
@@ -55,24 +56,23 @@ from schemas.analysis import (
     Stance,
     Usage,
 )
+from schemas.tasks import with_needs
 
 
 def score_case(case: GoldenCase, analysis: Analysis) -> CaseScores:
     request = case.analyze_request()
-    text = request.text
-    expect = case.expect
+    tasks = with_needs(request.tasks, bool(request.claims))
+    found: dict[str, Any] = {}
+    for task in tasks:  # an unasked task (or one with no scorer) keeps its empty score
+        if task in TASK_SCORERS:
+            found.update(TASK_SCORERS[task](case, analysis))
     return CaseScores(
         schema_valid=not (problems := schema_problems(analysis, request)),
         schema_problems=problems,
-        actors=score_actors(expect, analysis.actors),
-        claims=score_claims(expect, analysis),
-        caller_claims=score_caller_claims(expect, analysis),
-        stances=score_stances(expect, analysis),
-        grounding=score_grounding(text, analysis),
-        summary=score_summary(expect.summary, text, analysis)
-        if "summary" in request.tasks
-        else None,
+        caller_claims=score_caller_claims(case.expect, analysis),
+        grounding=score_grounding(request.text, analysis),
         usage=usage_of(analysis),
+        **found,
     )
 
 
@@ -313,6 +313,19 @@ def score_failure(case: GoldenCase, reason: str) -> CaseScores:
         scores.summary.within_limits = False
     scores.usage = UsageScores()
     return scores
+
+
+# A task's scores, as fields of CaseScores: a scorer per task of the table (schemas/tasks.py)
+# that has expectations to score, run for the tasks a case asks for and those they need.
+TaskScorer = Callable[[GoldenCase, Analysis], dict[str, Any]]
+TASK_SCORERS: dict[str, TaskScorer] = {
+    "summary": lambda case, a: {
+        "summary": score_summary(case.expect.summary, case.analyze_request().text, a)
+    },
+    "actors": lambda case, a: {"actors": score_actors(case.expect, a.actors)},
+    "stances": lambda case, a: {"stances": score_stances(case.expect, a)},
+    "claims": lambda case, a: {"claims": score_claims(case.expect, a)},
+}
 
 
 def usage_of(analysis: Analysis) -> UsageScores:

@@ -7,11 +7,14 @@ points at, inside its sentence and inside the analysed coverage.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import ValidationError
 
 from evals.scores import GroundingScores
 from schemas.analysis import Analysis, EvidenceSpan
 from schemas.request import AnalyzeRequest
+from schemas.tasks import with_needs
 
 MAX_PROBLEMS = 10
 
@@ -43,9 +46,24 @@ def schema_problems(analysis: Analysis, request: AnalyzeRequest) -> list[str]:
     n_caller = sum(c.source == "caller" for c in analysis.claims)
     if n_caller != len(request.claims):
         problems.append(f"{len(request.claims)} caller claims sent, {n_caller} returned")
-    if "summary" in request.tasks and not (analysis.summary or "").strip():
-        problems.append("summary task requested, no summary returned")
+    for task in with_needs(request.tasks, bool(request.claims)):
+        problems += TASK_CHECKS.get(task, _nothing)(analysis)
     return problems[:MAX_PROBLEMS]
+
+
+def _nothing(analysis: Analysis) -> list[str]:
+    return []
+
+
+def _summary_given(analysis: Analysis) -> list[str]:
+    if (analysis.summary or "").strip():
+        return []
+    return ["summary task requested, no summary returned"]
+
+
+# What an asked task must show, beyond the ids that resolve (checked for every case):
+# one check per task of the table (schemas/tasks.py) that has one.
+TASK_CHECKS: dict[str, Callable[[Analysis], list[str]]] = {"summary": _summary_given}
 
 
 def _evidence(analysis: Analysis) -> list[EvidenceSpan]:

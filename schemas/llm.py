@@ -16,6 +16,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+# ALL_TASKS and Task are re-exported: the table (schemas/tasks.py) declares them.
+from schemas.tasks import ALL_TASKS as ALL_TASKS
+from schemas.tasks import TASKS, with_needs
+from schemas.tasks import Task as Task
+
 ActorKind = Literal["person", "organization", "government", "country", "place", "group", "other"]
 # What a cited sentence does with the finding it is evidence for (contract v2).
 SpeechAct = Literal["asserts", "denies", "questions", "reports", "context"]
@@ -23,8 +28,6 @@ SPEECH_ACTS: tuple[SpeechAct, ...] = ("asserts", "denies", "questions", "reports
 ClaimStatus = Literal["confirmed", "unconfirmed", "disputed", "denied"]
 CallerClaimStatus = Literal["confirmed", "unconfirmed", "disputed", "denied", "not_mentioned"]
 StanceLabel = Literal["support", "oppose", "neutral", "mixed"]
-Task = Literal["summary", "actors", "stances", "claims"]
-ALL_TASKS: tuple[Task, ...] = ("summary", "actors", "stances", "claims")
 
 ActorId = Annotated[str, Field(pattern=r"^A[1-9][0-9]*$", description="Actor id such as A1.")]
 ClaimId = Annotated[str, Field(pattern=r"^C[1-9][0-9]*$", description="Claim id such as C1.")]
@@ -141,24 +144,17 @@ class AnalysisContract(_Strict):
     )
 
 
-_TASK_FIELDS: dict[Task, tuple[str, ...]] = {
-    "summary": ("headline", "summary", "key_points"),
-    "actors": ("actors",),
-    "stances": ("actors", "stances"),
-    "claims": ("actors", "claims"),
-}
-
-
-def contract_fields(tasks: tuple[Task, ...] | list[Task], with_caller_claims: bool) -> list[str]:
-    """Contract fields needed for these tasks, in contract order (stances/claims need actors)."""
-    wanted = {name for task in tasks for name in _TASK_FIELDS[task]}
+def contract_fields(tasks: tuple[str, ...] | list[str], with_caller_claims: bool) -> list[str]:
+    """Contract fields of these tasks and of the tasks they need (schemas/tasks.py), in
+    contract order."""
+    wanted = {name for task in with_needs(tasks, with_caller_claims) for name in TASKS[task].fields}
     if with_caller_claims:
-        wanted |= {"actors", "caller_claims"}
+        wanted.add("caller_claims")
     return [name for name in AnalysisContract.model_fields if name in wanted]
 
 
 def contract_model_for(
-    tasks: tuple[Task, ...] | list[Task], with_caller_claims: bool
+    tasks: tuple[str, ...] | list[str], with_caller_claims: bool
 ) -> type[BaseModel]:
     """A contract with only the asked-for fields, all required: what the model must return."""
     return _contract_model(tuple(contract_fields(tasks, with_caller_claims)))

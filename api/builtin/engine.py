@@ -7,7 +7,7 @@ article is not English it degrades to an extractive summary, with a coded warnin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -27,6 +27,7 @@ from api.builtin.language import detect, is_english_code, looks_english
 from api.builtin.nlp import PipelineUnavailable, parse_sentences, parse_texts
 from api.builtin.stance_finding import StanceFinding
 from api.builtin.stances import find_stances
+from api.builtin.steps import EXTRA_STEPS, BuiltinStep
 from api.builtin.summary import summarise
 from api.llm.types import Accounting
 from api.model_ref import BUILTIN_MODEL
@@ -46,6 +47,7 @@ from schemas.llm import (
     EvidenceItem,
     SpeechAct,
 )
+from schemas.tasks import with_needs
 
 DEFAULT_MODEL = BUILTIN_MODEL
 PROVIDER = "stancewire"
@@ -64,6 +66,9 @@ class _Findings:
         return self.ids[id(actor)]
 
 
+Findings = _Findings  # what a task's built-in step reads (BuiltinStep)
+
+
 class BuiltinEngine:
     """The Engine protocol on linguistic rules; `model` is e.g. "builtin/rules-en"."""
 
@@ -71,7 +76,7 @@ class BuiltinEngine:
         self.runner = runner or ThreadRunner()
 
     async def run(self, job: AnalysisJob) -> EngineResult:
-        contract, warnings = await self.runner.run(analyse, job)
+        contract, warnings = await self.runner.run(analyse, job, all_steps())
         return EngineResult(
             contract=contract,
             engine="builtin",
@@ -97,8 +102,11 @@ def _warning(code: str, message: str) -> AnalysisWarning:
     return AnalysisWarning(code=code, message=message)
 
 
-def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
-    """Everything the job asks for; blocking CPU work (run it in a thread)."""
+def analyse(
+    job: AnalysisJob, steps: Mapping[str, BuiltinStep] | None = None
+) -> tuple[AnalysisContract, list[AnalysisWarning]]:
+    """Everything the job asks for, by `steps` (default: all_steps()); blocking CPU work
+    (run it in a thread)."""
     warnings: list[AnalysisWarning] = []
     if not is_english_code(job.language):
         warnings.append(_warning(
@@ -110,9 +118,11 @@ def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
     if not english:  # said whatever the tasks: a summary alone is still in another language
         warnings.append(_not_english(job.article.text))
     contract = AnalysisContract()
-    if "summary" in job.tasks:
-        contract.headline, contract.summary, contract.key_points = summarise(job.article)
-    wants_analysis = bool({"actors", "stances", "claims"} & set(job.tasks)) or job.caller_claims
+    run = _steps_for(job, steps or all_steps())
+    for step in run:
+        if step.unparsed is not None:
+            step.unparsed(contract, job)
+    wants_analysis = any(step.parsed for step in run)  # the caller's claims need actors
     if not wants_analysis or not job.article.sentences:
         contract.caller_claims = _unassessed_caller_claims(job)
         return contract, warnings
@@ -123,8 +133,21 @@ def analyse(job: AnalysisJob) -> tuple[AnalysisContract, list[AnalysisWarning]]:
             warnings.append(_warning("caller_claims_not_assessed", _NOT_ASSESSED))
         return contract, warnings
     findings = _find(docs, job)
-    _fill(contract, findings, job)
+    for step in run:
+        if step.parsed is not None:
+            step.parsed(contract, job, findings)
+    contract.caller_claims = _caller_claims(job, findings)
     return contract, warnings
+
+
+def all_steps() -> dict[str, BuiltinStep]:
+    return {**BUILTIN_STEPS, **EXTRA_STEPS}
+
+
+def _steps_for(job: AnalysisJob, steps: Mapping[str, BuiltinStep]) -> list[BuiltinStep]:
+    """The steps of the asked tasks and those they need, in the steps' order."""
+    wanted = with_needs(job.tasks, bool(job.caller_claims))
+    return [step for task, step in steps.items() if task in wanted]
 
 
 _NOT_ASSESSED = (
@@ -169,20 +192,37 @@ def _contract_actor(actor: ActorRecord, actor_id: str) -> ContractActor:
     )
 
 
-def _fill(contract: AnalysisContract, findings: _Findings, job: AnalysisJob) -> None:
+def _summary(contract: AnalysisContract, job: AnalysisJob) -> None:
+    contract.headline, contract.summary, contract.key_points = summarise(job.article)
+
+
+def _actors(contract: AnalysisContract, job: AnalysisJob, findings: Findings) -> None:
     contract.actors = [
         _contract_actor(actor, findings.actor_id(actor)) for actor in findings.table.actors
     ]
-    with_claims = "claims" in job.tasks
-    if with_claims:
-        contract.claims = _contract_claims(findings, job.article)
-    if "stances" in job.tasks:
-        stances = [_contract_stance(s, findings, contract.claims) for s in findings.stances]
-        actors = {a.id: a for a in contract.actors}
-        contract.stances = [
-            s for s in stances if _keep_visible_evidence(s, actors[s.actor], job.article)
-        ]
-    contract.caller_claims = _caller_claims(job, findings)
+
+
+def _claims(contract: AnalysisContract, job: AnalysisJob, findings: Findings) -> None:
+    contract.claims = _contract_claims(findings, job.article)
+
+
+def _stances(contract: AnalysisContract, job: AnalysisJob, findings: Findings) -> None:
+    stances = [_contract_stance(s, findings, contract.claims) for s in findings.stances]
+    actors = {a.id: a for a in contract.actors}
+    contract.stances = [
+        s for s in stances if _keep_visible_evidence(s, actors[s.actor], job.article)
+    ]
+
+
+# The engine's step per task of the table (schemas/tasks.py), run in this order for the
+# asked tasks and those they need (stances point into the claims, so claims come first),
+# then the steps registered in api/builtin/steps.py.
+BUILTIN_STEPS: dict[str, BuiltinStep] = {
+    "summary": BuiltinStep(unparsed=_summary),
+    "actors": BuiltinStep(_actors),
+    "claims": BuiltinStep(_claims),
+    "stances": BuiltinStep(_stances),
+}
 
 
 def _contract_claims(findings: _Findings, article: PreparedArticle) -> list[ContractClaim]:

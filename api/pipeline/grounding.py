@@ -7,7 +7,8 @@ C#), which differ after any character outside the Basic Multilingual Plane (an e
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob, EngineResult
@@ -25,6 +26,7 @@ from schemas.analysis import (
     new_analysis_id,
 )
 from schemas.llm import AnalysisContract, EvidenceItem
+from schemas.tasks import with_needs
 
 _CLAIM_ID = re.compile(r"^C[0-9]+$")
 _ACTOR_ID = re.compile(r"^A[0-9]+$")
@@ -89,9 +91,8 @@ def coverage_of(full: PreparedArticle, analysed: PreparedArticle) -> Coverage:
     )
 
 
-def _claims(contract: AnalysisContract, job: AnalysisJob) -> list[Claim]:
-    article = job.article
-    found = [
+def _claims(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
+    claims = [
         Claim(
             id=c.id,
             text=c.text,
@@ -99,12 +100,17 @@ def _claims(contract: AnalysisContract, job: AnalysisJob) -> list[Claim]:
             status=c.status,
             asserted_by=c.asserted_by,
             denied_by=c.denied_by,
-            evidence=resolve_evidence(article, c.evidence),
+            evidence=resolve_evidence(job.article, c.evidence),
             confidence=c.confidence,
         )
         for c in contract.claims
     ]
-    asked = [
+    return {"claims": claims}
+
+
+def _caller_claims(contract: AnalysisContract, job: AnalysisJob) -> list[Claim]:
+    """The caller's own claims, after the article's: a part of the request, not a task."""
+    return [
         Claim(
             id=f"Q{c.index}",
             text=job.caller_claims[c.index - 1],
@@ -112,15 +118,14 @@ def _claims(contract: AnalysisContract, job: AnalysisJob) -> list[Claim]:
             status=c.status,
             asserted_by=c.asserted_by,
             denied_by=c.denied_by,
-            evidence=resolve_evidence(article, c.evidence),
+            evidence=resolve_evidence(job.article, c.evidence),
             confidence=c.confidence,
         )
         for c in sorted(contract.caller_claims, key=lambda c: c.index)
     ]
-    return found + asked
 
 
-def _stances(contract: AnalysisContract, article: PreparedArticle) -> list[Stance]:
+def _stances(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
     """A target given as an id is resolved to readable text and kept as the id beside it."""
     claim_text = {c.id: c.text for c in contract.claims}
     actor_name = {a.id: a.name for a in contract.actors}
@@ -136,27 +141,53 @@ def _stances(contract: AnalysisContract, article: PreparedArticle) -> list[Stanc
                 target_claim=s.target if is_claim else None,
                 target_actor=s.target if is_actor else None,
                 stance=s.stance,
-                evidence=resolve_evidence(article, s.evidence),
+                evidence=resolve_evidence(job.article, s.evidence),
                 confidence=s.confidence,
             )
         )
-    return stances
+    return {"stances": stances}
+
+
+def _summary(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
+    return {
+        "headline": contract.headline,
+        "summary": contract.summary,
+        "key_points": contract.key_points,
+    }
+
+
+def _actors(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
+    return {"actors": [Actor(**a.model_dump()) for a in contract.actors]}
+
+
+# A task's part of the contract as fields of the response: one step per task of the table
+# (schemas/tasks.py), run for the asked tasks and those they need.
+GroundingStep = Callable[[AnalysisContract, AnalysisJob], dict[str, Any]]
+GROUNDING_STEPS: dict[str, GroundingStep] = {
+    "summary": _summary,
+    "actors": _actors,
+    "stances": _stances,
+    "claims": _claims,
+}
+
+
+def grounded_fields(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
+    """The response fields of the tasks the job asks for and those they need (an unasked
+    summary stays null, not empty); the caller's claims follow the article's."""
+    fields: dict[str, Any] = {}
+    for task in with_needs(job.tasks, bool(job.caller_claims)):
+        fields.update(GROUNDING_STEPS[task](contract, job))
+    fields["claims"] = [*fields.get("claims", []), *_caller_claims(contract, job)]
+    return fields
 
 
 def build_analysis(
     result: EngineResult, job: AnalysisJob, full: PreparedArticle, meta: Meta
 ) -> Analysis:
-    contract = result.contract
-    wants_summary = "summary" in job.tasks
     return Analysis(
         id=new_analysis_id(),
         text_source="submitted",
-        headline=contract.headline if wants_summary else None,
-        summary=contract.summary if wants_summary else None,
-        key_points=contract.key_points,
-        actors=[Actor(**a.model_dump()) for a in contract.actors],
-        claims=_claims(contract, job),
-        stances=_stances(contract, job.article),
+        **grounded_fields(result.contract, job),
         sentences=[
             Sentence(
                 number=s.number,

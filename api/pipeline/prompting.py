@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
 import prompts
 from api.pipeline.engine import AnalysisJob
 from schemas.llm import MAX_EVIDENCE, Task, contract_fields, contract_model_for
+from schemas.tasks import TASKS
 
 _LANGUAGE_NAMES = {
     "en": "English",
@@ -79,45 +81,42 @@ def _without(node: Any, keywords: frozenset[str]) -> Any:
     return kept
 
 
-# Guard rails for generation, not validation: a small model otherwise writes one headline
-# until max_tokens runs out (measured with SmolLM2-135M). Grammar-constrained engines
-# enforce them; hosted models read them as hints.
-_FIELD_BOUNDS: dict[str, dict[str, int]] = {
-    "headline": {"maxLength": 150},
-    "summary": {"maxLength": 1000},
-    "key_points": {"maxItems": 6},
-    "actors": {"maxItems": 20},
-    "claims": {"maxItems": 10},
-    "stances": {"maxItems": 20},
-    "name": {"maxLength": 100},
-    "aliases": {"maxItems": 3},
-    "text": {"maxLength": 300},
-    "target": {"maxLength": 150},
+# Bounds of the contract-wide properties (claims and the caller's claims both have them);
+# each task's own are in the task table (schemas/tasks.py). Guard rails for generation,
+# not validation: grammar-constrained engines enforce them; hosted models read them as hints.
+_SHARED_BOUNDS: dict[str, dict[str, int]] = {
     "asserted_by": {"maxItems": 6},
     "denied_by": {"maxItems": 6},
     "evidence": {"maxItems": MAX_EVIDENCE},
 }
-_ITEM_BOUNDS: dict[str, dict[str, int]] = {
-    "key_points": {"maxLength": 200},
-    "aliases": {"maxLength": 100},
-}
+
+
+def _bounds() -> tuple[dict[str, Mapping[str, int]], dict[str, Mapping[str, int]]]:
+    """Field bounds and item bounds, by property name, of every task in the table."""
+    fields: dict[str, Mapping[str, int]] = dict(_SHARED_BOUNDS)
+    items: dict[str, Mapping[str, int]] = {}
+    for spec in TASKS.values():
+        fields.update(spec.bounds)
+        items.update(spec.item_bounds)
+    return fields, items
 
 
 def _strictify(schema: dict[str, Any], sentence_numbers: list[int] | None) -> dict[str, Any]:
     """Every object closed and fully required, lengths bounded, cited sentences an enum
     when `sentence_numbers` are given."""
+    field_bounds, item_bounds = _bounds()
     for node in [schema, *schema.get("$defs", {}).values()]:
         properties = node.get("properties", {})
         node["required"] = list(properties)
         node["additionalProperties"] = False
         for name, prop in properties.items():
             prop.pop("default", None)
-            prop.update(_FIELD_BOUNDS.get(name, {}))
+            prop.update(field_bounds.get(name, {}))
             if name == "sentence" and sentence_numbers:  # EvidenceItem: the article's only
                 prop.pop("minimum", None)
                 prop["enum"] = sentence_numbers
-            elif name in _ITEM_BOUNDS:
-                prop["items"].update(_ITEM_BOUNDS[name])
+            elif name in item_bounds:
+                prop["items"].update(item_bounds[name])
     return schema
 
 
@@ -156,6 +155,24 @@ def as_data(text: str) -> str:
     return _DELIMITER_LIKE.sub(lambda m: m.group(0).replace("<", "&lt;").replace(">", "&gt;"), text)
 
 
+# The system prompt's contract-wide lines, placed among the tasks' own lines (TaskSpec.guidance)
+# by rank: the prompt is the same for every request, so providers can cache it.
+_SHARED_GUIDANCE: tuple[tuple[int, str], ...] = (
+    (0, "evidence: numbers [n] of the sentences that show it, most decisive first, at most 5; "
+        'act: questions = hedges, "could not confirm", "whether"; reports = neutral account; '
+        "context = background."),
+    (40, "confidence: 0-1, how likely you are right; lower when the text is vague."),
+    (60, "caller_claims: one per reader's claim, by index; not_mentioned, no evidence, when the "
+         "article is silent."),
+)  # fmt: skip
+
+
+def system_guidance() -> list[str]:
+    """The field guidance lines of the system prompt: every task's, in rank order."""
+    ranked = [*_SHARED_GUIDANCE, *((s.prompt_rank, s.guidance) for s in TASKS.values())]
+    return [line for _, line in sorted(ranked)]
+
+
 def prompt_family(constrained: bool) -> str:
     """Grammar-constrained engines keep the prompt their cassette validated (manifest.yaml)."""
     return "analyze_constrained" if constrained else "analyze"
@@ -182,7 +199,7 @@ def initial_messages(
         schema_json=json.dumps(schema, ensure_ascii=False) if schema_in_prompt else "",
     )
     return [
-        {"role": "system", "content": prompts.render(family, "system")},
+        {"role": "system", "content": prompts.render(family, "system", guidance=system_guidance())},
         {"role": "user", "content": user},
     ]
 

@@ -46,6 +46,7 @@ import { storedView } from "./stored.js";
     actors: $("actors"),
     matrixWrap: $("matrix-wrap"),
     claimList: $("claim-list"),
+    otherFindings: $("other-findings"),
     article: $("article"),
     warnings: $("warnings"),
     meta: $("meta"),

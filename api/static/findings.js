@@ -29,8 +29,32 @@ export function renderFindings(ui, analysis, actions) {
   renderActors(ctx, analysis.actors || []);
   renderMatrix(ctx, analysis.stances || [], actorsById, claimsById);
   renderClaims(ctx, analysis.claims || [], nameOf);
+  renderOtherFindings(ctx, analysis, nameOf);
   renderMeta(ctx, analysis);
   return { citations, choices: feedbackChoices(analysis, nameOf, claimsById) };
+}
+
+// Response fields the page has a view of its own for; any other list of findings (a task
+// without a view here, see schemas/tasks.py) gets a generic section in ui.otherFindings.
+const OWN_VIEWS = new Set(["actors", "claims", "stances"]);
+const isFinding = (item) => item !== null && typeof item === "object" && Array.isArray(item.evidence);
+
+function renderOtherFindings(ctx, analysis, nameOf) {
+  const { ui, cite } = ctx;
+  clear(ui.otherFindings);
+  for (const [field, items] of Object.entries(analysis)) {
+    if (OWN_VIEWS.has(field) || !Array.isArray(items) || !items.length || !items.every(isFinding)) continue;
+    const title = field.charAt(0).toUpperCase() + field.slice(1).replace(/_/g, " ");
+    const list = items.map((item, i) => {
+      const label = `${title} ${i + 1}`;
+      cite(item.evidence, label, `${field}-${i}`);
+      const parts = Object.entries(item)
+        .filter(([, v]) => v !== null && typeof v !== "object")
+        .map(([k, v]) => `${k.replace(/_/g, " ")}: ${typeof v === "string" && /^A[1-9][0-9]*$/.test(v) ? nameOf(v) : v}`);
+      return el("li", { class: "claim", dataset: { finding: `${field}-${i}` } }, el("p", { class: "claim-text plain" }, parts.join(" · ")), evidenceList(item.evidence));
+    });
+    ui.otherFindings.append(el("section", { class: "panel", "aria-label": title }, el("h2", {}, title), el("ol", { class: "claims" }, list)));
+  }
 }
 
 /** The findings the feedback form offers: [group, [[finding, label, its current answer], …]]. */
