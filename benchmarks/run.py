@@ -35,7 +35,7 @@ from benchmarks.startup import measure_cli
 log = logging.getLogger("benchmarks")
 STUB = "benchmarks.stub:app_from_env"
 STANCEWIRE = "benchmarks.apps:stancewire"
-CROSS_CHECK_SETTING = "llm_cross_check"  # the Settings field that will switch it (issue 12)
+CROSS_CHECK_SETTING = "cross_check"  # the Settings field that switches it (api/config.py)
 
 
 @dataclass
@@ -81,30 +81,36 @@ class Endpoint:
         return self.path == ANALYZE_PATH
 
 
-def endpoints(cfg: Config) -> tuple[list[Endpoint], Endpoint, bool]:
-    """The apps to compare, the stancewire for the pass over every article, and whether the
-    cross-check setting exists (stancewire with it on is compared only then)."""
+def check_settings(names: list[str]) -> None:
+    """Every setting the benchmark configures must be a Settings field: pydantic-settings
+    ignores unknown STANCEWIRE_ variables, so a misspelt one would silently measure the
+    default (a "cross-check off" phase once ran with the cross-check on)."""
     from api.config import Settings
 
+    unknown = sorted(set(names) - set(Settings.model_fields))
+    if unknown:
+        raise ValueError(f"not stancewire Settings fields: {', '.join(unknown)}")
+
+
+def endpoints(cfg: Config) -> tuple[list[Endpoint], Endpoint]:
+    """The apps to compare (stancewire with the cross-check off, and on) and the stancewire
+    for the pass over every article."""
     name = cfg.cross_check_setting
-    exists = name in Settings.model_fields
     server = servers.SERVE if cfg.stancewire_server == "serve" else STANCEWIRE
-    off = {name: False} if exists else {}
+    off, on = {name: False}, {name: True}
     chosen = [
         Endpoint("httpx", "plain httpx forwarder", "benchmarks.apps:httpx_forwarder", FORWARD_PATH),
         Endpoint(
             "litellm", "bare litellm forwarder", "benchmarks.apps:litellm_forwarder", FORWARD_PATH
         ),
         Endpoint("stancewire", "stancewire, cross-check off", server, ANALYZE_PATH, off),
+        Endpoint("stancewire_xc", "stancewire, cross-check on", server, ANALYZE_PATH, on),
     ]
-    if exists:
-        chosen.append(
-            Endpoint(
-                "stancewire_xc", "stancewire, cross-check on", server, ANALYZE_PATH, {name: True}
-            )
-        )
     capture = Endpoint("capture", "stancewire (every article once)", server, ANALYZE_PATH, off)
-    return chosen, capture, exists
+    for endpoint in [*chosen, capture]:
+        if endpoint.is_stancewire:
+            check_settings(list(stancewire_settings("http://stub", endpoint.settings)))
+    return chosen, capture
 
 
 def _stub_stats(stub: servers.Server) -> dict[str, int]:
@@ -279,7 +285,7 @@ def run(cfg: Config) -> dict[str, Any]:
     articles, source = load_articles(None if cfg.smoke else data_dir(cfg.data))
     articles = articles[: cfg.max_articles] if cfg.max_articles else articles
     work = Workload(cfg, articles, write_bodies(articles, cfg.log_dir / "bodies.jsonl"))
-    chosen, capture_endpoint, cross_check = endpoints(cfg)
+    chosen, capture_endpoint = endpoints(cfg)
     log.info("%s; round 1 of %d", source, cfg.rounds)
     first, capture = run_round(work, chosen, capture_endpoint)
     rounds = [first]
@@ -296,7 +302,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "model": MODEL,
         "stancewire_server": capture_endpoint.factory,
         "endpoints": [{"key": e.key, "label": e.label} for e in chosen],
-        "cross_check": {"setting": cfg.cross_check_setting, "available": cross_check},
+        "cross_check": {"setting": cfg.cross_check_setting},
         "capture": capture,
         "rounds": rounds,
         "tokens": token_counts,
