@@ -51,9 +51,10 @@ class ArticleSentence:
     end: int
     text: str  # exactly text[start:end]
 
-    @property
+    @cached_property
     def clean(self) -> str:
-        """The sentence as shown to a model: one line, no control chars, no stray brackets."""
+        """The sentence as shown to a model: one line, no control chars, no stray brackets
+        (worked out once: prompts, checks and grounding each read it)."""
         return clean_sentence(self.text)
 
 
@@ -97,8 +98,11 @@ class PreparedArticle:
 
 
 def clean_sentence(text: str) -> str:
-    chars = [" " if unicodedata.category(c)[0] == "C" else c for c in text]
-    collapsed = _SPACES.sub(" ", _EDITORIAL_LETTER.sub(r"\1", "".join(chars))).strip()
+    # A printable string has no character of a C category (isprintable is False for each
+    # of them): the per-character pass is only needed for the rest.
+    if not text.isprintable():
+        text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    collapsed = _SPACES.sub(" ", _EDITORIAL_LETTER.sub(r"\1", text)).strip()
     return _drop_unbalanced_brackets(collapsed)
 
 
