@@ -83,6 +83,10 @@ class KeyLimiter:
             limit_headers={},  # the request's RateLimit-* headers are already set
         )
 
+    def has_budget(self, per_day: int | None = None) -> bool:
+        """Whether a key with this own budget (None: the service's) has tokens counted."""
+        return self._per_day(per_day) is not None
+
     def spend_tokens(self, key_name: str, tokens: int, per_day: int | None = None) -> None:
         item = self._per_day(per_day)
         if item is not None and tokens > 0:
