@@ -75,6 +75,7 @@ class Endpoint:
     factory: str
     path: str
     settings: dict[str, Any] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # for a forwarder's process
 
     @property
     def is_stancewire(self) -> bool:
@@ -102,6 +103,13 @@ def endpoints(cfg: Config) -> tuple[list[Endpoint], Endpoint]:
         Endpoint("httpx", "plain httpx forwarder", "benchmarks.apps:httpx_forwarder", FORWARD_PATH),
         Endpoint(
             "litellm", "bare litellm forwarder", "benchmarks.apps:litellm_forwarder", FORWARD_PATH
+        ),
+        Endpoint(
+            "litellm_httpx",
+            "bare litellm forwarder, httpx transport",
+            "benchmarks.apps:litellm_forwarder",
+            FORWARD_PATH,
+            env={"BENCH_LITELLM_HTTPX": "1"},
         ),
         Endpoint("stancewire", "stancewire, cross-check off", server, ANALYZE_PATH, off),
         Endpoint("stancewire_xc", "stancewire, cross-check on", server, ANALYZE_PATH, on),
@@ -164,7 +172,7 @@ def launches(stub: servers.Server, chosen: list[Endpoint]) -> dict[str, servers.
         if e.factory == servers.SERVE:
             env = as_environment(stancewire_settings(upstream, e.settings))
         else:
-            env = {"BENCH_UPSTREAM": upstream, "BENCH_SETTINGS": json.dumps(e.settings)}
+            env = {"BENCH_UPSTREAM": upstream, "BENCH_SETTINGS": json.dumps(e.settings), **e.env}
         started[e.key] = servers.Launch(e.factory, env | {"BENCH_MODEL": MODEL})
     return started
 
