@@ -147,7 +147,7 @@ class Analyzer:
         allowed = deadline - asyncio.get_running_loop().time()  # streams, jobs: not 45 s
         model = self.resolve_model(request.model)
         self.check_length(request.text, long_form)
-        key = cache_key(request, model)
+        key = cache_key(request, model) if self.cache.enabled else ""  # off: no hashing
         cached = await self.cache.get(key) if request.store else None
         if cached is not None:
             return _as_cache_hit(cached, started, request_id)
