@@ -1,6 +1,6 @@
 """Per-request work that is not needed is not done (issue 18): the app's shared objects are
-handed to a route without a thread hop each, and tokens are not counted (in a thread) for a
-key without a budget."""
+handed to a route without a thread hop each, admission goes to the thread pool only when it
+could block, and tokens are not counted (in a thread) for a key without a budget."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
+from api import ratelimit
 from api.auth import ANONYMOUS
 from api.config import Settings
 from api.ratelimit import KeyLimiter
@@ -59,3 +60,29 @@ def test_tokens_are_counted_only_under_a_budget(
     )
     asyncio.run(account)
     assert len(threads) == hops
+
+
+@pytest.mark.parametrize(
+    ("settings", "hops"),
+    [({}, 0), ({"rate_limit_per_minute": 5}, 0), ({"redis_url": "redis://127.0.0.1:9/0"}, 1)],
+)
+def test_admission_blocks_the_loop_only_where_it_could(
+    monkeypatch: pytest.MonkeyPatch, settings: dict[str, Any], hops: int
+) -> None:
+    """Keys off and counters in memory: admitted in place; Redis (or keys): in the pool."""
+    configured = Settings(_env_file=None, **settings)
+    limiter = KeyLimiter(Settings(_env_file=None, rate_limit_per_minute=5))  # memory counters
+    threads: list[Any] = []
+
+    async def in_pool(fn: Any, *args: Any) -> Any:
+        threads.append(fn)
+        return fn(*args)
+
+    monkeypatch.setattr(ratelimit, "run_in_threadpool", in_pool)
+    state = SimpleNamespace(settings=configured, limiter=limiter)
+    request = SimpleNamespace(app=SimpleNamespace(state=state), state=SimpleNamespace())
+
+    caller = asyncio.run(ratelimit.admit("analyze")(request, None))
+    assert caller is ANONYMOUS
+    assert len(threads) == hops
+    assert request.state.ratelimit_headers["RateLimit-Limit"] == "5"
