@@ -7,7 +7,8 @@ sentence shown to a model, never the offsets.
 Segmenter: syntok, chosen over pysbd after measuring both on the seed article: the same
 sentences once lines are split first (both keep "U.N."/"U.S." and quotes intact), and syntok
 is about 3x faster (1.8 ms vs 5.7 ms per article, scripts/bench_segmenter.py). Lines are
-segmented one at a time so a headline without a full stop never merges with the lead.
+segmented one at a time so a headline without a full stop never merges with the lead; a line
+with nothing syntok could end a sentence on is taken whole without running it (issue 18).
 """
 
 from __future__ import annotations
