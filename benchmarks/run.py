@@ -277,6 +277,14 @@ def run_round(
     return results, captured
 
 
+def cli_timing(cfg: Config) -> dict[str, Any] | None:
+    """CLI start-up, unless the run skips it (smoke, `--cli-runs 0`: hyperfine would take
+    `--runs 0` as no bound and never stop)."""
+    if cfg.smoke or cfg.cli_runs < 1:
+        return None
+    return measure_cli(cfg.cli_runs)
+
+
 def _config_record(cfg: Config) -> dict[str, Any]:
     """The run's settings as JSON, without its temporary folder."""
     record = {k: v for k, v in asdict(cfg).items() if k != "log_dir"}
@@ -315,7 +323,7 @@ def run(cfg: Config) -> dict[str, Any]:
         "rounds": rounds,
         "tokens": token_counts,
         "cost": tokens.cost_report(token_counts),
-        "cli": None if cfg.smoke else measure_cli(cfg.cli_runs),
+        "cli": cli_timing(cfg),
     }
     log.info("done")
     results["summary"] = summary.summarise(results)
