@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from limits import RateLimitItem, RateLimitItemPerDay, RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
@@ -81,6 +82,10 @@ class KeyLimiter:
             limit_headers={},  # the request's RateLimit-* headers are already set
         )
 
+    def has_budget(self, per_day: int | None = None) -> bool:
+        """Whether a key with this own budget (None: the service's) has tokens counted."""
+        return self._per_day(per_day) is not None
+
     def spend_tokens(self, key_name: str, tokens: int, per_day: int | None = None) -> None:
         item = self._per_day(per_day)
         if item is not None and tokens > 0:
@@ -90,17 +95,26 @@ class KeyLimiter:
         self.storage.reset()
 
 
-def admit(scope: str) -> Callable[..., Caller]:
+def admit(scope: str) -> Callable[..., Awaitable[Caller]]:
     """The dependency of a route that costs capacity: authenticate for `scope`, count one
     request against the key's rate limit, refuse when its token budget is spent."""
 
-    def dependency(request: Request, _: BearerDoc) -> Caller:
+    def admitted(request: Request) -> Caller:
         caller = caller_for(request, scope)
         limiter: KeyLimiter = request.app.state.limiter
         headers = limiter.check_and_consume(caller.name, 1, caller.rate_limit_per_minute)
         setattr(request.state, HEADERS_STATE, headers)
         limiter.check_budget(caller.name, caller.token_budget_per_day)
         return caller
+
+    async def dependency(request: Request, _: BearerDoc) -> Caller:
+        # Key lookups (SQLite, Redis) and Redis counters block: in the thread pool. Without
+        # keys and with counters in memory nothing does, and the hop cost more than the
+        # work (issue 18).
+        settings: Settings = request.app.state.settings
+        if settings.auth_enabled or settings.redis_url:
+            return await run_in_threadpool(admitted, request)
+        return admitted(request)
 
     return dependency
 

@@ -3,7 +3,8 @@ process (`python -m uvicorn --factory benchmarks.apps:<name>`), all against the 
 
 - `httpx_forwarder`: FastAPI → one httpx POST to the stub → the answer's JSON;
 - `litellm_forwarder`: FastAPI → `litellm.acompletion` with litellm's default settings →
-  the answer's JSON (DESIGN §8's reference: what a bare litellm endpoint costs);
+  the answer's JSON (DESIGN §8's reference: what a bare litellm endpoint costs); run a
+  second time on litellm's httpx transport, the one stancewire uses;
 - stancewire: the service as shipped (`stancewire serve`, settings from STANCEWIRE_
   variables, see `as_environment`), or its app (`stancewire`) under the forwarders' plain
   uvicorn, on a hosted model name that supports JSON-schema output, pointed at the stub,
@@ -63,9 +64,13 @@ def httpx_forwarder() -> FastAPI:
 
 
 def litellm_forwarder() -> FastAPI:
-    """A bare endpoint that only forwards to litellm (default settings) and returns the JSON."""
+    """A bare endpoint that only forwards to litellm (default settings) and returns the JSON.
+    With BENCH_LITELLM_HTTPX=1, on litellm's httpx transport instead of its default aiohttp
+    one, as stancewire calls it (api/llm/client.py: respx must see every call in tests), so
+    the transport's share of the difference shows on its own."""
     import litellm  # imported here: the other apps must not pay for it
 
+    litellm.disable_aiohttp_transport = os.environ.get("BENCH_LITELLM_HTTPX") == "1"
     app = FastAPI()
     upstream, model = _upstream(), _model()
 

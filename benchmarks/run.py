@@ -35,7 +35,7 @@ from benchmarks.startup import measure_cli
 log = logging.getLogger("benchmarks")
 STUB = "benchmarks.stub:app_from_env"
 STANCEWIRE = "benchmarks.apps:stancewire"
-CROSS_CHECK_SETTING = "llm_cross_check"  # the Settings field that will switch it (issue 12)
+CROSS_CHECK_SETTING = "cross_check"  # the Settings field that switches it (api/config.py)
 
 
 @dataclass
@@ -75,36 +75,50 @@ class Endpoint:
     factory: str
     path: str
     settings: dict[str, Any] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)  # for a forwarder's process
 
     @property
     def is_stancewire(self) -> bool:
         return self.path == ANALYZE_PATH
 
 
-def endpoints(cfg: Config) -> tuple[list[Endpoint], Endpoint, bool]:
-    """The apps to compare, the stancewire for the pass over every article, and whether the
-    cross-check setting exists (stancewire with it on is compared only then)."""
+def check_settings(names: list[str]) -> None:
+    """Every setting the benchmark configures must be a Settings field: pydantic-settings
+    ignores unknown STANCEWIRE_ variables, so a misspelt one would silently measure the
+    default (a "cross-check off" phase once ran with the cross-check on)."""
     from api.config import Settings
 
+    unknown = sorted(set(names) - set(Settings.model_fields))
+    if unknown:
+        raise ValueError(f"not stancewire Settings fields: {', '.join(unknown)}")
+
+
+def endpoints(cfg: Config) -> tuple[list[Endpoint], Endpoint]:
+    """The apps to compare (stancewire with the cross-check off, and on) and the stancewire
+    for the pass over every article."""
     name = cfg.cross_check_setting
-    exists = name in Settings.model_fields
     server = servers.SERVE if cfg.stancewire_server == "serve" else STANCEWIRE
-    off = {name: False} if exists else {}
+    off, on = {name: False}, {name: True}
     chosen = [
         Endpoint("httpx", "plain httpx forwarder", "benchmarks.apps:httpx_forwarder", FORWARD_PATH),
         Endpoint(
             "litellm", "bare litellm forwarder", "benchmarks.apps:litellm_forwarder", FORWARD_PATH
         ),
+        Endpoint(
+            "litellm_httpx",
+            "bare litellm forwarder, httpx transport",
+            "benchmarks.apps:litellm_forwarder",
+            FORWARD_PATH,
+            env={"BENCH_LITELLM_HTTPX": "1"},
+        ),
         Endpoint("stancewire", "stancewire, cross-check off", server, ANALYZE_PATH, off),
+        Endpoint("stancewire_xc", "stancewire, cross-check on", server, ANALYZE_PATH, on),
     ]
-    if exists:
-        chosen.append(
-            Endpoint(
-                "stancewire_xc", "stancewire, cross-check on", server, ANALYZE_PATH, {name: True}
-            )
-        )
     capture = Endpoint("capture", "stancewire (every article once)", server, ANALYZE_PATH, off)
-    return chosen, capture, exists
+    for endpoint in [*chosen, capture]:
+        if endpoint.is_stancewire:
+            check_settings(list(stancewire_settings("http://stub", endpoint.settings)))
+    return chosen, capture
 
 
 def _stub_stats(stub: servers.Server) -> dict[str, int]:
@@ -158,7 +172,7 @@ def launches(stub: servers.Server, chosen: list[Endpoint]) -> dict[str, servers.
         if e.factory == servers.SERVE:
             env = as_environment(stancewire_settings(upstream, e.settings))
         else:
-            env = {"BENCH_UPSTREAM": upstream, "BENCH_SETTINGS": json.dumps(e.settings)}
+            env = {"BENCH_UPSTREAM": upstream, "BENCH_SETTINGS": json.dumps(e.settings), **e.env}
         started[e.key] = servers.Launch(e.factory, env | {"BENCH_MODEL": MODEL})
     return started
 
@@ -263,6 +277,14 @@ def run_round(
     return results, captured
 
 
+def cli_timing(cfg: Config) -> dict[str, Any] | None:
+    """CLI start-up, unless the run skips it (smoke, `--cli-runs 0`: hyperfine would take
+    `--runs 0` as no bound and never stop)."""
+    if cfg.smoke or cfg.cli_runs < 1:
+        return None
+    return measure_cli(cfg.cli_runs)
+
+
 def _config_record(cfg: Config) -> dict[str, Any]:
     """The run's settings as JSON, without its temporary folder."""
     record = {k: v for k, v in asdict(cfg).items() if k != "log_dir"}
@@ -279,7 +301,7 @@ def run(cfg: Config) -> dict[str, Any]:
     articles, source = load_articles(None if cfg.smoke else data_dir(cfg.data))
     articles = articles[: cfg.max_articles] if cfg.max_articles else articles
     work = Workload(cfg, articles, write_bodies(articles, cfg.log_dir / "bodies.jsonl"))
-    chosen, capture_endpoint, cross_check = endpoints(cfg)
+    chosen, capture_endpoint = endpoints(cfg)
     log.info("%s; round 1 of %d", source, cfg.rounds)
     first, capture = run_round(work, chosen, capture_endpoint)
     rounds = [first]
@@ -296,12 +318,12 @@ def run(cfg: Config) -> dict[str, Any]:
         "model": MODEL,
         "stancewire_server": capture_endpoint.factory,
         "endpoints": [{"key": e.key, "label": e.label} for e in chosen],
-        "cross_check": {"setting": cfg.cross_check_setting, "available": cross_check},
+        "cross_check": {"setting": cfg.cross_check_setting},
         "capture": capture,
         "rounds": rounds,
         "tokens": token_counts,
         "cost": tokens.cost_report(token_counts),
-        "cli": None if cfg.smoke else measure_cli(cfg.cli_runs),
+        "cli": cli_timing(cfg),
     }
     log.info("done")
     results["summary"] = summary.summarise(results)

@@ -8,6 +8,8 @@ from typing import Any
 
 BARE = "litellm"  # the reference every stancewire variant is compared with
 VARIANTS = ("stancewire", "stancewire_xc")
+# The bare forwarder on litellm's httpx transport, which stancewire uses (api/llm/client.py)
+SAME_TRANSPORT = "litellm_httpx"
 
 
 def _per_round(
@@ -92,6 +94,18 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
             "overhead_ms": _pairwise(own["single_p50_ms"], bare["single_p50_ms"], _minus),
             "cpu_overhead_ms": _pairwise(own["single_cpu_ms"], bare["single_cpu_ms"], _minus),
         }
+    same_transport = numbers.get(SAME_TRANSPORT)
+    if same_transport is not None:
+        for variant in VARIANTS:
+            own = numbers.get(variant)
+            compared[variant]["ratio_same_transport"] = (
+                None
+                if own is None
+                else _pairwise(own["requests_per_s"], same_transport["requests_per_s"], _ratio)
+            )
+    transport_cpu_ms = (
+        _pairwise(same_transport["cpu_ms"], bare["cpu_ms"], _minus) if same_transport else None
+    )
     stub_cpu = [
         p["stub_cpu_ms_per_request"]
         for round_ in rounds
@@ -103,6 +117,7 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
         "endpoints": numbers,
         "compared": compared,
         "stub_cpu_ms": stub_cpu or None,
+        "transport_cpu_ms": transport_cpu_ms,
         "checks": checks(results),
     }
 

@@ -24,6 +24,9 @@ def _environment() -> SandboxedEnvironment:
         undefined=StrictUndefined,
         autoescape=False,  # plain text for a model, not HTML
         keep_trailing_newline=True,
+        # Shipped files, never edited under a running service: no stat() of the template
+        # on every render (two per analysis; a syscall, and a GIL round trip, issue 18).
+        auto_reload=False,
     )
 
 

@@ -71,9 +71,14 @@ def match_line(line: str, *, in_first_person: bool = False) -> BoilerplatePatter
     stripped = line.strip()
     if not stripped or len(stripped.split()) > _SHORT_LINE_WORDS:
         return None
-    active = (p for p in _active(in_first_person) if p.whole_line)
-    return next((p for p in active if p.regex.search(stripped)), None)
+    return next((p for p in _whole_line(in_first_person) if p.regex.search(stripped)), None)
 
 
-def _active(in_first_person: bool) -> list[BoilerplatePattern]:
-    return [p for p in patterns() if not (in_first_person and p.kept_in_first_person)]
+@cache  # asked for every line and every sentence of every article
+def _active(in_first_person: bool) -> tuple[BoilerplatePattern, ...]:
+    return tuple(p for p in patterns() if not (in_first_person and p.kept_in_first_person))
+
+
+@cache
+def _whole_line(in_first_person: bool) -> tuple[BoilerplatePattern, ...]:
+    return tuple(p for p in _active(in_first_person) if p.whole_line)

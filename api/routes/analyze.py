@@ -155,7 +155,8 @@ async def account_analysis(
     note_analysis(request, analysis)
     # A cache hit carries the usage of the analysis it repeats, but costs nothing now.
     tokens = 0 if analysis.meta.cache_hit else analysis.meta.usage.total_tokens
-    if tokens:
+    # No budget, nothing to count: no thread hop (most services run without budgets).
+    if tokens and limiter.has_budget(caller.token_budget_per_day):
         await asyncio.to_thread(
             limiter.spend_tokens, caller.name, tokens, caller.token_budget_per_day
         )

@@ -20,22 +20,25 @@ from schemas.errors import Problem
 Model = TypeVar("Model", bound=BaseModel)
 
 
-def get_settings_dep(request: Request) -> Settings:
+# The app's shared objects: `async def`, so FastAPI calls them in place. As plain `def`
+# they were each run in its thread pool: four thread hops per request for an attribute
+# read (issue 18).
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_analyzer(request: Request) -> Analyzer:
+async def get_analyzer(request: Request) -> Analyzer:
     analyzer: Analyzer = request.app.state.analyzer
     return analyzer
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_limiter(request: Request) -> KeyLimiter:
+async def get_limiter(request: Request) -> KeyLimiter:
     limiter: KeyLimiter = request.app.state.limiter
     return limiter
 
