@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -53,10 +54,33 @@ def _apply(copy: Path, mutation: Mutation) -> bool:
     return True
 
 
-def _passes(copy: Path, tests: tuple[str, ...]) -> bool:
+# A mutant may make the tests loop or read without bound ("Content-Length 413 off" let one
+# test process grow to 16 GB): its run is cut off at these bounds, which counts as caught.
+MEMORY_LIMIT = 8 * 2**30  # bytes of address space per test process (a normal run: ~3 GB)
+MIN_TIMEOUT_S = 120.0
+TIMEOUT_FACTOR = 5.0  # times the unmutated run of the same test selection
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _passes(copy: Path, tests: tuple[str, ...], timeout: float | None = None) -> bool:
+    """Whether the tests pass; False when they fail, crash on the memory bound or time out."""
     env = os.environ | {"PYTHONDONTWRITEBYTECODE": "1", "CI": ""}
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
-    done = subprocess.run([*command, *tests], cwd=copy, env=env, capture_output=True, text=True)
+    try:
+        done = subprocess.run(
+            [*command, *tests],
+            cwd=copy,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            preexec_fn=_limit_memory,
+        )
+    except subprocess.TimeoutExpired:
+        return False
     return done.returncode == 0
 
 
@@ -77,10 +101,13 @@ def main() -> int:
         pristine = Path(tmp) / "pristine"
         _copy_repo(pristine)
         _as_checkout(pristine)
+        timeouts: dict[tuple[str, ...], float] = {}
         for tests in dict.fromkeys(m.tests for m in chosen):
+            began = time.perf_counter()
             if not _passes(pristine, tests):
                 print(f"baseline fails without a mutation: {' '.join(tests)}")
                 return 1
+            timeouts[tests] = max(MIN_TIMEOUT_S, TIMEOUT_FACTOR * (time.perf_counter() - began))
         print(f"baseline: {len({m.tests for m in chosen})} test selections pass", flush=True)
         for mutation in chosen:
             copy = Path(tmp) / "mutant"
@@ -90,7 +117,7 @@ def main() -> int:
                 problems.append(f"{mutation.name}: snippet not found in {mutation.file}")
                 print(f"  MISSING  {mutation.name}", flush=True)
                 continue
-            ok = not _passes(copy, mutation.tests)
+            ok = not _passes(copy, mutation.tests, timeouts[mutation.tests])
             caught += ok
             print(f"  {'caught ' if ok else 'SURVIVED'} {mutation.name}", flush=True)
             if not ok:
