@@ -12,6 +12,7 @@ is paraphrased: every word comes from the article.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from api.pipeline.article import ArticleSentence, PreparedArticle
 from api.pipeline.contract import content_words
@@ -34,14 +35,29 @@ def headline(article: PreparedArticle) -> str:
     return " ".join(words[:_HEADLINE_WORDS]) + (" …" if len(words) > _HEADLINE_WORDS else "")
 
 
-def _body(article: PreparedArticle) -> list[ArticleSentence]:
+@dataclass(frozen=True)
+class _Line:
+    """A body sentence's clean text, read once: ArticleSentence.clean cleans the raw text
+    again on every access (a per-character pass), and the summary reads each line ~3 times."""
+
+    number: int
+    text: str
+    words: int
+
+
+def _body(article: PreparedArticle) -> list[_Line]:
     skip = article.headline_sentence
-    return [s for s in article.sentences if s is not skip]
+    return [_line(s) for s in article.sentences if s is not skip]
 
 
-def centrality(sentences: list[ArticleSentence]) -> dict[int, float]:
+def _line(sentence: ArticleSentence) -> _Line:
+    text = sentence.clean
+    return _Line(sentence.number, text, len(text.split()))
+
+
+def centrality(sentences: list[_Line]) -> dict[int, float]:
     """How much of the rest of the article a sentence shares words with (TextRank-lite)."""
-    bags = {s.number: content_words(s.clean) for s in sentences}
+    bags = {s.number: content_words(s.text) for s in sentences}
     # The words a sentence shares with each other sentence, summed, is the number of other
     # sentences holding each of its words: linear in length (pairwise was quadratic).
     holding = Counter(word for bag in bags.values() for word in bag)
@@ -52,13 +68,13 @@ def centrality(sentences: list[ArticleSentence]) -> dict[int, float]:
     return scores
 
 
-def lead(body: list[ArticleSentence]) -> list[ArticleSentence]:
+def lead(body: list[_Line]) -> list[_Line]:
     """The lead in article order: whole sentences only, three or four, about 90 words."""
-    full = [s for s in body if len(s.clean.split()) >= _LEAD_MIN_WORDS] or body
-    chosen: list[ArticleSentence] = []
+    full = [s for s in body if s.words >= _LEAD_MIN_WORDS] or body
+    chosen: list[_Line] = []
     total = 0
     for sentence in full:
-        size = len(sentence.clean.split())
+        size = sentence.words
         if len(chosen) >= _MAX_SENTENCES or (
             len(chosen) >= _MIN_SENTENCES and total + size > _SUMMARY_WORDS
         ):
@@ -77,15 +93,13 @@ def summarise(article: PreparedArticle) -> tuple[str, str, list[str]]:
     scores = centrality(body)
     ranked = sorted(body, key=lambda s: -scores[s.number])
     in_summary = {s.number for s in chosen}
-    summary = " ".join(s.clean for s in chosen)
+    summary = " ".join(s.text for s in chosen)
     return headline(article), summary, _key_points(ranked, in_summary, chosen)
 
 
-def _key_points(
-    ranked: list[ArticleSentence], in_summary: set[int], chosen: list[ArticleSentence]
-) -> list[str]:
-    short = [s for s in ranked if len(s.clean.split()) <= _KEY_POINT_WORDS]
+def _key_points(ranked: list[_Line], in_summary: set[int], chosen: list[_Line]) -> list[str]:
+    short = [s for s in ranked if s.words <= _KEY_POINT_WORDS]
     picked = [s for s in short if s.number not in in_summary][:_KEY_POINTS]
     if len(picked) < 3:
         picked += [s for s in chosen if s not in picked][: 3 - len(picked)]
-    return [s.clean for s in sorted(picked, key=lambda s: s.number)]
+    return [s.text for s in sorted(picked, key=lambda s: s.number)]

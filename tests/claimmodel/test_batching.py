@@ -59,3 +59,25 @@ def test_the_cross_check_calls_each_booster_at_most_twice(
     related, stance = sorted(calls.items())  # 200 trees vs 200 x 3 classes
     assert related[1] == 1  # every claim and caller claim in one call
     assert stance[1] <= 2  # the same call, and the stances' check
+
+
+def test_a_one_sentence_claim_is_featurised_and_predicted_once_with_the_same_answer() -> None:
+    """Its sentence row is its article row: computed and predicted once, the answer the same
+    as with the sentence computed on its own (and as one of two claims in a batch)."""
+    from api.builtin.claimmodel.features import ClaimView, article_vector, sentence_matrix
+    from api.builtin.claimmodel.model import load_claim_model
+    from api.builtin.claimmodel.text import read
+
+    model = load_claim_model()
+    claim, sentence = "Russia denied the reports", "Russia on Monday denied the reports."
+    rows = model._rows(claim, [sentence])
+    assert rows.shared and len(rows.predicted[0]) == 1
+    view = ClaimView.of(claim, model.idf)
+    tokens = [read(sentence)]
+    alone = article_vector(claim, view, tokens, sentence_matrix(view, tokens), sentence, model.idf)
+    assert np.array_equal(rows.singles[0], alone)
+    one = model.assess(claim, [sentence])
+    two = model.assess_many([(claim, [sentence]), ("Russia sent troops", ["No.", sentence])])
+    assert one == two[0]
+    assert len(one.sentences) == 1  # the sentence's stance is the article's: the same row
+    assert one.sentences[0].speech_acts["asserts"] == one.stance["agree"]
