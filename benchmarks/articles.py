@@ -44,7 +44,8 @@ def _usable(text: str) -> bool:
     if not MIN_CHARS <= len(text.strip()) <= MAX_CHARS:
         return False
     sentences = len(prepare_article(text).sentences)
-    return 0 < sentences <= Settings.model_fields["max_llm_sentences"].default
+    one_call: int = Settings.model_fields["max_llm_sentences"].default
+    return 0 < sentences <= one_call
 
 
 def shared_articles(folder: Path) -> list[str]:
