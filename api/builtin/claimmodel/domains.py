@@ -5,6 +5,8 @@ Shared by training (stance.py) and run time (inference.py), so it imports NumPy 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 
 from api.builtin.claimmodel.features import ARTICLE_NAMES
@@ -20,4 +22,24 @@ def domains_of(X: np.ndarray) -> np.ndarray:
     return single
 
 
-__all__ = ["N_STANCES", "domains_of"]
+def calibrate_by_domain(
+    raw: np.ndarray,
+    X: np.ndarray,
+    maps: Mapping[tuple[int, int], Callable[[np.ndarray], np.ndarray]],
+) -> np.ndarray:
+    """(rows, stances) probabilities: each class's raw probability through its domain's
+    isotonic map (where one was fitted), then normalised per row (uniform when all are 0).
+    Training (its scikit-learn maps) and run time (the exported ones) share this step."""
+    domains = domains_of(X)
+    out = raw.copy()
+    for d in np.unique(domains).tolist():
+        rows = domains == d
+        for c in range(N_STANCES):
+            if (d, c) in maps:
+                out[rows, c] = maps[(d, c)](raw[rows, c])
+    total = out.sum(axis=1, keepdims=True)
+    probs: np.ndarray = np.where(total > 0, out / np.where(total > 0, total, 1.0), 1.0 / N_STANCES)
+    return probs
+
+
+__all__ = ["N_STANCES", "calibrate_by_domain", "domains_of"]

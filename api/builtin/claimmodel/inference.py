@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from api.builtin.claimmodel.domains import N_STANCES, domains_of
+from api.builtin.claimmodel.domains import N_STANCES, calibrate_by_domain, domains_of
 
 Arrays = Mapping[str, np.ndarray]
 
@@ -140,19 +140,7 @@ class Stance:
         }
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
-        raw = self.booster.softmax(X)
-        domains = domains_of(X)
-        out = raw.copy()
-        for d in np.unique(domains).tolist():
-            rows = domains == d
-            for c in range(N_STANCES):
-                if (d, c) in self.maps:
-                    out[rows, c] = self.maps[(d, c)](raw[rows, c])
-        total = out.sum(axis=1, keepdims=True)
-        probs: np.ndarray = np.where(
-            total > 0, out / np.where(total > 0, total, 1.0), 1.0 / N_STANCES
-        )
-        return probs
+        return calibrate_by_domain(self.booster.softmax(X), X, self.maps)
 
 
 class BagOfWords:

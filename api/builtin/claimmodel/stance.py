@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import StratifiedGroupKFold
 
-from api.builtin.claimmodel.domains import N_STANCES, domains_of
+from api.builtin.claimmodel.domains import N_STANCES, calibrate_by_domain, domains_of
 from api.builtin.claimmodel.learners import (
     CALIBRATION_FOLDS,
     SEED,
@@ -98,15 +98,8 @@ class DomainCalibrated:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         raw = np.zeros((len(X), N_STANCES))
         raw[:, self.model.classes_] = self.model.predict_proba(X)
-        domains = domains_of(X)
-        out = raw.copy()
-        for d in np.unique(domains).tolist():
-            rows = domains == d
-            for c in range(N_STANCES):
-                if (d, c) in self.maps:
-                    out[rows, c] = self.maps[(d, c)].predict(raw[rows, c])
-        total = out.sum(axis=1, keepdims=True)
-        return np.where(total > 0, out / np.where(total > 0, total, 1.0), 1.0 / N_STANCES)
+        maps = {key: iso.predict for key, iso in self.maps.items()}
+        return calibrate_by_domain(raw, X, maps)
 
 
 __all__ = ["DomainCalibrated", "DomainText", "domains_of", "out_of_fold_text", "slim"]
