@@ -14,6 +14,19 @@ HOSTED_JSON_SCHEMA = ModelCapabilities(json_schema=True, json_mode=True, constra
 Reply = str | dict[str, Any] | Exception | Callable[[ChatRequest], str]
 
 
+def denied_caller_claim(index: int = 1) -> dict[str, Any]:
+    """A scripted answer for a caller claim on the seed article (tests/data/seed_contract.json):
+    denied by its actor A4, sentence 10 as evidence."""
+    return {
+        "index": index,
+        "status": "denied",
+        "asserted_by": [],
+        "denied_by": ["A4"],
+        "evidence": [{"sentence": 10, "act": "asserts"}],
+        "confidence": 0.8,
+    }
+
+
 class ScriptedClient:
     """An LLMClient that answers from a queue of scripted replies and records every request.
 

@@ -11,7 +11,7 @@ from api.config import Settings
 from api.errors import ModelOutputInvalid
 from api.llm.capabilities import LOCAL_CAPABILITIES
 from schemas.request import AnalyzeRequest
-from tests.fakes import ScriptedClient
+from tests.fakes import ScriptedClient, denied_caller_claim
 
 
 async def test_seed_article_end_to_end(
@@ -158,14 +158,7 @@ async def test_caller_claims_come_back_with_status(
     seed_text: str, seed_contract: dict[str, Any], llm_settings: Settings
 ) -> None:
     seed_contract["caller_claims"] = [
-        {
-            "index": 1,
-            "status": "denied",
-            "asserted_by": [],
-            "denied_by": ["A4"],
-            "evidence": [{"sentence": 10, "act": "asserts"}],
-            "confidence": 0.8,
-        },
+        denied_caller_claim(),
         {
             "index": 2,
             "status": "not_mentioned",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.fakes import denied_caller_claim
 from tests.production.conftest import AppFactory, bearer, store_of
 
 
@@ -99,16 +100,7 @@ def test_a_comparison_spends_the_budget_for_each_article(
 ) -> None:
     """Regression: POST /v1/compare analysed 2-4 articles on the key's model without charging
     their tokens to its budget, so a spent budget could be bypassed through compare."""
-    seed_contract["caller_claims"] = [
-        {
-            "index": 1,
-            "status": "denied",
-            "asserted_by": [],
-            "denied_by": ["A4"],
-            "evidence": [{"sentence": 10, "act": "asserts"}],
-            "confidence": 0.8,
-        }
-    ]
+    seed_contract["caller_claims"] = [denied_caller_claim()]
     client = make_app(cache_size=0, token_budget_per_day=200)
     articles = [{"text": seed_text, "label": "A"}, {"text": seed_text, "label": "B"}]
     compared = client.post(
