@@ -52,15 +52,18 @@ def keep(
     body: AnalyzeRequest,
     analysis: Analysis,
     idempotency_key: str | None = None,
+    analysis_json: str | None = None,
 ) -> None:
-    """Store an analysis under its id for its caller (and remember its Idempotency-Key)."""
+    """Store an analysis under its id for its caller (and remember its Idempotency-Key).
+    `analysis_json`: the analysis as the response sends it, when the caller has it already
+    (serialising an analysis twice cost ~0.1 ms per request, issue 18)."""
     created = now()
     days = settings.retention_days
     record = StoredAnalysis(
         id=analysis.id,
         owner=caller.name,
         schema_version=analysis.meta.schema_version,
-        analysis_json=analysis.model_dump_json(),
+        analysis_json=analysis_json or analysis.model_dump_json(),
         request_json=body.model_dump_json(include={"text", "title", "claims", "actors", "tasks"}),
         created_at=created,
         expires_at=created + days * _DAY_S if days > 0 else None,

@@ -14,9 +14,9 @@ from api.pipeline.engine import AnalysisJob, EngineResult
 from api.pipeline.prompting import (
     contract_schema,
     initial_messages,
+    lean_contract_schema,
     prompt_family,
     with_actor_names,
-    without_bounds,
 )
 from api.pipeline.repair import generate_contract
 from schemas.llm import contract_model_for
@@ -48,10 +48,11 @@ class LLMEngine:
     async def run(self, job: AnalysisJob) -> EngineResult:
         capabilities = self._capabilities(job.model)
         constrained = all(c.constrained for c in capabilities)
-        schema = contract_schema(job, per_article=constrained)
         if not constrained:
-            schema = without_bounds(schema)
-        elif capabilities and "actors" in schema["properties"]:
+            schema = lean_contract_schema(job)
+        else:
+            schema = contract_schema(job, per_article=True)
+        if constrained and capabilities and "actors" in schema["properties"]:
             schema = with_actor_names(schema, await self._actor_names(job))
         # Models without JSON-schema output get the schema in the prompt instead.
         schema_in_prompt = any(not c.json_schema for c in capabilities)

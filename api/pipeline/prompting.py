@@ -134,6 +134,21 @@ def without_bounds(schema: dict[str, Any]) -> dict[str, Any]:
     return lean
 
 
+def lean_contract_schema(job: AnalysisJob) -> dict[str, Any]:
+    """`without_bounds(contract_schema(job))`, the schema every hosted model gets: the same
+    for every article with the same tasks, so it is worked out once and each request gets
+    a fresh copy parsed from its JSON (callers may adapt it in place; json.loads is ~10x
+    faster than deep-copying and walking it again, issue 18)."""
+    text = _lean_schema_json(tuple(job.tasks), bool(job.caller_claims))
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@lru_cache(maxsize=256)
+def _lean_schema_json(tasks: tuple[Task, ...], caller_claims: bool) -> str:
+    return json.dumps(without_bounds(_strict_schema(tasks, caller_claims, 0)))
+
+
 def language_name(job: AnalysisJob) -> str:
     if job.language is None:
         return "the language of the article"
@@ -198,10 +213,18 @@ def initial_messages(
         schema_in_prompt=schema_in_prompt,
         schema_json=json.dumps(schema, ensure_ascii=False) if schema_in_prompt else "",
     )
-    return [
-        {"role": "system", "content": prompts.render(family, "system", guidance=system_guidance())},
-        {"role": "user", "content": user},
-    ]
+    return [{"role": "system", "content": system_prompt(family)}, {"role": "user", "content": user}]
+
+
+def system_prompt(family: str) -> str:
+    """The same for every request of a family while the task table stays the same: rendered
+    once per table (a sandboxed Jinja render per request, issue 18)."""
+    return _rendered_system(family, tuple(system_guidance()))
+
+
+@lru_cache(maxsize=8)
+def _rendered_system(family: str, guidance: tuple[str, ...]) -> str:
+    return prompts.render(family, "system", guidance=list(guidance))
 
 
 def repair_message(

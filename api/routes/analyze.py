@@ -121,9 +121,9 @@ async def analyze(
         if idempotency_key:
             analyses.release(store, caller, idempotency_key)  # one short write, not awaited
         raise
-    analysis = await finish(analysis, idempotency_key)
-    # Already a validated Analysis: serialise once, without FastAPI validating it again.
-    return Response(analysis.model_dump_json(), media_type="application/json")
+    # Already a validated Analysis: serialised once (the stored copy is the same text),
+    # without FastAPI validating it again.
+    return Response(await finish(analysis, idempotency_key), media_type="application/json")
 
 
 async def _finish(
@@ -136,15 +136,17 @@ async def _finish(
     found: SourceText | None,
     analysis: Analysis,
     idempotency_key: str | None = None,
-) -> Analysis:
-    """A finished analysis, streamed or not: its text source, accounting and stored copy."""
+) -> str:
+    """A finished analysis, streamed or not: its text source, accounting and stored copy;
+    the JSON to send, the same text as the stored copy."""
     analysis = mark_source(analysis, found)  # pasted HTML or a URL: offsets index its text
     await account_analysis(request, limiter, caller, analysis)
+    raw = analysis.model_dump_json()
     if body.store:
         await asyncio.to_thread(
-            analyses.keep, store, settings, caller, body, analysis, idempotency_key
+            analyses.keep, store, settings, caller, body, analysis, idempotency_key, raw
         )
-    return analysis
+    return raw
 
 
 async def account_analysis(

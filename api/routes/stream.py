@@ -34,15 +34,15 @@ def wants_events(accept: str) -> bool:
     return EVENT_STREAM in accept.lower()
 
 
-Finish = Callable[[Analysis], Awaitable[Analysis]]
+Finish = Callable[[Analysis], Awaitable[str]]
 
 
 def stream_analysis(
     analyzer: Analyzer, body: AnalyzeRequest, request_id: str | None, finish: Finish
 ) -> EventSourceResponse:
     """`finish` is what the JSON answer does with a finished analysis (its text source,
-    metrics, access log, the key's token budget, the stored copy) and returns the analysis
-    to send, so a stream costs and keeps what a plain request does."""
+    metrics, access log, the key's token budget, the stored copy) and returns the analysis's
+    JSON to send, so a stream costs and keeps what a plain request does."""
     return EventSourceResponse(_events(analyzer, body, request_id, finish), ping=10)
 
 
@@ -74,14 +74,14 @@ async def _final(
     work: asyncio.Task[Any], request_id: str | None, finish: Finish
 ) -> ServerSentEvent:
     try:
-        analysis = await finish(work.result())
+        analysis_json = await finish(work.result())
     except StancewireError as exc:
         return _event("problem", problem_of(exc, request_id).model_dump(exclude_none=True))
     except Exception:
         log.exception("streamed analysis %s failed unexpectedly", request_id)
         unexpected = StancewireError("The analysis failed unexpectedly; the error was logged.")
         return _event("problem", problem_of(unexpected, request_id).model_dump(exclude_none=True))
-    return ServerSentEvent(data=analysis.model_dump_json(), event="done")
+    return ServerSentEvent(data=analysis_json, event="done")
 
 
 def _event(name: str, data: dict[str, Any]) -> ServerSentEvent:

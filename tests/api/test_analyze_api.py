@@ -223,3 +223,11 @@ def test_a_batch_item_and_a_request_failing_alike_get_the_same_problem(
     assert {k: v for k, v in alone.items() if k != "request_id"} == {
         k: v for k, v in item.items() if k != "request_id"
     }
+
+
+def test_the_stored_copy_is_the_answer_byte_for_byte(client: TestClient, seed_text: str) -> None:
+    """One serialisation serves the response and the stored copy (issue 18: it was two)."""
+    answered = client.post("/v1/analyze", json={"text": seed_text})
+    stored = client.get(f"/v1/analyses/{answered.json()['id']}")
+    assert stored.status_code == 200
+    assert stored.content == answered.content
