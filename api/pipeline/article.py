@@ -41,6 +41,22 @@ _SPACES = re.compile(r"\s+")
 _TERMINALS = "".join(sorted(c for c in _SyntokState.terminals if len(c) == 1))
 _MAY_END = re.compile("[" + re.escape(_TERMINALS + "".join(_SyntokState.opening_brackets)) + "]")
 _CLOSERS = _TERMINALS + "".join(_SyntokState.closing_quotes | _SyntokState.closing_brackets)
+# Where syntok always ends a sentence: after a whole word of three letters or more (not one
+# of its abbreviations or months) or a number (not before a month), one terminal and maybe
+# a closing quote, before a space and a capitalised word (maybe quoted). Every
+# reason its state machine has not to split there needs a different word before (an
+# abbreviation, a letter, a number, a dot inside), no space after, or a lowercase, numeric
+# or bracket token after; no bracket may be open at the cut (syntok skips over bracketed
+# text). Cutting a line there first lets the pieces without a terminal inside
+# skip syntok as whole lines do (issue 18).
+_SURE_END = re.compile(
+    r"(?<!\S)(?:([A-Za-z][a-z]{2,})|\d{2,})[.!?][\"”’']?(?=\s+([\"“‘]?)([A-Z]\w*))"
+)
+_NOT_AN_END = _SyntokState.abbreviations | _SyntokState.months
+_MONTHS = tuple(_SyntokState.months)
+_BRACKETS = re.compile(
+    "[" + re.escape("".join(_SyntokState.opening_brackets | _SyntokState.closing_brackets)) + "]"
+)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 # An editor's capital inside a word: "[W]e write" reads "We write" (the NER saw "W]e").
 _EDITORIAL_LETTER = re.compile(r"\[(\w{1,2})\](?=\w)")
@@ -169,10 +185,50 @@ def _at_lost_breaks(line: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
 
 
+def _pieces(line: str) -> list[tuple[int, int]]:
+    """The line cut where syntok would surely end a sentence (_SURE_END)."""
+    pieces, start = [], 0
+    for found in _SURE_END.finditer(line):
+        word, quote, after = found.groups()
+        if word in _NOT_AN_END or _open_bracket(line, start, found.end()):
+            continue
+        if word is None and (quote or after.startswith(_MONTHS)):  # "12. Jan": a date
+            continue
+        pieces.append((start, found.end()))
+        start = _SPACES.match(line, found.end()).end()  # type: ignore[union-attr]  # (?=\s+)
+    pieces.append((start, len(line)))
+    return pieces
+
+
+def _open_bracket(line: str, start: int, end: int) -> bool:
+    """A bracket opened in line[start:end] and not closed there: syntok looks past `end`
+    for its closing one (to skip the bracketed text), so the line cannot be cut there."""
+    depth = 0
+    for bracket in _BRACKETS.finditer(line, start, end):
+        if bracket.group() in _SyntokState.opening_brackets:
+            depth += 1
+        elif depth:  # a stray closing bracket is just a token to syntok
+            depth -= 1
+    return depth > 0
+
+
+def _raw_spans(line: str) -> list[tuple[int, int]]:
+    """syntok's sentences of a line; pieces of it with one sentence only are taken whole."""
+    whole = _one_sentence(line)
+    if whole is not None:
+        return [whole]
+    spans: list[tuple[int, int]] = []
+    for start, end in _pieces(line):
+        piece = line[start:end]
+        one = _one_sentence(piece)
+        found = [one] if one is not None else _syntok_spans(piece)
+        spans.extend((start + a, start + b) for a, b in found)
+    return spans
+
+
 def _sentence_spans(line: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
-    whole = _one_sentence(line)
-    for start, end in [whole] if whole is not None else _syntok_spans(line):
+    for start, end in _raw_spans(line):
         if spans and _TITLE_END.search(line[spans[-1][0] : spans[-1][1]]):
             start = spans.pop()[0]  # "Rep." never ends a sentence
         spans.extend(_at_lost_breaks(line, start, end))

@@ -16,6 +16,8 @@ from api.pipeline.article import (
     _SPACES,
     _drop_unbalanced_brackets,
     _one_sentence,
+    _pieces,
+    _raw_spans,
     _syntok_spans,
     clean_sentence,
     prepare_article,
@@ -41,6 +43,47 @@ def test_the_shortcut_agrees_with_syntok_wherever_it_applies(line: str) -> None:
     whole = _one_sentence(line)
     if whole is not None:
         assert [whole] == _syntok_spans(line)
+
+
+CUT_PIECES = st.sampled_from(
+    [
+        "said. The", "said.” He", 'said." “It', "in 2015. Wall", "12. Jan", "12. March",
+        "etc. The", "Gov. Smith", "Mr. Jones", "(he said. The", "(it rained) all. Then",
+        ") late. We", "no. 5", "min. Later", "U.S. Army", "I left. I", "p.m. Friday",
+        "said. ‘No", "sept. Oct", "left! Then", "why? Because", "said.\u200bThe",
+    ]
+)  # fmt: skip
+CUT_LINES = st.lists(st.one_of(LINE_PIECES, CUT_PIECES, PIECES), max_size=30).map(
+    lambda parts: "".join(parts).splitlines()[0] if "".join(parts).splitlines() else ""
+)
+
+
+@SETTINGS
+@given(st.one_of(LINES, CUT_LINES))
+def test_cutting_a_line_where_syntok_surely_ends_a_sentence_changes_no_sentence(
+    line: str,
+) -> None:
+    """The pieces' sentences are syntok's sentences of the whole line (also checked on
+    every text of the shared data: 6,876 texts, no sentence differs)."""
+    assert _raw_spans(line) == _syntok_spans(line)
+
+
+def test_a_line_is_cut_only_where_syntok_surely_ends_a_sentence() -> None:
+    def cuts(line: str) -> list[str]:
+        return [line[a:b] for a, b in _pieces(line)]
+
+    assert cuts("He said. “The talks failed,” she said. In 2015. Wall St.") == [
+        "He said.",
+        "“The talks failed,” she said.",
+        "In 2015.",
+        "Wall St.",
+    ]
+    assert len(cuts("Prices fell (as expected. Then rose. No")) == 1  # a bracket still open
+    assert cuts("Prices fell (as expected. Then) rose. No") == [
+        "Prices fell (as expected. Then) rose.",
+        "No",
+    ]
+    assert len(cuts("It was 12. Jan and talks etc. Then")) == 1  # a month, an abbreviation
 
 
 def test_lines_that_may_split_still_go_through_syntok() -> None:
