@@ -21,7 +21,7 @@ from api.fingerprint import engine_build
 from api.llm.types import LLMClient
 from api.model_ref import ModelRef, engine_kind, model_kind
 from api.pipeline.article import PreparedArticle, prepare_article
-from api.pipeline.cache import AnalysisCache, cache_key
+from api.pipeline.cache import AnalysisCache
 from api.pipeline.chunking import Part, plan_parts, run_in_parts
 from api.pipeline.confidence import lower_confidence
 from api.pipeline.contract import normalise, prune_unsound, semantic_errors
@@ -147,7 +147,7 @@ class Analyzer:
         allowed = deadline - asyncio.get_running_loop().time()  # streams, jobs: not 45 s
         model = self.resolve_model(request.model)
         self.check_length(request.text, long_form)
-        key = cache_key(request, model) if self.cache.enabled else ""  # off: no hashing
+        key = self.cache.key_for(request, model)
         cached = await self.cache.get(key) if request.store else None
         if cached is not None:
             return _as_cache_hit(cached, started, request_id)

@@ -51,8 +51,12 @@ class AnalysisCache:
         self._memory: TTLCache[str, Analysis] = TTLCache(maxsize=max(size, 1), ttl=max(ttl_s, 1))
         self._lock = threading.Lock()
 
-    async def get(self, key: str) -> Analysis | None:
-        if not self.enabled:
+    def key_for(self, request: AnalyzeRequest, model: str) -> str | None:
+        """The request's key, or None while the cache is off (nothing is hashed then)."""
+        return cache_key(request, model) if self.enabled else None
+
+    async def get(self, key: str | None) -> Analysis | None:
+        if key is None or not self.enabled:
             return None
         if self.store is None:
             with self._lock:
@@ -60,8 +64,8 @@ class AnalysisCache:
         raw = await asyncio.to_thread(self.store.cache_get, key)
         return None if raw is None else Analysis.model_validate_json(raw)
 
-    async def put(self, key: str, analysis: Analysis) -> None:
-        if not self.enabled:
+    async def put(self, key: str | None, analysis: Analysis) -> None:
+        if key is None or not self.enabled:
             return
         if self.store is None:
             with self._lock:

@@ -11,7 +11,7 @@ import pytest
 
 from api.compose import make_analyzer
 from api.config import Settings
-from api.pipeline import analyze
+from api.pipeline import analyze, cache
 from api.pipeline.article import PreparedArticle, prepare_article
 from api.pipeline.cache import cache_key
 from schemas.request import AnalyzeRequest
@@ -53,7 +53,7 @@ async def test_the_cache_key_is_worked_out_only_when_the_cache_is_on(
         keys.append(model)
         return cache_key(request, model)
 
-    monkeypatch.setattr(analyze, "cache_key", recording)
+    monkeypatch.setattr(cache, "cache_key", recording)
     client = ScriptedClient({"headline": "h", "summary": "s", "key_points": ["k"]})
     settings = llm_settings.model_copy(update={"cache_size": cache_size})
     analysis = await make_analyzer(settings, client=client).analyze(
