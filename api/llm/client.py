@@ -57,6 +57,9 @@ def load_litellm() -> ModuleType:
     with _import_lock:
         if _litellm is None:
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            # Else the first Anthropic call fetches a beta-headers config from GitHub (5 s
+            # timeout): the bundled copy, as for the cost map.
+            os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
             import litellm
 
             # The aiohttp transport bypasses httpx (and so respx in tests); one transport

@@ -29,12 +29,15 @@ from api.errors import (
 from api.llm.client import LiteLLMClient, load_litellm
 from tests.llm.conftest import (
     ANTHROPIC_KEY,
+    ANTHROPIC_URL,
     OPENAI_BASE,
     OPENAI_KEY,
     OPENAI_URL,
     Reply,
     RetryClock,
     always,
+    anthropic_reply,
+    anthropic_settings,
     openai_error,
     openai_reply,
     openai_settings,
@@ -347,3 +350,19 @@ async def test_analyzer_close_closes_the_pooled_client(provider: respx.MockRoute
         await asyncio.sleep(0)
 
     assert http.is_closed
+
+
+async def test_anthropic_calls_fetch_nothing_but_the_provider(provider: respx.MockRouter) -> None:
+    """Regression: litellm fetched Anthropic's beta-headers config from GitHub on the first
+    Anthropic call (the bundled copy is used, as for the cost map)."""
+    github = provider.get(url__startswith="https://raw.githubusercontent.com/").mock(
+        return_value=httpx.Response(200, json={})
+    )
+    provider.post(ANTHROPIC_URL).mock(return_value=anthropic_reply(text='{"n": 7}'))
+    load_litellm()  # the setting is read per call: a later import must not undo it
+
+    completion = await LiteLLMClient(anthropic_settings()).complete(
+        chat("anthropic/claude-haiku-4-5")  # structured output: a beta header
+    )
+
+    assert completion.content == '{"n": 7}' and github.call_count == 0
