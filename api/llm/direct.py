@@ -83,6 +83,8 @@ class Route:
     price: Pricer | None
     # litellm's mapped parameters per (max_tokens, temperature, seed, response format type)
     params: dict[tuple[Any, ...], dict[str, Any] | None] = field(default_factory=dict)
+    # prices of the model names answers give (e.g. a dated snapshot), read once per name
+    answered: dict[str, Pricer | None] = field(default_factory=dict)
 
 
 class DirectTransport:
@@ -153,7 +155,17 @@ class DirectTransport:
             raise from_transport(exc) from exc
         if not response.is_success:
             raise from_status(response, self.lm.too_long)
-        return _completion(answer_body(response), route, model)
+        body = answer_body(response)
+        return _completion(body, route, model, self._pricer_of(route, body.get("model")))
+
+    def _pricer_of(self, route: Route, answered: object) -> Pricer | None:
+        """As litellm: the price of the model the answer names where its map knows it (a
+        dated snapshot, or another model the server chose), else the requested model's."""
+        if not isinstance(answered, str) or answered in {"", route.name}:
+            return route.price
+        if answered not in route.answered:
+            route.answered[answered] = _pricer(self.lm.module, answered, route.provider)
+        return route.answered[answered] or route.price
 
     def _body(
         self, route: Route, request: ChatRequest, response_format: dict[str, Any] | None
@@ -289,7 +301,7 @@ def _pricer(lm: ModuleType, name: str, provider: str) -> Pricer | None:
     ).of
 
 
-def _completion(body: dict[str, Any], route: Route, model: str) -> Completion:
+def _completion(body: dict[str, Any], route: Route, model: str, price: Pricer | None) -> Completion:
     choice = body["choices"][0]
     message = choice.get("message") or {}
     content = message.get("content")
@@ -305,5 +317,5 @@ def _completion(body: dict[str, Any], route: Route, model: str) -> Completion:
         usage=Usage(
             prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
         ),
-        cost_usd=route.price(prompt, cached, completion) if route.price else None,
+        cost_usd=price(prompt, cached, completion) if price else None,
     )

@@ -148,6 +148,37 @@ async def test_direct_price_is_litellms_with_cached_tokens(provider: respx.MockR
     )  # the cached tokens were priced as cached
 
 
+@pytest.mark.parametrize("answered", ["gpt-4o-mini-2024-07-18", "gpt-4o", "newsroom-7b"])
+async def test_direct_prices_the_model_the_answer_names_as_litellm(
+    provider: respx.MockRouter, answered: str
+) -> None:
+    """litellm prices the model the answer names where its map knows it, else the one asked
+    for: a server that answered with gpt-4o is billed at gpt-4o's price."""
+    reply = openai_reply('{"n": 1}', model=answered, prompt_tokens=1000, completion_tokens=1000)
+    provider.post(OPENAI_URL).mock(side_effect=always(reply))
+
+    costs = [(await client(t).complete(chat())).cost_usd for t in TRANSPORTS]
+
+    assert costs[0] is not None and costs[1] == pytest.approx(costs[0])
+
+
+@pytest.mark.parametrize("prompt_tokens", [1_000, 300_000])
+async def test_direct_price_of_a_tiered_model_is_litellms(
+    provider: respx.MockRouter, prompt_tokens: int
+) -> None:
+    """gpt-5.4 costs more per token past 272k prompt tokens: priced by litellm per call."""
+    model = "openai/gpt-5.4"
+    reply = openai_reply(
+        '{"n": 1}', prompt_tokens=prompt_tokens, completion_tokens=500, model="gpt-5.4"
+    )
+    provider.post(OPENAI_URL).mock(side_effect=always(reply))
+    assert client("direct", models=[model]).direct.route(model) is not None
+
+    costs = [(await client(t, models=[model]).complete(chat(model))).cost_usd for t in TRANSPORTS]
+
+    assert costs[0] is not None and costs[1] == pytest.approx(costs[0])
+
+
 async def test_direct_reads_the_key_from_the_environment_as_litellm_does(
     provider: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
