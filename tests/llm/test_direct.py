@@ -76,10 +76,13 @@ def no_acompletion(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_direct_sends_what_litellm_sends(provider: respx.MockRouter, model: str) -> None:
     route = provider.post(OPENAI_URL).mock(return_value=openai_reply('{"n": 1}'))
 
-    for transport in TRANSPORTS:
-        completion = await client(transport, models=[model]).complete(chat(model))
-        assert completion.content == '{"n": 1}' and completion.model == model
+    completions = [await client(t, models=[model]).complete(chat(model)) for t in TRANSPORTS]
 
+    for completion in completions:
+        assert (completion.content, completion.model) == ('{"n": 1}', model)
+        assert completion.provider == model.split("/")[0]
+        assert completion.usage == completions[0].usage
+    assert completions[1].cost_usd == pytest.approx(completions[0].cost_usd)
     via_litellm, direct = route.calls
     assert sent_json(direct) == sent_json(via_litellm)
     for header in ("authorization", "content-type"):
