@@ -201,6 +201,12 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(
         default=5_000_000, ge=1, description="Largest page fetched for a URL, in bytes."
     )
+    llm_transport: Literal["direct", "litellm"] = Field(
+        default="direct",
+        description="How OpenAI-compatible chat models are called: `direct` (one pooled httpx "
+        "client, litellm's routing, parameter mapping and prices, ~6 CPU ms less per call) or "
+        "`litellm` (litellm.acompletion). Other providers always go through litellm.",
+    )
 
     @field_validator("api_key")
     @classmethod

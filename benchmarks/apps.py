@@ -4,7 +4,8 @@ process (`python -m uvicorn --factory benchmarks.apps:<name>`), all against the 
 - `httpx_forwarder`: FastAPI → one httpx POST to the stub → the answer's JSON;
 - `litellm_forwarder`: FastAPI → `litellm.acompletion` with litellm's default settings →
   the answer's JSON (DESIGN §8's reference: what a bare litellm endpoint costs); run a
-  second time on litellm's httpx transport, the one stancewire uses;
+  second time on litellm's httpx transport, the one stancewire's litellm.acompletion calls
+  use (OpenAI-compatible models go out on its own pooled httpx client, api/llm/direct.py);
 - stancewire: the service as shipped (`stancewire serve`, settings from STANCEWIRE_
   variables, see `as_environment`), or its app (`stancewire`) under the forwarders' plain
   uvicorn, on a hosted model name that supports JSON-schema output, pointed at the stub,

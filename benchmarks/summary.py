@@ -8,7 +8,8 @@ from typing import Any
 
 BARE = "litellm"  # the reference every stancewire variant is compared with
 VARIANTS = ("stancewire", "stancewire_xc")
-# The bare forwarder on litellm's httpx transport, which stancewire uses (api/llm/client.py)
+# The bare forwarder on litellm's httpx transport, the one stancewire's litellm.acompletion
+# calls use (OpenAI-compatible models take api/llm/direct.py, also httpx)
 SAME_TRANSPORT = "litellm_httpx"
 
 

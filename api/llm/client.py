@@ -38,6 +38,8 @@ from api.errors import (
     UpstreamUnavailable,
 )
 from api.llm.capabilities import ModelCapabilities, known_capabilities
+from api.llm.direct import DirectTransport, LitellmParts
+from api.llm.failures import FailureKind, ProviderFailure
 from api.llm.local import LocalModelRegistry, register_with_litellm
 from api.llm.types import ChatRequest, Completion
 from api.metrics import count_retry
@@ -55,6 +57,9 @@ def load_litellm() -> ModuleType:
     with _import_lock:
         if _litellm is None:
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            # Else the first Anthropic call fetches a beta-headers config from GitHub (5 s
+            # timeout): the bundled copy, as for the cost map.
+            os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
             import litellm
 
             # The aiohttp transport bypasses httpx (and so respx in tests); one transport
@@ -71,6 +76,8 @@ def load_litellm() -> ModuleType:
 
 def _retry_after_seconds(exc: BaseException) -> float | None:
     headers: Any = getattr(exc, "litellm_response_headers", None)
+    if isinstance(exc, ProviderFailure):
+        headers = exc.headers
     response = getattr(exc, "response", None)
     if headers is None and response is not None:
         headers = getattr(response, "headers", None)
@@ -95,6 +102,8 @@ def _upstream_status(exc: BaseException) -> int | None:
 
 def is_transient(exc: BaseException) -> bool:
     """Timeouts, connection errors, 429 and 5xx: worth another try."""
+    if isinstance(exc, ProviderFailure):  # the direct path's, classified as it failed
+        return exc.transient
     lm = load_litellm()
     transient = (
         lm.Timeout,
@@ -110,34 +119,50 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, lm.APIError) and status is not None and status >= 500
 
 
-def to_stancewire_error(exc: BaseException, model: str) -> StancewireError:
-    """Map a provider exception (after retries) to the service's typed errors."""
+def _failure_kind(exc: BaseException) -> FailureKind:
+    """What a litellm exception (or the direct path's ProviderFailure) says went wrong."""
+    if isinstance(exc, ProviderFailure):
+        return exc.kind
     lm = load_litellm()
-    retry_after = _retry_after_seconds(exc)
-    wait = int(retry_after + 0.999) if retry_after is not None else None
-    where = f"model {model!r}"
     if isinstance(exc, lm.RateLimitError):
-        return UpstreamRateLimited(
-            f"The provider of {where} is rate limiting.",
-            retry_after=30 if wait is None else wait,
-            upstream_status=_upstream_status(exc),
-        )
+        return "rate_limited"
     if isinstance(exc, lm.Timeout):
-        return UpstreamTimeout(
-            f"{where} did not answer in time.", retry_after=10 if wait is None else wait
-        )
+        return "timeout"
     if isinstance(exc, lm.ContextWindowExceededError):
-        return ContextWindowExceeded(f"The article is too long for {where}; send a shorter text.")
+        return "context_window"
     # OpenAI-compatible servers' 401/403 can arrive as a plain APIError with that status.
     auth_failed = _upstream_status(exc) in {401, 403}
     if isinstance(exc, lm.AuthenticationError | lm.PermissionDeniedError) or auth_failed:
+        return "auth"
+    return "unavailable" if is_transient(exc) else "refused"
+
+
+def to_stancewire_error(exc: BaseException, model: str) -> StancewireError:
+    """Map a provider exception (after retries) to the service's typed errors."""
+    retry_after = _retry_after_seconds(exc)
+    wait = int(retry_after + 0.999) if retry_after is not None else None
+    where = f"model {model!r}"
+    status = _upstream_status(exc)
+    kind = _failure_kind(exc)
+    if kind == "rate_limited":
+        return UpstreamRateLimited(
+            f"The provider of {where} is rate limiting.",
+            retry_after=30 if wait is None else wait,
+            upstream_status=status,
+        )
+    if kind == "timeout":
+        return UpstreamTimeout(
+            f"{where} did not answer in time.", retry_after=10 if wait is None else wait
+        )
+    if kind == "context_window":
+        return ContextWindowExceeded(f"The article is too long for {where}; send a shorter text.")
+    if kind == "auth":
         return UpstreamAuthError(
             f"The provider of {where} rejected the credentials: set STANCEWIRE_API_KEY "
             "or the provider's key variable (e.g. OPENAI_API_KEY).",
-            upstream_status=_upstream_status(exc),
+            upstream_status=status,
         )
-    status = _upstream_status(exc)
-    if is_transient(exc):
+    if kind == "unavailable":
         return UpstreamUnavailable(
             f"The provider of {where} is unavailable.",
             retry_after=15 if wait is None else wait,
@@ -160,6 +185,7 @@ class LiteLLMClient:
         self.local = _LiteLLMLocalModels(settings)
         self._capabilities: dict[str, ModelCapabilities] = {}
         self._providers: dict[str, str] = {}
+        self._direct: DirectTransport | None = None
 
     def capabilities(self, model: str) -> ModelCapabilities:
         """Known patterns first, else litellm's model map; remembered per model (the map
@@ -246,11 +272,38 @@ class LiteLLMClient:
         return wait
 
     async def _call_once(self, request: ChatRequest, model: str) -> Completion:
+        route = self.direct.route(model) if self.settings.llm_transport == "direct" else None
+        if route is not None:  # OpenAI-compatible: the lean call (api/llm/direct.py)
+            response_format = self.response_format(request, model)
+            return await self.direct.complete(route, request, model, response_format)
         lm = load_litellm()
         if model_kind(model) == "local":  # hosted calls never touch (or validate) GGUF settings
             self.local.registered(lm)
         response = await lm.acompletion(**self._call_kwargs(request, model))
         return self._to_completion(lm, response, model)
+
+    @property
+    def direct(self) -> DirectTransport:
+        """The lean path for OpenAI-compatible providers, with litellm's parts it uses."""
+        if self._direct is None:
+            lm = load_litellm()
+            from litellm.litellm_core_utils.exception_mapping_utils import ExceptionCheckers
+            from litellm.responses.bridge_check import chat_completion_ends_in_responses_api
+            from litellm.types.utils import LlmProviders
+
+            parts = LitellmParts(
+                module=lm,
+                provider_enum=LlmProviders,
+                ends_in_responses=chat_completion_ends_in_responses_api,
+                too_long=ExceptionCheckers.is_error_str_context_window_exceeded,
+            )
+            self._direct = DirectTransport(self.settings, parts)
+        return self._direct
+
+    def close(self) -> None:
+        """Close the direct path's pooled connections (server shutdown)."""
+        if self._direct is not None:
+            self._direct.close()
 
     def _call_kwargs(self, request: ChatRequest, model: str) -> dict[str, Any]:
         kwargs: dict[str, Any] = {

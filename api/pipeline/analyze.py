@@ -118,6 +118,7 @@ class Analyzer:
     def close(self) -> None:
         """Stop the engine's worker processes (server shutdown)."""
         self.cpu.close()
+        getattr(self._client, "close", lambda: None)()  # LiteLLMClient's pooled connections
 
     def models(self) -> list[ModelInfo]:
         return [ModelInfo(m, engine_kind(m), ModelRef(m).label) for m in self.settings.models]
