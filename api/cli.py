@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import gc
 import json
 import sys
 from pathlib import Path
@@ -127,6 +129,10 @@ def analyze(
     pretty: Annotated[bool, typer.Option(help="Readable tables instead of JSON.")] = False,
 ) -> None:
     """Analyse one article and print the JSON analysis (or tables with --pretty)."""
+    # At exit the interpreter's last garbage collections walk every object spaCy and the
+    # engine made (~0.2 s of the command's ~1.5 s); frozen, they are skipped. Nothing here
+    # needs a finalizer at exit (the output is flushed, files are closed by then).
+    atexit.register(gc.freeze)
     from api.compose import make_analyzer
     from schemas.request import AnalyzeRequest
 
