@@ -132,6 +132,7 @@ def analyze(
     # At exit the interpreter's last garbage collections walk every object spaCy and the
     # engine made (~0.2 s of the command's ~1.5 s); frozen, they are skipped. Nothing here
     # needs a finalizer at exit (the output is flushed, files are closed by then).
+    atexit.unregister(gc.freeze)  # once per process, however often tests invoke analyze
     atexit.register(gc.freeze)
     from api.compose import make_analyzer
     from schemas.request import AnalyzeRequest
