@@ -1,11 +1,13 @@
 """CLI start-up: `stancewire analyze` on the built-in engine, from process start to exit.
 
 hyperfine (Debian's package) times the whole command over repeated runs, without a shell
-in between; where it is missing the runs are timed here, one after another.
+in between; where it is missing the runs are timed here, one after another. `make bench`
+runs it with the rest; alone: `.venv/bin/python -m benchmarks.startup --runs 10`.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import statistics
@@ -70,3 +72,13 @@ def measure_cli(runs: int) -> dict[str, Any]:
         if hyperfine:
             return _stats(_with_hyperfine(hyperfine, runs, Path(tmp)), "hyperfine")
         return _stats(_by_hand(runs, Path(tmp)), "subprocess timing")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Time `stancewire analyze` alone (CLI start-up).")
+    parser.add_argument("--runs", type=int, default=10, help="Timed runs (after one warm-up).")
+    print(json.dumps(measure_cli(parser.parse_args().runs), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -194,15 +194,23 @@ class DomainText:
     """stance.DomainText.predict_proba: one bag-of-words model per domain (or the pooled)."""
 
     def __init__(self, arrays: Arrays, domains: list[int]) -> None:
-        self.pooled = BagOfWords(arrays, "text_pooled")
-        self.by_domain = {d: BagOfWords(arrays, f"text_{d}") for d in domains}
+        self._arrays = arrays
+        self._prefixes = {d: f"text_{d}" for d in domains}
+        # Built on first use (~12 ms each for the 50,000-term vocabularies): an article is
+        # usually of one domain, and `stancewire analyze` reads one article (issue 18).
+        self._models: dict[str, BagOfWords] = {}
+
+    def _model(self, domain: int) -> BagOfWords:
+        prefix = self._prefixes.get(domain, "text_pooled")
+        if prefix not in self._models:  # two threads may both build it: the same model
+            self._models[prefix] = BagOfWords(self._arrays, prefix)
+        return self._models[prefix]
 
     def __call__(self, texts: list[str], domains: np.ndarray) -> np.ndarray:
         probs = np.zeros((len(texts), N_STANCES))
         for d in np.unique(domains).tolist():
             rows = np.flatnonzero(domains == d)
-            model = self.by_domain.get(d, self.pooled)
-            probs[rows] = model([texts[i] for i in rows])
+            probs[rows] = self._model(d)([texts[i] for i in rows])
         return probs
 
 
