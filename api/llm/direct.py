@@ -42,6 +42,7 @@ DIRECT_PROVIDERS: dict[str, tuple[str, ...]] = {
     "hosted_vllm": ("HOSTED_VLLM_API_BASE",),
 }
 OPENAI_DEFAULT_BASE = "https://api.openai.com/v1"
+KEPT_ALIVE = 20  # idle connections kept per client: httpx's default
 Pricer = Callable[[int, int, int], float]  # (prompt, cached prompt, completion tokens) -> USD
 
 
@@ -237,9 +238,21 @@ class DirectTransport:
         client = self._clients.get(loop)
         if client is None or client.is_closed:
             self._forget_closed_loops()
-            client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.llm_timeout_s))
+            client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.settings.llm_timeout_s), limits=self._limits()
+            )
             self._clients[loop] = client
         return client
+
+    def _limits(self) -> httpx.Limits:
+        """A connection for every model call the service lets run at once: httpx's default
+        pool (100) queued the rest, and a wait longer than the call timeout failed as an
+        upstream timeout though the provider answered in time (tests/llm/test_direct_pool.py).
+        Idle connections kept: httpx's default (20), as each is checked on every request."""
+        return httpx.Limits(
+            max_connections=self.settings.max_concurrency,
+            max_keepalive_connections=KEPT_ALIVE,
+        )
 
     def _forget_closed_loops(self) -> None:
         for loop in [loop for loop in self._clients if loop.is_closed()]:
