@@ -26,6 +26,33 @@ class BoilerplatePattern:
     source: str
     whole_line: bool = True
     kept_in_first_person: bool = False
+    # Cheap pre-checks that hold wherever the regex matches a stripped text: one of `needs`
+    # occurs in it (lowercased if the regex ignores case), `needs_ending` matches in its
+    # last characters. Most sentences fail them, and the regex is not run (issue 18).
+    needs: tuple[str, ...] = ()
+    needs_ending: re.Pattern[str] | None = None
+
+    def admits(self, text: str, folded: str | None) -> bool:
+        """False only where the regex cannot match `text` (stripped; `folded`: _folded)."""
+        if self.needs:
+            haystack = folded if self.regex.flags & re.IGNORECASE else text
+            if haystack is not None and not any(need in haystack for need in self.needs):
+                return False
+        ending = self.needs_ending
+        return ending is None or ending.search(text, max(0, len(text) - _ENDING_CHARS)) is not None
+
+
+# How far from the end a pattern's `needs_ending` is looked for.
+_ENDING_CHARS = 8
+# The characters re.IGNORECASE matches to an ASCII letter that str.lower() does not turn
+# into that letter (found over every code point): with one of them in a text, the
+# lowercased keywords of `needs` would not be a safe pre-check, so the regex decides.
+_FOLDS_ODDLY = ("İ", "ı", "ſ")
+
+
+def _folded(text: str) -> str | None:
+    """`text` lowercased for the `needs` of ignore-case patterns, None where unsafe."""
+    return None if any(odd in text for odd in _FOLDS_ODDLY) else text.lower()
 
 
 @cache
@@ -40,6 +67,8 @@ def patterns() -> tuple[BoilerplatePattern, ...]:
             source=entry["source"],
             whole_line=entry.get("whole_line", True),
             kept_in_first_person=entry.get("kept_in_first_person", False),
+            needs=tuple(entry.get("needs", ())),
+            needs_ending=re.compile(entry["needs_ending"]) if "needs_ending" in entry else None,
         )
         for entry in data["patterns"]
     )
@@ -63,7 +92,7 @@ def match(text: str, *, in_first_person: bool = False) -> BoilerplatePattern | N
     stripped = text.strip()
     if not stripped:
         return None
-    return next((p for p in _active(in_first_person) if p.regex.search(stripped)), None)
+    return _first_match(stripped, _active(in_first_person))
 
 
 def match_line(line: str, *, in_first_person: bool = False) -> BoilerplatePattern | None:
@@ -71,7 +100,20 @@ def match_line(line: str, *, in_first_person: bool = False) -> BoilerplatePatter
     stripped = line.strip()
     if not stripped or len(stripped.split()) > _SHORT_LINE_WORDS:
         return None
-    return next((p for p in _whole_line(in_first_person) if p.regex.search(stripped)), None)
+    return _first_match(stripped, _whole_line(in_first_person))
+
+
+def _first_match(
+    stripped: str, candidates: tuple[BoilerplatePattern, ...]
+) -> BoilerplatePattern | None:
+    folded = _folded(stripped)
+    for pattern in candidates:
+        checked = pattern.needs or pattern.needs_ending is not None
+        if checked and not pattern.admits(stripped, folded):
+            continue
+        if pattern.regex.search(stripped):
+            return pattern
+    return None
 
 
 @cache  # asked for every line and every sentence of every article
