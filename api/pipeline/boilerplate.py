@@ -31,15 +31,23 @@ class BoilerplatePattern:
     # last characters. Most sentences fail them, and the regex is not run (issue 18).
     needs: tuple[str, ...] = ()
     needs_ending: re.Pattern[str] | None = None
+    ignorecase: bool = False  # how `regex` was compiled (its flags are slow to ask)
 
     def admits(self, text: str, folded: str | None) -> bool:
         """False only where the regex cannot match `text` (stripped; `folded`: _folded)."""
         if self.needs:
-            haystack = folded if self.regex.flags & re.IGNORECASE else text
-            if haystack is not None and not any(need in haystack for need in self.needs):
+            haystack = folded if self.ignorecase else text
+            if haystack is not None and not _contains_any(haystack, self.needs):
                 return False
         ending = self.needs_ending
         return ending is None or ending.search(text, max(0, len(text) - _ENDING_CHARS)) is not None
+
+
+def _contains_any(text: str, needs: tuple[str, ...]) -> bool:
+    for need in needs:  # noqa: SIM110  # a loop: any() over a generator costs more
+        if need in text:
+            return True
+    return False
 
 
 # How far from the end a pattern's `needs_ending` is looked for.
@@ -52,7 +60,7 @@ _FOLDS_ODDLY = ("İ", "ı", "ſ")
 
 def _folded(text: str) -> str | None:
     """`text` lowercased for the `needs` of ignore-case patterns, None where unsafe."""
-    return None if any(odd in text for odd in _FOLDS_ODDLY) else text.lower()
+    return None if _contains_any(text, _FOLDS_ODDLY) else text.lower()
 
 
 @cache
@@ -63,6 +71,7 @@ def patterns() -> tuple[BoilerplatePattern, ...]:
             name=entry["name"],
             reason=entry["reason"],
             regex=re.compile(entry["regex"], re.IGNORECASE if entry.get("ignorecase") else 0),
+            ignorecase=entry.get("ignorecase", False),
             example=entry["example"],
             source=entry["source"],
             whole_line=entry.get("whole_line", True),
