@@ -266,8 +266,12 @@ def prepare_article(text: str, title: str | None = None) -> PreparedArticle:
             lead = len(line) - len(line.lstrip())
             skip(offset + lead, offset + lead + len(stripped), found.reason)
             continue
+        checked = boilerplate.is_short_line(stripped)  # and match_line found nothing
         for start, end in _sentence_spans(line):
-            if found := boilerplate.match(line[start:end], in_first_person=column):
+            whole = checked and end - start == len(stripped)  # spans are stripped
+            if found := boilerplate.match(
+                line[start:end], in_first_person=column, line_checked=whole
+            ):
                 skip(offset + start, offset + end, found.reason)
                 continue
             sentences.append(

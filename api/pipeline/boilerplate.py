@@ -96,18 +96,29 @@ def first_person(text: str) -> bool:
 _SHORT_LINE_WORDS = 60
 
 
-def match(text: str, *, in_first_person: bool = False) -> BoilerplatePattern | None:
-    """The first pattern a sentence matches (stripped), or None."""
+def match(
+    text: str, *, in_first_person: bool = False, line_checked: bool = False
+) -> BoilerplatePattern | None:
+    """The first pattern a sentence matches (stripped), or None. `line_checked`: the
+    sentence is a whole line match_line found nothing on, so only the patterns that are not
+    whole-line ones can match (they run once, not twice, on a one-sentence line)."""
     stripped = text.strip()
     if not stripped:
         return None
+    if line_checked:
+        return _first_match(stripped, _not_whole_line(in_first_person))
     return _first_match(stripped, _active(in_first_person))
+
+
+def is_short_line(stripped: str) -> bool:
+    """Short enough for the whole-line patterns (match_line)."""
+    return len(stripped.split()) <= _SHORT_LINE_WORDS
 
 
 def match_line(line: str, *, in_first_person: bool = False) -> BoilerplatePattern | None:
     """The first whole-line pattern a short line matches: a credit, a copyright notice."""
     stripped = line.strip()
-    if not stripped or len(stripped.split()) > _SHORT_LINE_WORDS:
+    if not stripped or not is_short_line(stripped):
         return None
     return _first_match(stripped, _whole_line(in_first_person))
 
@@ -133,3 +144,8 @@ def _active(in_first_person: bool) -> tuple[BoilerplatePattern, ...]:
 @cache
 def _whole_line(in_first_person: bool) -> tuple[BoilerplatePattern, ...]:
     return tuple(p for p in _active(in_first_person) if p.whole_line)
+
+
+@cache
+def _not_whole_line(in_first_person: bool) -> tuple[BoilerplatePattern, ...]:
+    return tuple(p for p in _active(in_first_person) if not p.whole_line)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from api.pipeline import boilerplate
+from api.pipeline.article import prepare_article
 from api.pipeline.boilerplate import BoilerplatePattern, match, match_line, patterns
 from tests.pipeline.test_article_properties import ANY_CHAR, PIECES, SETTINGS, TEXTS
 
@@ -77,3 +78,25 @@ def test_every_precheck_admits_its_own_example() -> None:
     for pattern in patterns():
         folded = boilerplate._folded(pattern.example.strip())
         assert pattern.admits(pattern.example.strip(), folded), pattern.name
+
+
+@SETTINGS
+@given(st.one_of(PRECHECK_TEXTS, TEXTS), st.booleans())
+def test_a_line_match_line_cleared_needs_only_the_other_patterns(
+    text: str, in_first_person: bool
+) -> None:
+    """prepare_article passes line_checked for a one-sentence line match_line found nothing
+    on: the whole-line patterns then run once, not twice, with the same result."""
+    if match_line(text, in_first_person=in_first_person) is None and boilerplate.is_short_line(
+        text.strip()
+    ):
+        kept = match(text, in_first_person=in_first_person, line_checked=True)
+        assert _name(kept) == _name(match(text, in_first_person=in_first_person))
+
+
+def test_a_one_sentence_caption_line_is_still_skipped() -> None:
+    text = "Iran, militias' involvement in ISIS fight a mixed blessing .\nThe talks resumed."
+    article = prepare_article(text)
+    assert [s.text for s in article.sentences] == ["The talks resumed."]
+    (caption,) = [p for p in patterns() if p.name == "caption-space-period"]
+    assert article.skip_reasons == [caption.reason]
