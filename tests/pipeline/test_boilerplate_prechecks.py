@@ -100,3 +100,10 @@ def test_a_one_sentence_caption_line_is_still_skipped() -> None:
     assert [s.text for s in article.sentences] == ["The talks resumed."]
     (caption,) = [p for p in patterns() if p.name == "caption-space-period"]
     assert article.skip_reasons == [caption.reason]
+
+
+def test_keywords_of_ignore_case_patterns_are_lowercase() -> None:
+    """They are looked for in the lowercased text: "Copyright" would never be found."""
+    for pattern in patterns():
+        if pattern.ignorecase:
+            assert all(need == need.lower() for need in pattern.needs), pattern.name
