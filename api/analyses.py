@@ -69,7 +69,7 @@ def keep_nowait(
     caller: Caller,
     body: AnalyzeRequest,
     analysis: Analysis,
-    analysis_json: str,
+    analysis_json: str | None = None,
 ) -> bool:
     """`keep` (without an Idempotency-Key) on the calling thread if the store can write
     without waiting; False, nothing kept, if not: then `keep` in a thread."""

@@ -281,6 +281,9 @@ def test_a_stored_copy_is_written_on_the_loop_unless_it_would_wait(
     first = _analyze(client, seed_text)
     assert first.status_code == 200 and hops == []
     assert client.get(f"/v1/analyses/{first.json()['id']}").json() == first.json()
+    batch = client.post("/v1/analyze/batch", json={"items": [{"text": seed_text + " Too."}]})
+    stored = client.get(f"/v1/analyses/{batch.json()['items'][0]['analysis']['id']}")
+    assert stored.json() == batch.json()["items"][0]["analysis"] and hops == []
 
     store = store_of(client)
     assert isinstance(store, SqliteStore)
