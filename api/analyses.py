@@ -57,9 +57,35 @@ def keep(
     """Store an analysis under its id for its caller (and remember its Idempotency-Key).
     `analysis_json`: the analysis as the response sends it, when the caller has it already
     (serialising an analysis twice cost ~0.1 ms per request, issue 18)."""
+    store.put_analysis(stored_copy(settings, caller, body, analysis, analysis_json))
+    if idempotency_key:
+        entry = IdempotencyEntry(analysis.id, request_hash(body))
+        store.put_idempotent(caller.name, idempotency_key, entry, settings.idempotency_ttl_s)
+
+
+def keep_nowait(
+    store: Store,
+    settings: Settings,
+    caller: Caller,
+    body: AnalyzeRequest,
+    analysis: Analysis,
+    analysis_json: str | None = None,
+) -> bool:
+    """`keep` (without an Idempotency-Key) on the calling thread if the store can write
+    without waiting; False, nothing kept, if not: then `keep` in a thread."""
+    return store.put_analysis_nowait(stored_copy(settings, caller, body, analysis, analysis_json))
+
+
+def stored_copy(
+    settings: Settings,
+    caller: Caller,
+    body: AnalyzeRequest,
+    analysis: Analysis,
+    analysis_json: str | None = None,
+) -> StoredAnalysis:
     created = now()
     days = settings.retention_days
-    record = StoredAnalysis(
+    return StoredAnalysis(
         id=analysis.id,
         owner=caller.name,
         schema_version=analysis.meta.schema_version,
@@ -68,10 +94,6 @@ def keep(
         created_at=created,
         expires_at=created + days * _DAY_S if days > 0 else None,
     )
-    store.put_analysis(record)
-    if idempotency_key:
-        entry = IdempotencyEntry(analysis.id, request_hash(body))
-        store.put_idempotent(caller.name, idempotency_key, entry, settings.idempotency_ttl_s)
 
 
 def claim(

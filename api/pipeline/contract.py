@@ -25,11 +25,19 @@ _STOP = {
 }  # fmt: skip
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _without_marks(run: re.Match[str]) -> str:
+    return "".join(c for c in run.group() if not unicodedata.combining(c))
+
+
 def normalise(text: str) -> str:
     """Lower-case, accents and possessives stripped: for matching names against text."""
     if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        # Only non-ASCII characters can be combining marks: looked at run by run, not the
+        # whole text a character at a time (most of `words` on an article, issue 18).
+        text = _NON_ASCII.sub(_without_marks, unicodedata.normalize("NFKD", text))
     # Possessive anywhere, end of text included ("MCDONALD'S" as a whole headline).
     return _POSSESSIVE.sub("", text.lower().replace("’", "'"))
 

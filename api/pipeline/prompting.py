@@ -167,6 +167,8 @@ _DELIMITER_LIKE = re.compile(
 
 def as_data(text: str) -> str:
     """Caller text as it may appear inside a delimited data block of the prompt."""
+    if "<" not in text:  # every delimiter starts with one; most sentences have none
+        return text
     return _DELIMITER_LIKE.sub(lambda m: m.group(0).replace("<", "&lt;").replace(">", "&gt;"), text)
 
 

@@ -92,6 +92,9 @@ class RedisStore:
         ttl = None if record.expires_at is None else max(int(record.expires_at - now()), 1)
         self._redis.set(_ANALYSIS + record.id, json.dumps(asdict(record)), ex=ttl)
 
+    def put_analysis_nowait(self, record: StoredAnalysis) -> bool:
+        return False  # a network round trip: never on the event loop
+
     def get_analysis(self, analysis_id: str) -> StoredAnalysis | None:
         raw = self._redis.get(_ANALYSIS + analysis_id)
         return StoredAnalysis(**json.loads(raw)) if raw else None

@@ -257,3 +257,49 @@ def test_stores_opening_a_new_file_at_once_all_open(tmp_path: Path) -> None:
         for thread in threads:
             thread.join()
     assert failures == []
+
+
+def test_a_stored_copy_is_written_on_the_loop_unless_it_would_wait(
+    make_app: AppFactory, seed_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite: no thread hop for the write (issue 18); while another connection holds the
+    write lock, the copy goes to a thread that waits for it, and is kept all the same."""
+    import asyncio
+
+    from api import analyses
+
+    client = make_app(cache_size=0)  # no cache write waiting for the lock first
+    hops: list[Any] = []
+    to_thread = asyncio.to_thread
+
+    async def counted(fn: Any, *args: Any) -> Any:
+        if fn is analyses.keep:
+            hops.append(fn)
+        return await to_thread(fn, *args)
+
+    monkeypatch.setattr(asyncio, "to_thread", counted)
+    first = _analyze(client, seed_text)
+    assert first.status_code == 200 and hops == []
+    assert client.get(f"/v1/analyses/{first.json()['id']}").json() == first.json()
+    batch = client.post("/v1/analyze/batch", json={"items": [{"text": seed_text + " Too."}]})
+    stored = client.get(f"/v1/analyses/{batch.json()['items'][0]['analysis']['id']}")
+    assert stored.json() == batch.json()["items"][0]["analysis"] and hops == []
+
+    store = store_of(client)
+    assert isinstance(store, SqliteStore)
+    other = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process writing
+    threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+    second = _analyze(client, seed_text + " Another sentence here.")
+    assert second.status_code == 200 and len(hops) == 1
+    assert client.get(f"/v1/analyses/{second.json()['id']}").json() == second.json()
+    other.close()
+
+
+def test_every_hundredth_nowait_write_waits_in_a_thread(tmp_path: Path) -> None:
+    """The loop's connection never checkpoints the WAL nor purges: a write in a thread does."""
+    store = SqliteStore(tmp_path / "x.db")
+    written = [store.put_analysis_nowait(StoredAnalysis(f"{i:032d}", "cms", "2.0", "{}", "{}"))
+               for i in range(200)]  # fmt: skip
+    assert [i for i, done in enumerate(written) if not done] == [99, 199]
+    assert store.get_analysis(f"{98:032d}") and store.get_analysis(f"{99:032d}") is None
