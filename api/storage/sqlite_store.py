@@ -52,15 +52,11 @@ _PUT_ANALYSIS = "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
 def _locked(exc: BaseException) -> bool:
-    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
-
-
-def _busy(exc: sqlite3.OperationalError) -> bool:
-    """Another connection holds the lock (SQLITE_BUSY / SQLITE_LOCKED and their kinds)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is None:
-        return _locked(exc)
-    return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    """Another connection holds the lock: SQLITE_BUSY ("database is locked") or
+    SQLITE_LOCKED ("database table is locked"), with their extended codes."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    return exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _use_wal(db: sqlite3.Connection) -> None:
@@ -207,7 +203,7 @@ class SqliteStore:
         try:
             self._nowait_db.execute(_PUT_ANALYSIS, astuple(record))
         except sqlite3.OperationalError as exc:
-            if _busy(exc):
+            if _locked(exc):
                 return False
             raise
         return True
