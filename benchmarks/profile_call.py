@@ -24,7 +24,7 @@ from api.llm.client import LiteLLMClient
 from api.llm.types import ChatRequest
 from api.pipeline.article import prepare_article
 from api.pipeline.engine import AnalysisJob
-from api.pipeline.prompting import contract_schema, initial_messages, prompt_family, without_bounds
+from api.pipeline.prompting import initial_messages, lean_contract_schema, prompt_family
 from benchmarks.articles import ROOT
 from benchmarks.servers import Launch, running
 from schemas.llm import ALL_TASKS
@@ -34,7 +34,7 @@ SEED = ROOT / "api" / "static" / "examples" / "seed_article.txt"
 
 def seed_request(model: str) -> ChatRequest:
     job = AnalysisJob(article=prepare_article(SEED.read_text(), None), model=model, tasks=ALL_TASKS)
-    schema = without_bounds(contract_schema(job))
+    schema = lean_contract_schema(job)
     family = prompt_family(constrained=False)
     messages = tuple(initial_messages(job, schema, False, family))
     return ChatRequest(model=model, messages=messages, json_schema=schema)

@@ -48,12 +48,12 @@ class LLMEngine:
     async def run(self, job: AnalysisJob) -> EngineResult:
         capabilities = self._capabilities(job.model)
         constrained = all(c.constrained for c in capabilities)
-        if not constrained:
-            schema = lean_contract_schema(job)
-        else:
+        if constrained:
             schema = contract_schema(job, per_article=True)
-        if constrained and capabilities and "actors" in schema["properties"]:
-            schema = with_actor_names(schema, await self._actor_names(job))
+            if capabilities and "actors" in schema["properties"]:
+                schema = with_actor_names(schema, await self._actor_names(job))
+        else:
+            schema = lean_contract_schema(job)
         # Models without JSON-schema output get the schema in the prompt instead.
         schema_in_prompt = any(not c.json_schema for c in capabilities)
         family = prompt_family(constrained)
