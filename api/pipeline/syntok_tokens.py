@@ -7,8 +7,8 @@ apostrophes, dashes, brackets) that finds nothing in a plain word, and three nes
 generators per token. This module makes the same Tokens (value, spacing and offset; tested
 against syntok's own on every shared-data text and by a property test) as one list:
 
-- whitespace-separated chunks are found with syntok's own pattern (Unicode whitespace as
-  syntok's `regex` defines it, plus the zero-width space);
+- whitespace-separated chunks are found as syntok's pattern finds them (Unicode whitespace
+  as the `regex` module defines it, plus the zero-width space), with stdlib re;
 - an ASCII chunk's word and the punctuation around it are found with str.strip, and a word
   of ASCII letters and digits with no lowercase-to-uppercase turn is one Token without the
   search;
@@ -28,6 +28,9 @@ from syntok import segmenter
 from syntok.tokenizer import Token, Tokenizer
 
 _TOKENIZER = Tokenizer(replace_not_contraction=False)  # as segmenter.analyze makes it
+# syntok's chunks, `regex`'s `[^\s\u200b]+`, for stdlib re, whose \s also takes \x1c-\x1f:
+# the characters spelt out (a test checks every code point against syntok's pattern).
+_CHUNKS = re.compile("[^\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]+")
 # The ASCII characters str.isalnum rejects: what syntok's _find_start/_find_end skip.
 _ASCII_NOT_ALNUM = "".join(c for c in map(chr, range(128)) if not c.isalnum())
 # Where syntok's _separation pattern can match inside an ASCII alphanumeric word: only its
@@ -49,7 +52,7 @@ def tokenize(text: str, base_offset: int = 0) -> list[Token]:
         text = " " * base_offset + text
     tokens: list[Token] = []
     offset = base_offset
-    for chunk in Tokenizer._spaces.finditer(text):
+    for chunk in _CHUNKS.finditer(text):
         start, end = chunk.span()
         word = chunk.group()
         if _plain(word):  # most chunks: one Token, nothing else to look at

@@ -5,6 +5,8 @@ golden articles; scripts/check_prepared_same.py checks every shared-data text.""
 
 from __future__ import annotations
 
+import sys
+
 from hypothesis import given
 from hypothesis import strategies as st
 from syntok import segmenter
@@ -66,3 +68,12 @@ def test_words_syntok_splits_inside_are_still_split() -> None:
     assert values == [
         "The", "i", "Phone", ",", "Mc", "Donald", "’s", "(", "U.S", ".", ")", "e", "mail", ".",
     ]  # fmt: skip
+
+
+def test_chunks_split_on_the_same_characters_as_syntoks_pattern() -> None:
+    """Every code point (bar surrogates, refused on entry) is a chunk character to the stdlib
+    pattern exactly when it is one to syntok's `regex` pattern."""
+    chars = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    ours = {m.start() for m in syntok_tokens._CHUNKS.finditer("\n".join(chars))}
+    theirs = {m.start() for m in Tokenizer._spaces.finditer("\n".join(chars))}
+    assert ours == theirs
