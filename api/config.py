@@ -121,6 +121,15 @@ class Settings(BaseSettings):
     max_connections: int = Field(
         default=1000, ge=1, description="Open connections per process; more get a 503."
     )
+    gc_threshold: int = Field(
+        default=10_000,
+        ge=0,
+        description=(
+            "`stancewire serve`: after start-up the heap is frozen and Python's collector runs "
+            "every this many net allocations instead of 700 (api/heap.py); 0 keeps Python's "
+            "defaults."
+        ),
+    )
 
     # Production: keys, limits, storage (README "Deploying")
     env: Literal["development", "production"] = Field(

@@ -32,6 +32,7 @@ import asyncio
 import importlib.util
 import json
 import logging
+import socket
 import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
@@ -40,6 +41,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api import heap
 from api.config import Settings
 from api.http import ANSWERED_BY_SERVER
 from api.metrics import CONNECTIONS_CLOSED
@@ -244,11 +246,25 @@ def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Con
     return uvicorn.Config(app, **(options | overrides))
 
 
+class SettledServer(uvicorn.Server):
+    """uvicorn's server that, once the app has started (models loaded, lifespan done),
+    tunes the collector for serving (api/heap.py)."""
+
+    def __init__(self, config: uvicorn.Config, gc_threshold: int) -> None:
+        super().__init__(config)
+        self.gc_threshold = gc_threshold
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if not self.should_exit:  # the app started (a failed start-up exits instead)
+            heap.settle(self.gc_threshold)
+
+
 def serve(app: Any, settings: Settings, host: str | None = None, port: int | None = None) -> None:
     overrides = {"host": host or settings.host, "port": port or settings.port}
     config = server_config(app, settings, **overrides)
     log.info("serving on %s loop, httptools parser (guarded), one process", config.loop)
-    uvicorn.Server(config).run()
+    SettledServer(config, settings.gc_threshold).run()
 
 
 def _peer(client: tuple[str, int] | None) -> str:
