@@ -42,6 +42,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api import heap
+from api.coalesce import CoalescingTransport
 from api.config import Settings
 from api.http import ANSWERED_BY_SERVER
 from api.metrics import CONNECTIONS_CLOSED
@@ -103,6 +104,8 @@ class _Guarded:
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         cast(Any, super()).connection_made(transport)
+        # A response's header and body writes leave in one send (api/coalesce.py).
+        self.transport = cast(asyncio.Transport, CoalescingTransport(self.transport, self.loop))
         if len(self.connections) > self.limits.max_connections:
             self._refuse(
                 503,
