@@ -12,7 +12,8 @@ to the transport the Client would pick (its pool, or an environment proxy's), wh
 patches like the Client's own send. Cookies a provider sets (e.g. Cloudflare's) are kept
 and sent back as the Client does; the jar is only consulted when an answer has a
 Set-Cookie header, which is the only case its extraction did anything (RFC 2965's
-Set-Cookie2 is off in the jar's default policy).
+Set-Cookie2 is off in the jar's default policy). The Client's "HTTP Request" INFO log line is
+not written (the service keeps httpx's logger at WARNING anyway, api/llm/client.py).
 """
 
 from __future__ import annotations
@@ -45,7 +46,11 @@ async def post_json(
         extensions={"timeout": client.timeout.as_dict()},
     )
     transport = client._transport_for_url(url)  # the pool, or the proxy the env names
-    response = await transport.handle_async_request(request)
+    try:
+        response = await transport.handle_async_request(request)
+    except httpx.RequestError as exc:
+        exc.request = request  # as the Client's send names it (reading the body does itself)
+        raise
     response.request = request
     try:
         await response.aread()  # closes the stream: the connection goes back to the pool

@@ -78,11 +78,12 @@ async def test_the_transport_the_client_would_pick() -> None:
 
 async def test_transport_errors_are_httpx_errors_and_a_closed_client_refuses() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
-        raise httpx.ConnectError("refused", request=request)
+        raise httpx.ConnectError("refused")  # as httpcore's errors arrive: no request
 
     client = make(httpx.MockTransport(refuse))
-    with pytest.raises(httpx.ConnectError):
+    with pytest.raises(httpx.ConnectError) as failed:
         await by_post_json(client)
+    assert failed.value.request.url == URL  # named, as the Client's send names it
     await client.aclose()
     with pytest.raises(RuntimeError, match="closed"):
         await by_post_json(client)
