@@ -9,8 +9,9 @@ base URL and key (`get_llm_provider`, once per model), the model's parameter map
 (`get_optional_params`: e.g. gpt-5 and o-series send `max_completion_tokens` and no
 `temperature`; once per model and sampling settings), the provider's own request body
 (`transform_request`) and headers (`validate_environment`), and prices (the model map
-entry, read once per model) — and sends the request itself with one pooled
-`httpx.AsyncClient`, so respx still sees every call in the tests.
+entry, read once per model) — and sends the request itself on one pooled
+`httpx.AsyncClient`'s transport (api/llm/send.py), so respx still sees every call in the
+tests.
 
 Only providers whose chat endpoint speaks OpenAI's format both ways take this path
 (DIRECT_PROVIDERS), and only for models litellm would not move to the Responses API;
@@ -30,6 +31,7 @@ import httpx
 
 from api.config import Settings
 from api.llm.failures import answer_body, from_status, from_transport
+from api.llm.send import post_json, sent_headers
 from api.llm.types import ChatRequest, Completion
 from api.model_ref import ModelRef
 from schemas.analysis import Usage
@@ -86,6 +88,9 @@ class Route:
     params: dict[tuple[Any, ...], dict[str, Any] | None] = field(default_factory=dict)
     # prices of the model names answers give (e.g. a dated snapshot), read once per name
     answered: dict[str, Pricer | None] = field(default_factory=dict)
+    # the URL parsed and the headers as the client sends them (its defaults first), once
+    target: httpx.URL | None = None
+    sent: httpx.Headers | None = None
 
 
 class DirectTransport:
@@ -151,13 +156,20 @@ class DirectTransport:
     ) -> Completion:
         body = self._body(route, request, response_format)
         try:
-            response = await self._http().post(route.url, headers=route.headers, json=body)
+            response = await self._post(route, body)
         except httpx.RequestError as exc:
             raise from_transport(exc) from exc
         if not response.is_success:
             raise from_status(response, self.lm.too_long)
         body = answer_body(response)
         return _completion(body, route, model, self._pricer_of(route, body.get("model")))
+
+    async def _post(self, route: Route, body: dict[str, Any]) -> httpx.Response:
+        """The pooled client's transport, without its per-call layers (api/llm/send.py)."""
+        client = self._http()
+        if route.target is None or route.sent is None:
+            route.target, route.sent = httpx.URL(route.url), sent_headers(client, route.headers)
+        return await post_json(client, route.target, route.sent, body)
 
     def _pricer_of(self, route: Route, answered: object) -> Pricer | None:
         """As litellm: the price of the model the answer names where its map knows it (a

@@ -206,7 +206,7 @@ def initial_messages(
         family,
         "user",
         title=as_data(job.article.title) if job.article.title else job.article.title,
-        sentences=[{"number": s.number, "text": as_data(s.clean)} for s in job.article.sentences],
+        numbered_sentences=numbered_sentences(job),
         fields=contract_fields(job.tasks, bool(job.caller_claims)),
         caller_claims=[as_data(claim) for claim in job.caller_claims],
         caller_actors=[as_data(actor) for actor in job.caller_actors],
@@ -216,6 +216,13 @@ def initial_messages(
         schema_json=json.dumps(schema, ensure_ascii=False) if schema_in_prompt else "",
     )
     return [{"role": "system", "content": system_prompt(family)}, {"role": "user", "content": user}]
+
+
+def numbered_sentences(job: AnalysisJob) -> str:
+    """The article's sentences, one "[n] text" line each, as the user templates print them:
+    joined here rather than in a Jinja loop, where the sandbox checked two attribute reads
+    per sentence (most of the user message's render, issue 18)."""
+    return "".join(f"[{s.number}] {as_data(s.clean)}\n" for s in job.article.sentences)
 
 
 def system_prompt(family: str) -> str:
