@@ -31,6 +31,7 @@ import httpx
 
 from api.config import Settings
 from api.llm.failures import answer_body, from_status, from_transport
+from api.llm.one_send import coalesce_writes
 from api.llm.send import post_json, sent_headers
 from api.llm.types import ChatRequest, Completion
 from api.model_ref import ModelRef
@@ -253,6 +254,7 @@ class DirectTransport:
             client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.settings.llm_timeout_s), limits=self._limits()
             )
+            coalesce_writes(client)  # a request's head and body in one send (one_send.py)
             self._clients[loop] = client
         return client
 
