@@ -36,8 +36,8 @@ MUTATIONS: list[Mutation] = [
     Mutation(
         "grounding offsets shifted by one",
         "api/pipeline/grounding.py",
-        "start=sentence.start,\n                end=sentence.end,",
-        "start=sentence.start + 1,\n                end=sentence.end + 1,",
+        "**_offsets(article, sentence.start, sentence.end),",
+        "**_offsets(article, sentence.start + 1, sentence.end + 1),",
         ("tests/api/test_analyze_api.py", "tests/pipeline"),
     ),
     Mutation(

@@ -12,23 +12,13 @@ from typing import Any
 
 from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob, EngineResult
-from schemas.analysis import (
-    Actor,
-    Analysis,
-    Claim,
-    Coverage,
-    EvidenceSpan,
-    Meta,
-    SkippedSpan,
-    Span,
-    Stance,
-    new_analysis_id,
-)
+from schemas.analysis import Analysis, Coverage, EvidenceSpan, Meta, new_analysis_id
 from schemas.llm import AnalysisContract, EvidenceItem
 from schemas.tasks import with_needs
 
 _CLAIM_ID = re.compile(r"^C[0-9]+$")
 _ACTOR_ID = re.compile(r"^A[0-9]+$")
+Fields = dict[str, Any]  # a response part as plain data, validated with the whole Analysis
 
 
 def resolve_evidence(
@@ -36,95 +26,101 @@ def resolve_evidence(
 ) -> list[EvidenceSpan]:
     """Each cited sentence once, in the order cited (most decisive first), as
     text[start:end] of the submitted text; a bare number is cited as context."""
-    spans: list[EvidenceSpan] = []
+    return [EvidenceSpan.model_validate(span) for span in _evidence(article, items)]
+
+
+def _evidence(article: PreparedArticle, items: Sequence[EvidenceItem | int]) -> list[Fields]:
+    """resolve_evidence's spans as the dicts Analysis validates (see build_analysis)."""
+    spans: list[Fields] = []
     seen: set[int] = set()
     for item in items:
-        cited = (
-            item if isinstance(item, EvidenceItem) else EvidenceItem(sentence=item, act="context")
-        )
-        if cited.sentence in seen:
+        if isinstance(item, int):
+            item = EvidenceItem(sentence=item, act="context")
+        number, act = item.sentence, item.act
+        if number in seen:
             continue
-        seen.add(cited.sentence)
-        sentence = article.sentence(cited.sentence)
+        seen.add(number)
+        sentence = article.sentence(number)
         spans.append(
-            EvidenceSpan(
-                sentence=cited.sentence,
-                quote=sentence.text,
-                start=sentence.start,
-                end=sentence.end,
-                start_utf16=article.utf16(sentence.start),
-                end_utf16=article.utf16(sentence.end),
-                speech_act=cited.act,
-            )
+            {
+                "sentence": number,
+                "quote": sentence.text,
+                **_offsets(article, sentence.start, sentence.end),
+                "speech_act": act,
+            }
         )
     return spans
 
 
+def _offsets(article: PreparedArticle, start: int, end: int) -> Fields:
+    return {
+        "start": start,
+        "end": end,
+        "start_utf16": article.utf16(start),
+        "end_utf16": article.utf16(end),
+    }
+
+
 def coverage_of(full: PreparedArticle, analysed: PreparedArticle) -> Coverage:
     """Analysed ranges and skipped ones (trailers, sentences beyond the model's limit)."""
+    return Coverage.model_validate(_coverage(full, analysed))
 
-    def offsets(start: int, end: int) -> dict[str, int]:
-        return {
-            "start": start,
-            "end": end,
-            "start_utf16": full.utf16(start),
-            "end_utf16": full.utf16(end),
-        }
 
+def _coverage(full: PreparedArticle, analysed: PreparedArticle) -> Fields:
     skipped = [
-        SkippedSpan(**offsets(s, e), reason=r)
+        {**_offsets(full, s, e), "reason": r}
         for (s, e), r in zip(full.skipped, full.skip_reasons, strict=True)
     ]
     cut = full.sentences[len(analysed) :]
     if cut:
         skipped.append(
-            SkippedSpan(**offsets(cut[0].start, cut[-1].end), reason="over the length limit")
+            {**_offsets(full, cut[0].start, cut[-1].end), "reason": "over the length limit"}
         )
     ranges = []
     if analysed.sentences:
-        ranges.append(Span(**offsets(analysed.sentences[0].start, analysed.sentences[-1].end)))
-    return Coverage(
-        analysed=ranges,
-        skipped=sorted(skipped, key=lambda s: s.start),
-        complete=not cut,
-    )
+        ranges.append(_offsets(full, analysed.sentences[0].start, analysed.sentences[-1].end))
+    return {
+        "analysed": ranges,
+        "skipped": sorted(skipped, key=lambda s: s["start"]),
+        "complete": not cut,
+    }
 
 
-def _claims(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
+def _claims(contract: AnalysisContract, job: AnalysisJob) -> Fields:
     claims = [
-        Claim(
-            id=c.id,
-            text=c.text,
-            source="article",
-            status=c.status,
-            asserted_by=c.asserted_by,
-            denied_by=c.denied_by,
-            evidence=resolve_evidence(job.article, c.evidence),
-            confidence=c.confidence,
-        )
+        {
+            "id": c.id,
+            "text": c.text,
+            "source": "article",
+            "status": c.status,
+            "asserted_by": c.asserted_by,
+            "denied_by": c.denied_by,
+            "evidence": _evidence(job.article, c.evidence),
+            "confidence": c.confidence,
+        }
         for c in contract.claims
     ]
     return {"claims": claims}
 
 
-def _caller_claims(contract: AnalysisContract, job: AnalysisJob) -> list[Claim]:
+def _caller_claims(contract: AnalysisContract, job: AnalysisJob) -> list[Fields]:
     """The caller's own claims, after the article's: a part of the request, not a task."""
     return [
-        Claim(
-            id=f"Q{c.index}",
-            text=job.caller_claims[c.index - 1],
-            source="caller",
-            status=c.status,
-            asserted_by=c.asserted_by,
-            denied_by=c.denied_by,
-            evidence=resolve_evidence(job.article, c.evidence),
-            confidence=c.confidence,
-        )
+        {
+            "id": f"Q{c.index}",
+            "text": job.caller_claims[c.index - 1],
+            "source": "caller",
+            "status": c.status,
+            "asserted_by": c.asserted_by,
+            "denied_by": c.denied_by,
+            "evidence": _evidence(job.article, c.evidence),
+            "confidence": c.confidence,
+        }
         for c in sorted(contract.caller_claims, key=lambda c: c.index)
     ]
 
 
-def _stances(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
+def _stances(contract: AnalysisContract, job: AnalysisJob) -> Fields:
     """A target given as an id is resolved to readable text and kept as the id beside it."""
     claim_text = {c.id: c.text for c in contract.claims}
     actor_name = {a.id: a.name for a in contract.actors}
@@ -134,20 +130,20 @@ def _stances(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
         is_actor = bool(_ACTOR_ID.match(s.target)) and s.target in actor_name
         target = claim_text[s.target] if is_claim else s.target
         stances.append(
-            Stance(
-                actor=s.actor,
-                target=actor_name[s.target] if is_actor else target,
-                target_claim=s.target if is_claim else None,
-                target_actor=s.target if is_actor else None,
-                stance=s.stance,
-                evidence=resolve_evidence(job.article, s.evidence),
-                confidence=s.confidence,
-            )
+            {
+                "actor": s.actor,
+                "target": actor_name[s.target] if is_actor else target,
+                "target_claim": s.target if is_claim else None,
+                "target_actor": s.target if is_actor else None,
+                "stance": s.stance,
+                "evidence": _evidence(job.article, s.evidence),
+                "confidence": s.confidence,
+            }
         )
     return {"stances": stances}
 
 
-def _summary(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
+def _summary(contract: AnalysisContract, job: AnalysisJob) -> Fields:
     return {
         "headline": contract.headline,
         "summary": contract.summary,
@@ -155,13 +151,14 @@ def _summary(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
     }
 
 
-def _actors(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
-    return {"actors": [Actor(**a.model_dump()) for a in contract.actors]}
+def _actors(contract: AnalysisContract, job: AnalysisJob) -> Fields:
+    return {"actors": [a.model_dump() for a in contract.actors]}
 
 
 # A task's part of the contract as fields of the response: one step per task of the table
-# (schemas/tasks.py), run for the asked tasks and those they need.
-GroundingStep = Callable[[AnalysisContract, AnalysisJob], dict[str, Any]]
+# (schemas/tasks.py), run for the asked tasks and those they need. A step's values may be
+# plain dicts and lists: Analysis validates them (build_analysis).
+GroundingStep = Callable[[AnalysisContract, AnalysisJob], Fields]
 GROUNDING_STEPS: dict[str, GroundingStep] = {
     "summary": _summary,
     "actors": _actors,
@@ -170,10 +167,10 @@ GROUNDING_STEPS: dict[str, GroundingStep] = {
 }
 
 
-def grounded_fields(contract: AnalysisContract, job: AnalysisJob) -> dict[str, Any]:
+def grounded_fields(contract: AnalysisContract, job: AnalysisJob) -> Fields:
     """The response fields of the tasks the job asks for and those they need (an unasked
     summary stays null, not empty); the caller's claims follow the article's."""
-    fields: dict[str, Any] = {}
+    fields: Fields = {}
     for task in with_needs(job.tasks, bool(job.caller_claims)):
         fields.update(GROUNDING_STEPS[task](contract, job))
     fields["claims"] = [*fields.get("claims", []), *_caller_claims(contract, job)]
@@ -183,23 +180,31 @@ def grounded_fields(contract: AnalysisContract, job: AnalysisJob) -> dict[str, A
 def build_analysis(
     result: EngineResult, job: AnalysisJob, full: PreparedArticle, meta: Meta
 ) -> Analysis:
-    return Analysis(
-        id=new_analysis_id(),
-        text_source="submitted",
-        **grounded_fields(result.contract, job),
-        # As plain dicts: validated into Sentence with the whole Analysis, in one call (a
-        # model instance per sentence took twice as long, issue 18).
-        sentences=[
-            {
-                "number": s.number,
-                "start": s.start,
-                "end": s.end,
-                "start_utf16": full.utf16(s.start),
-                "end_utf16": full.utf16(s.end),
-            }
-            for s in full.sentences
-        ],
-        coverage=coverage_of(full, job.article),
-        warnings=list(result.warnings),
-        meta=meta,
+    """The response, validated once as a whole: every part is built as plain dicts and
+    lists, which pydantic-core checks in one call (a model instance per claim, span and
+    sentence, each its own __init__, took twice as long, issue 18)."""
+    return Analysis.model_validate(
+        {
+            "id": new_analysis_id(),
+            "text_source": "submitted",
+            **grounded_fields(result.contract, job),
+            "sentences": _sentences(full),
+            "coverage": _coverage(full, job.article),
+            "warnings": list(result.warnings),
+            "meta": meta,
+        }
     )
+
+
+def _sentences(full: PreparedArticle) -> list[Fields]:
+    utf16 = full.utf16
+    return [
+        {
+            "number": s.number,
+            "start": s.start,
+            "end": s.end,
+            "start_utf16": utf16(s.start),
+            "end_utf16": utf16(s.end),
+        }
+        for s in full.sentences
+    ]

@@ -26,6 +26,7 @@ from api.routes.deps import (
     StoreDep,
     problem_responses,
     read_json_body,
+    shared,
 )
 from api.routes.stream import stream_analysis, wants_events
 from api.storage import Store
@@ -89,14 +90,8 @@ _PROBLEMS = problem_responses(
     openapi_extra=_body_doc(AnalyzeRequest, {"text": _example_text(), "claims": []})
     | {"parameters": [IDEMPOTENCY_HEADER_DOC]},
 )
-async def analyze(
-    request: Request,
-    analyzer: AnalyzerDep,
-    settings: SettingsDep,
-    caller: AnalyzeCaller,
-    store: StoreDep,
-    limiter: LimiterDep,
-) -> Response:
+async def analyze(request: Request, caller: AnalyzeCaller) -> Response:
+    settings, analyzer, store, limiter = shared(request)  # not one dependency each
     body, found = await prepare_request(
         await read_json_body(request, AnalyzeRequest, settings), settings
     )

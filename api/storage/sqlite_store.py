@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import astuple
+from dataclasses import astuple, fields
+from operator import attrgetter
 from pathlib import Path
 
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
@@ -49,6 +50,9 @@ _WAITING_WRITE_EVERY = 100
 
 
 _PUT_ANALYSIS = "INSERT OR REPLACE INTO analyses VALUES (?, ?, ?, ?, ?, ?, ?)"
+# A stored analysis as its row, in field order: astuple's deep copy of each field cost
+# ~6 us of every answer's stored copy (issue 18).
+_analysis_row = attrgetter(*(f.name for f in fields(StoredAnalysis)))
 
 
 def _locked(exc: BaseException) -> bool:
@@ -188,7 +192,7 @@ class SqliteStore:
     # -- stored analyses ----------------------------------------------------------------
     def put_analysis(self, record: StoredAnalysis) -> None:
         db = self._db
-        db.execute(_PUT_ANALYSIS, astuple(record))
+        db.execute(_PUT_ANALYSIS, _analysis_row(record))
         # Retention as we go (indexed: touches only what expired), not only at start-up.
         db.execute("DELETE FROM analyses WHERE expires_at <= ?", (now(),))
 
@@ -201,7 +205,7 @@ class SqliteStore:
         if self._nowait_writes % _WAITING_WRITE_EVERY == 0:
             return False
         try:
-            self._nowait_db.execute(_PUT_ANALYSIS, astuple(record))
+            self._nowait_db.execute(_PUT_ANALYSIS, _analysis_row(record))
         except sqlite3.OperationalError as exc:
             if _locked(exc):
                 return False

@@ -303,3 +303,12 @@ def test_every_hundredth_nowait_write_waits_in_a_thread(tmp_path: Path) -> None:
                for i in range(200)]  # fmt: skip
     assert [i for i, done in enumerate(written) if not done] == [99, 199]
     assert store.get_analysis(f"{98:032d}") and store.get_analysis(f"{99:032d}") is None
+
+
+@pytest.mark.parametrize("write", ["put_analysis", "put_analysis_nowait"])
+def test_each_field_of_a_stored_analysis_reads_back_as_written(tmp_path: Path, write: str) -> None:
+    """The row is the record's fields in their order (not astuple's deep copy, issue 18)."""
+    store = SqliteStore(tmp_path / "x.db")
+    record = StoredAnalysis("a" * 32, "cms", "2.0", '{"a": 1}', '{"text": "t"}', 5.0, 4e12)
+    getattr(store, write)(record)
+    assert store.get_analysis(record.id) == record
