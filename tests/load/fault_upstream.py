@@ -2,7 +2,10 @@
 
 A raw asyncio server rather than an ASGI app, because some faults live below HTTP: a
 connection reset (RST, not a clean close) and a response cut short of its Content-Length.
-Each request draws its fault from a seeded random generator, so a run is repeatable.
+Each request draws its fault from a seeded random generator, so a run is repeatable. A
+request whose body carries a load tag (`load-<n>`, the harness puts it in the article's title,
+which the service copies into the prompt) has its faults recorded under that tag, so the
+harness can say which faults each of its requests met.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import re
 import socket
 import struct
 import threading
@@ -20,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSWER = (ROOT / "tests" / "data" / "seed_contract.json").read_text()
+TAG = re.compile(rb"load-(\d+)")
 
 FAULTS = (
     "rate_limited",  # 429 with Retry-After: 0
@@ -41,13 +46,16 @@ class FaultPlan:
     hang_s: float = 5.0  # how long "timeout" holds a request (longer than the client waits)
     latency_s: float = 0.0  # how long every request waits before its answer (a slow model)
     drawn: Counter[str] = field(default_factory=Counter)
+    by_tag: dict[int, list[str]] = field(default_factory=dict)  # load tag -> faults, in order
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
 
-    def draw(self) -> str:
+    def draw(self, body: bytes = b"") -> str:
         fault = self._random.choice(FAULTS) if self._random.random() < self.fault_rate else "ok"
         self.drawn[fault] += 1
+        if tag := TAG.search(body):
+            self.by_tag.setdefault(int(tag[1]), []).append(fault)
         return fault
 
 
@@ -91,19 +99,19 @@ _REPLIES: dict[str, bytes] = {
 }
 
 
-async def _read_request(reader: asyncio.StreamReader) -> bool:
-    """Read one request (headers and Content-Length body); False when the peer is gone."""
+async def _read_request(reader: asyncio.StreamReader) -> bytes | None:
+    """Read one request (headers and Content-Length body); its body, None when the peer is
+    gone."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except (asyncio.IncompleteReadError, ConnectionError):
-        return False
+        return None
     length = 0
     for line in head.split(b"\r\n"):
         name, _, value = line.partition(b":")
         if name.strip().lower() == b"content-length":
             length = int(value.strip())
-    await reader.readexactly(length)
-    return True
+    return await reader.readexactly(length)
 
 
 def _reset(writer: asyncio.StreamWriter) -> None:
@@ -153,8 +161,8 @@ class FaultyUpstream:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            while await _read_request(reader):
-                fault = self.plan.draw()
+            while (body := await _read_request(reader)) is not None:
+                fault = self.plan.draw(body)
                 if self.plan.latency_s:
                     await asyncio.sleep(self.plan.latency_s)
                 handler = _CLOSING.get(fault)

@@ -14,6 +14,8 @@ import gc
 import json
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import httpx
@@ -25,6 +27,7 @@ from schemas.analysis import Analysis
 from tests.conftest import SEED_TEXT
 from tests.live_server import live_server
 from tests.load.fault_upstream import FaultPlan, FaultyUpstream
+from tests.load.timing import SERVICE_MS_HEADER, Sample, by_fault, fault_label, timed
 
 MODEL = "openai/stub"
 # What a client may get when the upstream misbehaves: status → the codes that may carry it.
@@ -67,10 +70,21 @@ def time_bound_s(settings: Settings) -> float:
 
 @dataclass
 class Round:
-    outcomes: Counter[str] = field(default_factory=Counter)
-    violations: list[str] = field(default_factory=list)
-    latencies: list[float] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
     rss_mb: float = 0.0
+    client_lag_s: float = 0.0  # the client loop's longest lag during the round
+
+    @property
+    def outcomes(self) -> Counter[str]:
+        return Counter(s.outcome for s in self.samples)
+
+    @property
+    def violations(self) -> list[str]:
+        return [s.violation for s in self.samples if s.violation]
+
+    @property
+    def latencies(self) -> list[float]:
+        return [s.client_s for s in self.samples]
 
     @property
     def max_latency_s(self) -> float:
@@ -95,30 +109,74 @@ def judge(status: int, content_type: str, body: bytes) -> tuple[str, str | None]
     return label, None
 
 
-async def run_round(client: httpx.AsyncClient, requests: int, concurrency: int) -> Round:
-    result, gate = Round(), asyncio.Semaphore(concurrency)
+@dataclass(frozen=True)
+class _Ended:
+    outcome: str
+    violation: str | None
+    client_s: float
+    response: httpx.Response | None = None
 
-    async def one() -> None:
+
+async def _one(client: httpx.AsyncClient, tag: int, bound_s: float) -> _Ended:
+    """One analysis, bounded in total: httpx's timeout applies to each read, so an answer
+    that drips in slower than the bound but faster than a read timeout would pass unseen."""
+    body = {"text": SEED_TEXT, "title": f"load-{tag}"}  # the tag reaches the upstream
+    started = time.perf_counter()
+    try:
+        async with asyncio.timeout(bound_s):
+            response = await client.post("/v1/analyze", json=body)
+    except (TimeoutError, httpx.TimeoutException):
+        took = time.perf_counter() - started
+        return _Ended("no answer in time", f"no answer within {bound_s:.1f} s", took)
+    except httpx.TransportError as exc:
+        took = time.perf_counter() - started
+        return _Ended(f"connection error ({type(exc).__name__})", "connection error", took)
+    took = time.perf_counter() - started
+    outcome, violation = judge(
+        response.status_code, response.headers.get("content-type", ""), response.content
+    )
+    if violation is None and took > bound_s:  # the answer won a race with the timeout
+        violation = f"answered after {took:.2f} s, past the bound of {bound_s:.1f} s"
+    return _Ended(outcome, violation, took, response)
+
+
+def _sample(ended: _Ended, faults: list[str] | None) -> Sample:
+    label = fault_label(faults)
+    response = ended.response
+    service_ms = response.headers.get(SERVICE_MS_HEADER) if response is not None else None
+    analysis_ms = None
+    if response is not None and ended.outcome == "200 analysis":
+        analysis_ms = Analysis.model_validate_json(response.content).meta.latency_ms
+    violation = ended.violation and f"{ended.violation} (faults: {label}; {ended.client_s:.2f} s)"
+    return Sample(
+        faults=label,
+        outcome=ended.outcome,
+        client_s=ended.client_s,
+        service_s=float(service_ms) / 1000 if service_ms else None,
+        analysis_s=analysis_ms / 1000 if analysis_ms is not None else None,
+        violation=violation,
+    )
+
+
+async def run_round(
+    client: httpx.AsyncClient,
+    requests: int,
+    concurrency: int,
+    bound_s: float,
+    plan: FaultPlan,
+    first: int = 0,
+) -> Round:
+    """`requests` analyses, `concurrency` at a time, tagged `first`, `first` + 1, …, so the
+    faults each one's upstream calls met (recorded by `plan`) are known per request."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def gated(tag: int) -> _Ended:
         async with gate:
-            started = time.perf_counter()
-            try:
-                response = await client.post("/v1/analyze", json={"text": SEED_TEXT})
-            except httpx.TimeoutException:
-                result.outcomes["no answer in time"] += 1
-                result.violations.append("no answer within the time bound")
-                return
-            except httpx.TransportError as exc:
-                result.outcomes[f"connection error ({type(exc).__name__})"] += 1
-                result.violations.append(f"connection error: {type(exc).__name__}")
-                return
-            result.latencies.append(time.perf_counter() - started)
-            kind = response.headers.get("content-type", "")
-            outcome, violation = judge(response.status_code, kind, response.content)
-            result.outcomes[outcome] += 1
-            if violation:
-                result.violations.append(violation)
+            return await _one(client, tag, bound_s)
 
-    await asyncio.gather(*(one() for _ in range(requests)))
+    tags = range(first, first + requests)
+    ended = await asyncio.gather(*(gated(tag) for tag in tags))
+    result = Round([_sample(e, plan.by_tag.get(t)) for t, e in zip(tags, ended, strict=True)])
     gc.collect()
     result.rss_mb = current_rss_mb()
     return result
@@ -132,18 +190,50 @@ def current_rss_mb() -> float:
     return 0.0
 
 
-async def _rounds(base_url: str, settings: Settings, args: argparse.Namespace) -> list[Round]:
+def client(base_url: str, concurrency: int, bound_s: float) -> httpx.AsyncClient:
     # Idle connections are dropped by the client well before the server's keep-alive timeout
     # (5 s), as a well-behaved client does: reusing one the server is closing at that very
     # moment is a race no server can win for a POST.
-    limits = httpx.Limits(max_connections=args.concurrency, keepalive_expiry=1.0)
-    timeout = httpx.Timeout(time_bound_s(settings))
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=timeout) as client:
+    limits = httpx.Limits(max_connections=concurrency, keepalive_expiry=1.0)
+    return httpx.AsyncClient(base_url=base_url, limits=limits, timeout=httpx.Timeout(bound_s))
+
+
+async def _rounds(
+    base_url: str, settings: Settings, args: argparse.Namespace, plan: FaultPlan
+) -> list[Round]:
+    bound_s = time_bound_s(settings)
+    async with client(base_url, args.concurrency, bound_s) as http:
         # The first analysis imports litellm (~5 s, more on a busy machine): not a round's.
-        await client.post("/v1/analyze", json={"text": SEED_TEXT}, timeout=120)
-        return [
-            await run_round(client, args.requests, args.concurrency) for _ in range(args.rounds)
-        ]
+        await http.post("/v1/analyze", json={"text": SEED_TEXT}, timeout=120)
+        rounds = []
+        for number in range(args.rounds):
+            with watch_lag() as lag:
+                result = await run_round(
+                    http, args.requests, args.concurrency, bound_s, plan, number * args.requests
+                )
+            result.client_lag_s = max(lag, default=0.0)
+            rounds.append(result)
+        return rounds
+
+
+@contextmanager
+def watch_lag(every_s: float = 0.05) -> Iterator[list[float]]:
+    """How late this event loop wakes a sleeper, sampled while the block runs: time the
+    client's own loop adds to every request it makes."""
+    lags: list[float] = []
+    loop = asyncio.get_running_loop()
+
+    async def watch() -> None:
+        while True:
+            before = loop.time()
+            await asyncio.sleep(every_s)
+            lags.append(loop.time() - before - every_s)
+
+    task = loop.create_task(watch())
+    try:
+        yield lags
+    finally:
+        task.cancel()
 
 
 def run(
@@ -154,8 +244,8 @@ def run(
     plan = FaultPlan(fault_rate=fault_rate)
     with FaultyUpstream(plan) as upstream:
         settings = service_settings(upstream.base_url)
-        with live_server(create_app(settings), settings) as (host, port):
-            results = asyncio.run(_rounds(f"http://{host}:{port}", settings, args))
+        with live_server(timed(create_app(settings)), settings) as (host, port):
+            results = asyncio.run(_rounds(f"http://{host}:{port}", settings, args, plan))
     return results, plan
 
 
@@ -165,8 +255,10 @@ def report(results: list[Round], plan: FaultPlan, bound_s: float) -> str:
         lines.append(
             f"round {number}: {dict(sorted(result.outcomes.items()))}; "
             f"max {result.max_latency_s:.2f} s (bound {bound_s:.1f} s); "
+            f"client loop lag max {result.client_lag_s:.2f} s; "
             f"RSS {result.rss_mb:.0f} MB; violations {len(result.violations)}"
         )
+        lines.append(by_fault(result.samples))
     return "\n".join(lines)
 
 
