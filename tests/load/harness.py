@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import json
 import time
@@ -21,15 +22,20 @@ from dataclasses import dataclass, field
 import httpx
 from pydantic import ValidationError
 
-from api.app import create_app
 from api.config import Settings
 from schemas.analysis import Analysis
 from tests.conftest import SEED_TEXT
-from tests.live_server import live_server
 from tests.load.fault_upstream import FaultPlan, FaultyUpstream
-from tests.load.timing import SERVICE_MS_HEADER, Sample, by_fault, fault_label, timed
+from tests.load.service import in_process, own_process, service_settings
+from tests.load.timing import (
+    SERVICE_BEGAN_HEADER,
+    SERVICE_LAG_HEADER,
+    SERVICE_MS_HEADER,
+    Sample,
+    by_fault,
+    fault_label,
+)
 
-MODEL = "openai/stub"
 # What a client may get when the upstream misbehaves: status → the codes that may carry it.
 TYPED_PROBLEMS = {
     429: {"upstream_rate_limited"},
@@ -38,25 +44,6 @@ TYPED_PROBLEMS = {
     504: {"upstream_timeout", "deadline_exceeded"},
 }
 SLACK_S = 5.0  # scheduling on a loaded 2-core machine
-
-
-def service_settings(api_base: str) -> Settings:
-    return Settings(
-        default_model=MODEL,
-        models=[MODEL],
-        api_base=api_base,
-        api_key="stub-key",
-        cache_size=0,
-        llm_timeout_s=1.0,
-        retry_attempts=3,
-        retry_max_wait_s=0.2,
-        retry_total_s=3.0,
-        repair_attempts=1,
-        request_deadline_s=6.0,
-        log_level="error",
-        max_connections=4096,
-        _env_file=None,
-    )  # type: ignore[call-arg]
 
 
 def time_bound_s(settings: Settings) -> float:
@@ -84,7 +71,12 @@ class Round:
 
     @property
     def latencies(self) -> list[float]:
-        return [s.client_s for s in self.samples]
+        """Each request's time from on the wire to answered (what the bound applies to)."""
+        return [s.bounded_s for s in self.samples]
+
+    @property
+    def max_client_wait_s(self) -> float:
+        return max((s.client_wait_s or 0.0 for s in self.samples), default=0.0)
 
     @property
     def max_latency_s(self) -> float:
@@ -115,19 +107,34 @@ class _Ended:
     violation: str | None
     client_s: float
     response: httpx.Response | None = None
+    sent: float = 0.0  # time.monotonic() when the client was asked to send it
+    written: float | None = None  # time.monotonic() when it was all on the wire
 
 
 async def _one(client: httpx.AsyncClient, tag: int, bound_s: float) -> _Ended:
     """One analysis, bounded in total: httpx's timeout applies to each read, so an answer
-    that drips in slower than the bound but faster than a read timeout would pass unseen."""
+    that drips in slower than the bound but faster than a read timeout would pass unseen.
+    The bound runs from the moment the request is all on the wire: what it waited in this
+    client before (its event loop, its pool) is the harness's, not the service's, and is
+    reported apart (capped at the bound too, so no request can hang the run)."""
     body = {"text": SEED_TEXT, "title": f"load-{tag}"}  # the tag reaches the upstream
-    started = time.perf_counter()
+    loop, written = asyncio.get_running_loop(), []
+    sent, started = time.monotonic(), time.perf_counter()
     try:
-        async with asyncio.timeout(bound_s):
-            response = await client.post("/v1/analyze", json=body)
+        async with asyncio.timeout(2 * bound_s) as limit:
+
+            async def trace(event: str, info: dict[str, object]) -> None:
+                if event == "http11.send_request_body.complete":
+                    written.append(time.monotonic())
+                    limit.reschedule(loop.time() + bound_s)
+
+            response = await client.post("/v1/analyze", json=body, extensions={"trace": trace})
     except (TimeoutError, httpx.TimeoutException):
         took = time.perf_counter() - started
-        return _Ended("no answer in time", f"no answer within {bound_s:.1f} s", took)
+        if not written:
+            return _Ended("not sent in time", f"not sent within {bound_s:.1f} s", took, None, sent)
+        late = f"no answer within {bound_s:.1f} s"
+        return _Ended("no answer in time", late, took, None, sent, written[0])
     except httpx.TransportError as exc:
         took = time.perf_counter() - started
         return _Ended(f"connection error ({type(exc).__name__})", "connection error", took)
@@ -135,15 +142,19 @@ async def _one(client: httpx.AsyncClient, tag: int, bound_s: float) -> _Ended:
     outcome, violation = judge(
         response.status_code, response.headers.get("content-type", ""), response.content
     )
-    if violation is None and took > bound_s:  # the answer won a race with the timeout
-        violation = f"answered after {took:.2f} s, past the bound of {bound_s:.1f} s"
-    return _Ended(outcome, violation, took, response)
+    on_wire = written[0] if written else None
+    answered_s = took - (on_wire - sent if on_wire else 0.0)
+    if violation is None and answered_s > bound_s:  # the answer won a race with the timeout
+        violation = f"answered {answered_s:.2f} s after it was sent, past {bound_s:.1f} s"
+    return _Ended(outcome, violation, took, response, sent, on_wire)
 
 
 def _sample(ended: _Ended, faults: list[str] | None) -> Sample:
     label = fault_label(faults)
     response = ended.response
-    service_ms = response.headers.get(SERVICE_MS_HEADER) if response is not None else None
+    headers = response.headers if response is not None else {}
+    service_ms, lag_ms = headers.get(SERVICE_MS_HEADER), headers.get(SERVICE_LAG_HEADER)
+    began = headers.get(SERVICE_BEGAN_HEADER)
     analysis_ms = None
     if response is not None and ended.outcome == "200 analysis":
         analysis_ms = Analysis.model_validate_json(response.content).meta.latency_ms
@@ -155,6 +166,9 @@ def _sample(ended: _Ended, faults: list[str] | None) -> Sample:
         service_s=float(service_ms) / 1000 if service_ms else None,
         analysis_s=analysis_ms / 1000 if analysis_ms is not None else None,
         violation=violation,
+        service_lag_s=float(lag_ms) / 1000 if lag_ms else None,
+        client_wait_s=ended.written - ended.sent if ended.written else None,
+        queued_s=float(began) - ended.written if began and ended.written else None,
     )
 
 
@@ -237,15 +251,16 @@ def watch_lag(every_s: float = 0.05) -> Iterator[list[float]]:
 
 
 def run(
-    requests: int, concurrency: int, rounds: int, fault_rate: float
+    requests: int, concurrency: int, rounds: int, fault_rate: float, own: bool = False
 ) -> tuple[list[Round], FaultPlan]:
-    """Start the upstream and the service, run the rounds; return them and the fault plan."""
+    """Start the upstream and the service (in this process, or with `own` in its own), run
+    the rounds; return them and the fault plan."""
     args = argparse.Namespace(requests=requests, concurrency=concurrency, rounds=rounds)
     plan = FaultPlan(fault_rate=fault_rate)
     with FaultyUpstream(plan) as upstream:
         settings = service_settings(upstream.base_url)
-        with live_server(timed(create_app(settings)), settings) as (host, port):
-            results = asyncio.run(_rounds(f"http://{host}:{port}", settings, args, plan))
+        with (own_process if own else in_process)(upstream.base_url) as base_url:
+            results = asyncio.run(_rounds(base_url, settings, args, plan))
     return results, plan
 
 
@@ -254,12 +269,20 @@ def report(results: list[Round], plan: FaultPlan, bound_s: float) -> str:
     for number, result in enumerate(results, start=1):
         lines.append(
             f"round {number}: {dict(sorted(result.outcomes.items()))}; "
-            f"max {result.max_latency_s:.2f} s (bound {bound_s:.1f} s); "
+            f"max {result.max_latency_s:.2f} s sent->answer (bound {bound_s:.1f} s); "
+            f"client wait max {result.max_client_wait_s:.2f} s; "
             f"client loop lag max {result.client_lag_s:.2f} s; "
             f"RSS {result.rss_mb:.0f} MB; violations {len(result.violations)}"
         )
         lines.append(by_fault(result.samples))
     return "\n".join(lines)
+
+
+def write_samples(path: str, results: list[Round]) -> None:
+    with open(path, "w") as out:
+        for number, result in enumerate(results, start=1):
+            for sample in result.samples:
+                out.write(json.dumps({"round": number, **dataclasses.asdict(sample)}) + "\n")
 
 
 def main() -> None:
@@ -268,8 +291,18 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--fault-rate", type=float, default=0.2)
+    parser.add_argument(
+        "--same-process",
+        action="store_true",
+        help="run the service in this process, as CI does (client and service share a GIL)",
+    )
+    parser.add_argument("--samples-out", help="write every request's sample here (JSON lines)")
     args = parser.parse_args()
-    results, plan = run(args.requests, args.concurrency, args.rounds, args.fault_rate)
+    results, plan = run(
+        args.requests, args.concurrency, args.rounds, args.fault_rate, not args.same_process
+    )
+    if args.samples_out:
+        write_samples(args.samples_out, results)
     print(report(results, plan, time_bound_s(service_settings("http://unused"))))
     for violation in sorted({v for r in results for v in r.violations})[:20]:
         print("VIOLATION:", violation)

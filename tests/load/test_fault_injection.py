@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.load.fault_upstream import FAULTS, FaultPlan
-from tests.load.harness import Round, report, run, service_settings, time_bound_s
+from tests.load.harness import Round, report, run, time_bound_s
+from tests.load.service import service_settings
 
 REQUESTS, CONCURRENCY, ROUNDS, FAULT_RATE = 100, 20, 3, 0.3
 BOUND_S = time_bound_s(service_settings("http://unused"))
