@@ -37,6 +37,11 @@ FAULTS = (
     "truncated_output",  # 200, the model's answer cut off (finish_reason "length")
     "truncated_body",  # a response shorter than its Content-Length, then close
 )
+# Opt-in (`--drip`): a valid answer sent in DRIP_PIECES pieces, each within any read timeout,
+# the whole slower than the call timeout the harness sets. Not in the default mix, so runs
+# stay comparable with the nine faults measured before it existed.
+DRIP = "drip"
+DRIP_PIECES = 12
 
 
 @dataclass
@@ -45,6 +50,8 @@ class FaultPlan:
     seed: int = 14
     hang_s: float = 5.0  # how long "timeout" holds a request (longer than the client waits)
     latency_s: float = 0.0  # how long every request waits before its answer (a slow model)
+    drip_every_s: float = 0.3  # "drip": the pause before each piece (12 pieces: 3.6 s)
+    faults: tuple[str, ...] = FAULTS
     drawn: Counter[str] = field(default_factory=Counter)
     by_tag: dict[int, list[str]] = field(default_factory=dict)  # load tag -> faults, in order
 
@@ -52,7 +59,8 @@ class FaultPlan:
         self._random = random.Random(self.seed)
 
     def draw(self, body: bytes = b"") -> str:
-        fault = self._random.choice(FAULTS) if self._random.random() < self.fault_rate else "ok"
+        faulty = self._random.random() < self.fault_rate
+        fault = self._random.choice(self.faults) if faulty else "ok"
         self.drawn[fault] += 1
         if tag := TAG.search(body):
             self.by_tag.setdefault(int(tag[1]), []).append(fault)
@@ -193,7 +201,18 @@ async def _cut_short(plan: FaultPlan, writer: asyncio.StreamWriter) -> None:
     writer.close()
 
 
+async def _drip(plan: FaultPlan, writer: asyncio.StreamWriter) -> None:
+    reply = _REPLIES["ok"]
+    size = -(-len(reply) // DRIP_PIECES)
+    for start in range(0, len(reply), size):
+        await asyncio.sleep(plan.drip_every_s)
+        writer.write(reply[start : start + size])
+        await writer.drain()
+    writer.close()
+
+
 _CLOSING: dict[str, Callable[[FaultPlan, asyncio.StreamWriter], Awaitable[None]]] = {
+    DRIP: _drip,
     "timeout": _hang,
     "reset": _reset_now,
     "truncated_body": _cut_short,

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from api.config import Settings
 from schemas.analysis import Analysis
 from tests.conftest import SEED_TEXT
-from tests.load.fault_upstream import FaultPlan, FaultyUpstream
+from tests.load.fault_upstream import DRIP, FAULTS, FaultPlan, FaultyUpstream
 from tests.load.service import in_process, own_process, service_settings
 from tests.load.timing import (
     SERVICE_BEGAN_HEADER,
@@ -251,12 +251,17 @@ def watch_lag(every_s: float = 0.05) -> Iterator[list[float]]:
 
 
 def run(
-    requests: int, concurrency: int, rounds: int, fault_rate: float, own: bool = False
+    requests: int,
+    concurrency: int,
+    rounds: int,
+    fault_rate: float,
+    own: bool = False,
+    faults: tuple[str, ...] = FAULTS,
 ) -> tuple[list[Round], FaultPlan]:
     """Start the upstream and the service (in this process, or with `own` in its own), run
     the rounds; return them and the fault plan."""
     args = argparse.Namespace(requests=requests, concurrency=concurrency, rounds=rounds)
-    plan = FaultPlan(fault_rate=fault_rate)
+    plan = FaultPlan(fault_rate=fault_rate, faults=faults)
     with FaultyUpstream(plan) as upstream:
         settings = service_settings(upstream.base_url)
         with (own_process if own else in_process)(upstream.base_url) as base_url:
@@ -297,9 +302,13 @@ def main() -> None:
         help="run the service in this process, as CI does (client and service share a GIL)",
     )
     parser.add_argument("--samples-out", help="write every request's sample here (JSON lines)")
+    parser.add_argument(
+        "--drip", action="store_true", help="add the drip fault (an answer slower than a call)"
+    )
     args = parser.parse_args()
+    faults = (*FAULTS, DRIP) if args.drip else FAULTS
     results, plan = run(
-        args.requests, args.concurrency, args.rounds, args.fault_rate, not args.same_process
+        args.requests, args.concurrency, args.rounds, args.fault_rate, not args.same_process, faults
     )
     if args.samples_out:
         write_samples(args.samples_out, results)
