@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import random
 import re
 import socket
@@ -20,6 +21,7 @@ import threading
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,6 +154,17 @@ class FaultyUpstream:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
 
+    def sync(self) -> None:
+        """Nothing to copy: this process's plan is the one the upstream draws from."""
+
+    def records(self) -> tuple[Counter[str], dict[int, list[str]]]:
+        """A copy of the faults drawn so far, taken on the serving loop (no torn reads)."""
+
+        async def copy() -> tuple[Counter[str], dict[int, list[str]]]:
+            return Counter(self.plan.drawn), {t: list(f) for t, f in self.plan.by_tag.items()}
+
+        return asyncio.run_coroutine_threadsafe(copy(), self._loop).result(timeout=30)
+
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         server = self._loop.run_until_complete(
@@ -217,3 +230,48 @@ _CLOSING: dict[str, Callable[[FaultPlan, asyncio.StreamWriter], Awaitable[None]]
     "reset": _reset_now,
     "truncated_body": _cut_short,
 }
+
+
+def _serve_apart(plan: FaultPlan, conn: Connection) -> None:
+    """The upstream process: serve, answer "records" requests, stop on "stop"."""
+    with FaultyUpstream(plan) as upstream:
+        conn.send(upstream.base_url)
+        while conn.recv() == "records":
+            conn.send(upstream.records())
+
+
+class UpstreamProcess:
+    """The faulty upstream in a process of its own, so its answers are not slowed by the
+    harness's client (at concurrency 100 they share a GIL, and the service's calls time
+    out at connect or write before the stub has even read them). `sync()` copies the faults
+    drawn so far into this side's `plan`."""
+
+    def __init__(self, plan: FaultPlan) -> None:
+        self.plan = plan
+        self._conn, child = multiprocessing.get_context("spawn").Pipe()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_serve_apart, args=(plan, child), daemon=True
+        )
+        self.base_url = ""
+
+    def __enter__(self) -> UpstreamProcess:
+        self._process.start()
+        if not self._conn.poll(60):
+            raise RuntimeError("the fault-injecting upstream process did not start")
+        self.base_url = self._conn.recv()
+        return self
+
+    def sync(self) -> None:
+        self._conn.send("records")
+        drawn, by_tag = self._conn.recv()
+        self.plan.drawn.clear()
+        self.plan.drawn.update(drawn)
+        self.plan.by_tag.clear()
+        self.plan.by_tag.update(by_tag)
+
+    def __exit__(self, *exc: object) -> None:
+        self.sync()
+        self._conn.send("stop")
+        self._process.join(timeout=15)
+        if self._process.is_alive():
+            self._process.kill()

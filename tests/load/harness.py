@@ -13,9 +13,10 @@ import asyncio
 import dataclasses
 import gc
 import json
+import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -25,8 +26,8 @@ from pydantic import ValidationError
 from api.config import Settings
 from schemas.analysis import Analysis
 from tests.conftest import SEED_TEXT
-from tests.load.fault_upstream import DRIP, FAULTS, FaultPlan, FaultyUpstream
-from tests.load.service import in_process, own_process, service_settings
+from tests.load.fault_upstream import DRIP, FAULTS, FaultPlan, FaultyUpstream, UpstreamProcess
+from tests.load.service import Service, in_process, own_process, service_settings
 from tests.load.timing import (
     SERVICE_BEGAN_HEADER,
     SERVICE_LAG_HEADER,
@@ -36,6 +37,7 @@ from tests.load.timing import (
     fault_label,
 )
 
+Upstream = FaultyUpstream | UpstreamProcess
 # What a client may get when the upstream misbehaves: status → the codes that may carry it.
 TYPED_PROBLEMS = {
     429: {"upstream_rate_limited"},
@@ -179,9 +181,12 @@ async def run_round(
     bound_s: float,
     plan: FaultPlan,
     first: int = 0,
+    sync: Callable[[], None] = lambda: None,
+    pid: int | None = None,
 ) -> Round:
     """`requests` analyses, `concurrency` at a time, tagged `first`, `first` + 1, …, so the
-    faults each one's upstream calls met (recorded by `plan`) are known per request."""
+    faults each one's upstream calls met (recorded by `plan`, brought up to date by `sync`)
+    are known per request. RSS is the service's (process `pid`, by default this one)."""
     gate = asyncio.Semaphore(concurrency)
 
     async def gated(tag: int) -> _Ended:
@@ -190,14 +195,15 @@ async def run_round(
 
     tags = range(first, first + requests)
     ended = await asyncio.gather(*(gated(tag) for tag in tags))
+    sync()
     result = Round([_sample(e, plan.by_tag.get(t)) for t, e in zip(tags, ended, strict=True)])
     gc.collect()
-    result.rss_mb = current_rss_mb()
+    result.rss_mb = current_rss_mb(pid or os.getpid())
     return result
 
 
-def current_rss_mb() -> float:
-    with open("/proc/self/status") as status:
+def current_rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
@@ -213,17 +219,24 @@ def client(base_url: str, concurrency: int, bound_s: float) -> httpx.AsyncClient
 
 
 async def _rounds(
-    base_url: str, settings: Settings, args: argparse.Namespace, plan: FaultPlan
+    service: Service, upstream: Upstream, args: argparse.Namespace, plan: FaultPlan
 ) -> list[Round]:
-    bound_s = time_bound_s(settings)
-    async with client(base_url, args.concurrency, bound_s) as http:
+    bound_s = time_bound_s(service_settings(upstream.base_url))
+    async with client(service.base_url, args.concurrency, bound_s) as http:
         # The first analysis imports litellm (~5 s, more on a busy machine): not a round's.
         await http.post("/v1/analyze", json={"text": SEED_TEXT}, timeout=120)
         rounds = []
         for number in range(args.rounds):
             with watch_lag() as lag:
                 result = await run_round(
-                    http, args.requests, args.concurrency, bound_s, plan, number * args.requests
+                    http,
+                    args.requests,
+                    args.concurrency,
+                    bound_s,
+                    plan,
+                    first=number * args.requests,
+                    sync=upstream.sync,
+                    pid=service.pid,
                 )
             result.client_lag_s = max(lag, default=0.0)
             rounds.append(result)
@@ -258,14 +271,13 @@ def run(
     own: bool = False,
     faults: tuple[str, ...] = FAULTS,
 ) -> tuple[list[Round], FaultPlan]:
-    """Start the upstream and the service (in this process, or with `own` in its own), run
-    the rounds; return them and the fault plan."""
+    """Start the upstream and the service (in this process, or with `own` each in its own),
+    run the rounds; return them and the fault plan."""
     args = argparse.Namespace(requests=requests, concurrency=concurrency, rounds=rounds)
     plan = FaultPlan(fault_rate=fault_rate, faults=faults)
-    with FaultyUpstream(plan) as upstream:
-        settings = service_settings(upstream.base_url)
-        with (own_process if own else in_process)(upstream.base_url) as base_url:
-            results = asyncio.run(_rounds(base_url, settings, args, plan))
+    upstream: Upstream = UpstreamProcess(plan) if own else FaultyUpstream(plan)
+    with upstream, (own_process if own else in_process)(upstream.base_url) as service:
+        results = asyncio.run(_rounds(service, upstream, args, plan))
     return results, plan
 
 

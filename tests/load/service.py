@@ -4,16 +4,19 @@ In the harness's own process (`in_process`, as CI's short run does) the client, 
 upstream and the service share one interpreter and its GIL, so at concurrency 100 a request
 waits for the client's and the upstream's Python as well as the service's, and the client's
 time overstates the service's by seconds. In a process of its own (`own_process`, the long
-run's default) the service is measured as a deployment runs it: alone in its interpreter,
-under `stancewire serve`'s server configuration.
+run's default, with the stub upstream in a third: tests/load/fault_upstream.UpstreamProcess)
+the service is measured as a deployment runs it: alone in its interpreter, under `stancewire
+serve`'s server configuration.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import httpx
 import uvicorn
@@ -47,12 +50,18 @@ def service_settings(api_base: str) -> Settings:
     )  # type: ignore[call-arg]
 
 
+@dataclass(frozen=True)
+class Service:
+    base_url: str
+    pid: int  # the process whose memory the run watches
+
+
 @contextmanager
-def in_process(api_base: str) -> Iterator[str]:
-    """The service under uvicorn in a thread of this process; yields its base URL."""
+def in_process(api_base: str) -> Iterator[Service]:
+    """The service under uvicorn in a thread of this process."""
     settings = service_settings(api_base)
     with live_server(timed(create_app(settings)), settings) as (host, port):
-        yield f"http://{host}:{port}"
+        yield Service(f"http://{host}:{port}", os.getpid())
 
 
 def _serve(api_base: str, port: int) -> None:
@@ -63,9 +72,9 @@ def _serve(api_base: str, port: int) -> None:
 
 
 @contextmanager
-def own_process(api_base: str) -> Iterator[str]:
+def own_process(api_base: str) -> Iterator[Service]:
     """The service under uvicorn in a process of its own (spawned: no state copied from
-    this one); yields its base URL once /healthz answers, stops it afterwards."""
+    this one), once /healthz answers; stopped afterwards."""
     port = free_port()
     # Not a daemon: the service starts worker processes of its own (the CPU pool).
     process = multiprocessing.get_context("spawn").Process(target=_serve, args=(api_base, port))
@@ -73,7 +82,8 @@ def own_process(api_base: str) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base_url, process)
-        yield base_url
+        assert process.pid is not None
+        yield Service(base_url, process.pid)
     finally:
         process.terminate()  # SIGTERM: uvicorn's graceful shutdown stops the pool too
         process.join(timeout=15)
