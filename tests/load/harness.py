@@ -2,6 +2,12 @@
 rounds of concurrent analyses; every request must end in a valid analysis or a typed
 problem within the time the settings allow, and memory must stay flat across rounds.
 
+The bound is a total per request, counted from the request on the wire (the client's own
+wait before that is reported apart); each request is tagged, so its upstream faults, the
+service's own time and the queue before the app are reported beside the client's time
+(tests/load/timing.py). The long run puts the service and the stub upstream each in a
+process of its own; CI's short run keeps all three in one (tests/load/service.py).
+
 Run short in CI (tests/load/test_fault_injection.py) and long with `make bench`:
     .venv/bin/python -m tests.load.harness --requests 2000 --concurrency 100 --rounds 3
 """

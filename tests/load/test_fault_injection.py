@@ -1,8 +1,9 @@
 """Every request under injected upstream faults ends in a valid analysis or a typed problem
 within the time the settings allow, and memory stays flat across rounds (issue 14).
 
-The short version CI runs; `make bench` runs 3 rounds of 2,000 at concurrency 100
-(tests/load/harness.py). This is the baseline before request deadlines exist."""
+The short version CI runs, with the service and the stub upstream in this process; `make
+bench` runs 3 rounds of 2,000 at concurrency 100, each in a process of its own
+(tests/load/harness.py)."""
 
 from __future__ import annotations
 
