@@ -17,7 +17,7 @@ from tests.load.fault_upstream import DRIP, DRIP_PIECES, FaultPlan, FaultyUpstre
 from tests.load.service import service_settings
 
 DEADLINE_S = 1.5
-DRIP_EVERY_S = 0.3  # each piece within the 1 s call timeout; all 12: 3.6 s, past the deadline
+DRIP_EVERY_S = 0.5  # each piece within the 1 s call timeout; all 12: 6 s, 4x the deadline
 
 
 async def _analyse(api_base: str) -> tuple[BaseException | None, float]:
@@ -44,4 +44,4 @@ def test_a_dripping_upstream_ends_in_deadline_exceeded_at_the_deadline() -> None
         error, took = asyncio.run(_analyse(upstream.base_url))
     assert isinstance(error, DeadlineExceeded), error
     assert plan.drawn[DRIP] >= 1
-    assert DEADLINE_S <= took < DEADLINE_S + 1.0, took
+    assert DEADLINE_S <= took < DEADLINE_S + 2.5, took  # margin for a loaded machine; drip: 6 s

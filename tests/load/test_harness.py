@@ -14,9 +14,9 @@ from tests.load.harness import client, run_round
 from tests.load.timing import Sample, by_fault, fault_label
 
 BOUND_S = 0.5
-DRIP_EVERY_S = 0.1  # a byte per read: each read is 5x faster than httpx's timeout (the bound)
+DRIP_EVERY_S = 0.2  # a byte per read: each read within httpx's timeout (the bound)
 # A typed problem the harness accepts on its own: only its timing can make it a violation.
-BODY = b'{"code": "upstream_timeout"}'  # 28 bytes: 2.8 s in all, 5.6x the bound
+BODY = b'{"code": "upstream_timeout"}'  # 28 bytes: 5.6 s in all, 11x the bound
 
 
 @asynccontextmanager
@@ -60,8 +60,8 @@ def test_an_answer_dripping_past_the_bound_is_a_violation_with_its_faults_and_la
     for sample in samples:
         assert sample.violation is not None
         assert sample.violation.startswith(f"no answer within {BOUND_S:.1f} s (faults: no call;")
-        assert BOUND_S <= sample.client_s < BOUND_S + 0.4
-    assert took < BOUND_S + 0.9  # the round did not wait for the drip to end (2.8 s)
+        assert BOUND_S <= sample.client_s < BOUND_S + 2.0  # margins for a loaded machine
+    assert took < BOUND_S + 3.0  # the round did not wait for the drip to end (5.6 s)
 
 
 def test_a_request_is_labelled_by_the_faults_its_calls_met() -> None:
