@@ -1,15 +1,17 @@
 """Every request under injected upstream faults ends in a valid analysis or a typed problem
 within the time the settings allow, and memory stays flat across rounds (issue 14).
 
-The short version CI runs; `make bench` runs 3 rounds of 2,000 at concurrency 100
-(tests/load/harness.py). This is the baseline before request deadlines exist."""
+The short version CI runs, with the service and the stub upstream in this process; `make
+bench` runs 3 rounds of 2,000 at concurrency 100, each in a process of its own
+(tests/load/harness.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.load.fault_upstream import FAULTS, FaultPlan
-from tests.load.harness import Round, report, run, service_settings, time_bound_s
+from tests.load.harness import Round, report, run, time_bound_s
+from tests.load.service import service_settings
 
 REQUESTS, CONCURRENCY, ROUNDS, FAULT_RATE = 100, 20, 3, 0.3
 BOUND_S = time_bound_s(service_settings("http://unused"))
