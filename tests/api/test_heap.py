@@ -59,24 +59,3 @@ def test_the_server_settles_the_heap_after_the_apps_start_up(
 
     asyncio.run(start_and_stop())
     assert events == ["app started", "settled 777"]
-
-
-def test_serve_passes_the_setting_to_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    from typer.testing import CliRunner
-
-    import api.server
-    from api.cli import app as cli
-    from api.config import get_settings
-
-    thresholds: list[int] = []
-    monkeypatch.setattr(
-        api.server.SettledServer, "run", lambda self: thresholds.append(self.gc_threshold)
-    )
-    monkeypatch.setenv("STANCEWIRE_GC_THRESHOLD", "2500")
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(cli, ["serve", "--port", "8124"])
-    finally:
-        get_settings.cache_clear()
-    assert result.exit_code == 0, result.output
-    assert thresholds == [2500]

@@ -22,7 +22,7 @@ from api.app import create_app
 from api.compose import make_analyzer
 from api.config import Settings, get_settings
 from api.metrics import REGISTRY
-from api.server import GuardedHttpToolsProtocol
+from api.server import GuardedHttpToolsProtocol, SettledServer
 from tests.conftest import SCRIPTED_MODEL, SEED_CONTRACT, SEED_TEXT
 from tests.fakes import ScriptedClient
 from tests.live_server import live_server
@@ -219,17 +219,21 @@ def test_stancewire_serve_runs_the_guarded_server(monkeypatch: pytest.MonkeyPatc
     import api.server
     from api.cli import app as cli
 
-    started: list[uvicorn.Config] = []
-    monkeypatch.setattr(api.server.uvicorn.Server, "run", lambda self: started.append(self.config))
+    started: list[uvicorn.Server] = []
+    monkeypatch.setattr(api.server.uvicorn.Server, "run", lambda self: started.append(self))
     monkeypatch.setenv("STANCEWIRE_HEADER_TIMEOUT_S", "7")
     monkeypatch.setenv("STANCEWIRE_KEEPALIVE_TIMEOUT_S", "3")
+    monkeypatch.setenv("STANCEWIRE_GC_THRESHOLD", "2500")
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(cli, ["serve", "--port", "8123"])
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    (config,) = started
+    (server,) = started
+    # Once started, it tunes the collector with the setting (api/heap.py, issue 18).
+    assert isinstance(server, SettledServer) and server.gc_threshold == 2500
+    config = server.config
     assert config.port == 8123 and config.timeout_keep_alive == 3
     assert isinstance(config.http, type) and issubclass(config.http, GuardedHttpToolsProtocol)
     assert config.http.limits.header_timeout_s == 7
