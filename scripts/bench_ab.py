@@ -1,0 +1,157 @@
+"""A/B over real HTTP: several servers at once against one stub, wrk phases alternating.
+
+The HTTP benchmark (scripts/bench_http.py) measures each app in its own phase, minutes
+apart; on a shared machine whose speed drifts that much, a 5 % change does not show. Here
+every app runs at once (idle but for its own phase) and the phases alternate round after
+round, so each round compares the apps within seconds. Per phase: requests/s and the CPU
+time the app's process spent per answer (/proc). Loopback only; every phase is bounded in
+time and requests.
+
+An app is NAME=WHAT[:VAR=VALUE,...], WHAT being:
+- a `stancewire` executable (`stancewire serve`, the benchmark's settings, cross-check off
+  unless a STANCEWIRE_ variable says otherwise); PYTHONPATH=/other/checkout runs another
+  commit's code with the same environment (the checkout first on the path);
+- `litellm`: the bare litellm forwarder of the HTTP benchmark.
+
+    .venv/bin/python scripts/bench_ab.py head=.venv/bin/stancewire \\
+        no_gc=.venv/bin/stancewire:STANCEWIRE_GC_THRESHOLD=0 litellm=litellm --rounds 6
+
+Needs wrk (Debian: `apt-get install -y wrk`) and the shared data (--data or
+STANCEWIRE_BENCH_DATA).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks import load, servers  # noqa: E402
+from benchmarks.apps import (  # noqa: E402
+    ANALYZE_PATH,
+    FORWARD_PATH,
+    MODEL,
+    as_environment,
+    stancewire_settings,
+)
+from benchmarks.articles import data_dir, load_articles, write_bodies  # noqa: E402
+
+FORWARDER = "litellm"
+PHASE_REQUESTS = 1500  # per phase, besides its time bound
+WARM_REQUESTS = 60
+
+
+@dataclass
+class App:
+    name: str
+    process: subprocess.Popen[bytes]
+    url: str
+    path: str
+    phases: list[tuple[float, float]] = field(default_factory=list)  # (req/s, CPU ms)
+
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _command(what: str, port: int) -> tuple[list[str], str]:
+    if what == FORWARDER:
+        return servers.uvicorn_command("benchmarks.apps:litellm_forwarder", port), FORWARD_PATH
+    executable = str(Path(what).resolve())  # it starts in the log folder (no .env there)
+    return [executable, "serve", "--host", servers.HOST, "--port", str(port)], ANALYZE_PATH
+
+
+def start(spec: str, upstream: str, log_dir: Path) -> App:
+    name, rest = spec.split("=", 1)
+    what, _, extra = rest.partition(":")
+    settings = as_environment(stancewire_settings(upstream, {"cross_check": False}))
+    env = servers.bench_env(settings | {"BENCH_MODEL": MODEL, "BENCH_UPSTREAM": upstream})
+    env |= dict(pair.split("=", 1) for pair in extra.split(",") if pair)
+    port = servers.free_port()
+    command, path = _command(what, port)
+    with (log_dir / f"{name}.log").open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=ROOT if what == FORWARDER else log_dir, env=env,
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    return App(name, process, f"http://{servers.HOST}:{port}", path)
+
+
+def wait_ready(app: App, timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if app.process.poll() is not None:
+            raise RuntimeError(f"{app.name} exited at start-up")
+        try:
+            httpx.get(f"{app.url}/_bench/ping", timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{app.name} did not start within {timeout_s:.0f} s")
+
+
+def phase(app: App, bodies: Path, connections: int, seconds: float, offset: int) -> None:
+    before = app.cpu_seconds()
+    result = load.run_phase(
+        load.Phase(app.url + app.path, connections, seconds, PHASE_REQUESTS, offset), bodies
+    )
+    if result["non200"]:
+        raise RuntimeError(f"{app.name}: {result['non200']} answers were not 200")
+    cpu_ms = (app.cpu_seconds() - before) * 1000 / result["requests"]
+    app.phases.append((result["requests_per_s"], cpu_ms))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("apps", nargs="+", help="NAME=WHAT[:VAR=VALUE,...]")
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=8.0, help="per phase")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--data", type=Path)
+    args = parser.parse_args()
+    log_dir = Path(tempfile.mkdtemp(prefix="bench-ab-"))
+    articles, source = load_articles(data_dir(args.data))
+    bodies = write_bodies(articles, log_dir / "bodies.jsonl")
+    print(source, flush=True)
+    with servers.running({"stub": servers.Launch("benchmarks.stub:app_from_env")}, log_dir) as s:
+        upstream = f"{s['stub'].url}/v1"
+        apps = [start(spec, upstream, log_dir) for spec in args.apps]
+        try:
+            for app in apps:
+                wait_ready(app)
+                warm = load.Phase(app.url + app.path, 4, 30, WARM_REQUESTS, len(articles) - 100)
+                load.run_phase(warm, bodies)
+            for number in range(args.rounds):
+                offset = (number * PHASE_REQUESTS) % len(articles)
+                for app in apps:
+                    phase(app, bodies, args.connections, args.seconds, offset)
+                line = ", ".join(
+                    f"{a.name} {a.phases[-1][0]:.0f} req/s {a.phases[-1][1]:.2f} ms" for a in apps
+                )
+                print(f"round {number + 1}: {line}", flush=True)
+        finally:
+            for app in apps:
+                app.process.terminate()
+            for app in apps:
+                app.process.wait(timeout=20)
+    for app in apps:
+        rates, cpu = zip(*app.phases, strict=True)
+        print(
+            f"{app.name}: median {statistics.median(rates):.0f} req/s, "
+            f"{statistics.median(cpu):.2f} CPU ms per answer"
+        )
+
+
+if __name__ == "__main__":
+    main()
