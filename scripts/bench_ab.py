@@ -23,16 +23,12 @@ STANCEWIRE_BENCH_DATA).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -54,15 +50,13 @@ WARM_REQUESTS = 60
 
 @dataclass
 class App:
-    name: str
-    process: subprocess.Popen[bytes]
-    url: str
+    server: servers.Server
     path: str
     phases: list[tuple[float, float]] = field(default_factory=list)  # (req/s, CPU ms)
 
-    def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    @property
+    def name(self) -> str:
+        return self.server.name
 
 
 def _command(what: str, port: int) -> tuple[list[str], str]:
@@ -80,35 +74,23 @@ def start(spec: str, upstream: str, log_dir: Path) -> App:
     env |= dict(pair.split("=", 1) for pair in extra.split(",") if pair)
     port = servers.free_port()
     command, path = _command(what, port)
-    with (log_dir / f"{name}.log").open("wb") as log:
+    log = log_dir / f"{name}.log"
+    with log.open("wb") as out:
         process = subprocess.Popen(
             command, cwd=ROOT if what == FORWARDER else log_dir, env=env,
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )  # fmt: skip
-    return App(name, process, f"http://{servers.HOST}:{port}", path)
-
-
-def wait_ready(app: App, timeout_s: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if app.process.poll() is not None:
-            raise RuntimeError(f"{app.name} exited at start-up")
-        try:
-            httpx.get(f"{app.url}/_bench/ping", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{app.name} did not start within {timeout_s:.0f} s")
+    return App(servers.Server(name, servers.Launch(what, env), port, process, log), path)
 
 
 def phase(app: App, bodies: Path, connections: int, seconds: float, offset: int) -> None:
-    before = app.cpu_seconds()
+    before = app.server.cpu_seconds()
     result = load.run_phase(
-        load.Phase(app.url + app.path, connections, seconds, PHASE_REQUESTS, offset), bodies
+        load.Phase(app.server.url + app.path, connections, seconds, PHASE_REQUESTS, offset), bodies
     )
     if result["non200"]:
         raise RuntimeError(f"{app.name}: {result['non200']} answers were not 200")
-    cpu_ms = (app.cpu_seconds() - before) * 1000 / result["requests"]
+    cpu_ms = ((app.server.cpu_seconds() or 0.0) - (before or 0.0)) * 1000 / result["requests"]
     app.phases.append((result["requests_per_s"], cpu_ms))
 
 
@@ -129,8 +111,10 @@ def main() -> None:
         apps = [start(spec, upstream, log_dir) for spec in args.apps]
         try:
             for app in apps:
-                wait_ready(app)
-                warm = load.Phase(app.url + app.path, 4, 30, WARM_REQUESTS, len(articles) - 100)
+                servers.wait_ready(app.server)
+                warm = load.Phase(
+                    app.server.url + app.path, 4, 30, WARM_REQUESTS, len(articles) - 100
+                )
                 load.run_phase(warm, bodies)
             for number in range(args.rounds):
                 offset = (number * PHASE_REQUESTS) % len(articles)
@@ -142,9 +126,7 @@ def main() -> None:
                 print(f"round {number + 1}: {line}", flush=True)
         finally:
             for app in apps:
-                app.process.terminate()
-            for app in apps:
-                app.process.wait(timeout=20)
+                servers.stop(app.server)
     for app in apps:
         rates, cpu = zip(*app.phases, strict=True)
         print(
