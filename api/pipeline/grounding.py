@@ -13,7 +13,7 @@ from typing import Any
 from api.pipeline.article import PreparedArticle
 from api.pipeline.engine import AnalysisJob, EngineResult
 from schemas.analysis import Analysis, Coverage, EvidenceSpan, Meta, new_analysis_id
-from schemas.llm import AnalysisContract, EvidenceItem
+from schemas.llm import AnalysisContract, CallerClaimAssessment, ContractClaim, EvidenceItem
 from schemas.tasks import with_needs
 
 _CLAIM_ID = re.compile(r"^C[0-9]+$")
@@ -86,36 +86,34 @@ def _coverage(full: PreparedArticle, analysed: PreparedArticle) -> Fields:
     }
 
 
+def _claim(
+    c: ContractClaim | CallerClaimAssessment,
+    job: AnalysisJob,
+    claim_id: str,
+    text: str,
+    source: str,
+) -> Fields:
+    """A claim of the response; `c` gives its verdict, evidence and confidence."""
+    return {
+        "id": claim_id,
+        "text": text,
+        "source": source,
+        "status": c.status,
+        "asserted_by": c.asserted_by,
+        "denied_by": c.denied_by,
+        "evidence": _evidence(job.article, c.evidence),
+        "confidence": c.confidence,
+    }
+
+
 def _claims(contract: AnalysisContract, job: AnalysisJob) -> Fields:
-    claims = [
-        {
-            "id": c.id,
-            "text": c.text,
-            "source": "article",
-            "status": c.status,
-            "asserted_by": c.asserted_by,
-            "denied_by": c.denied_by,
-            "evidence": _evidence(job.article, c.evidence),
-            "confidence": c.confidence,
-        }
-        for c in contract.claims
-    ]
-    return {"claims": claims}
+    return {"claims": [_claim(c, job, c.id, c.text, "article") for c in contract.claims]}
 
 
 def _caller_claims(contract: AnalysisContract, job: AnalysisJob) -> list[Fields]:
     """The caller's own claims, after the article's: a part of the request, not a task."""
     return [
-        {
-            "id": f"Q{c.index}",
-            "text": job.caller_claims[c.index - 1],
-            "source": "caller",
-            "status": c.status,
-            "asserted_by": c.asserted_by,
-            "denied_by": c.denied_by,
-            "evidence": _evidence(job.article, c.evidence),
-            "confidence": c.confidence,
-        }
+        _claim(c, job, f"Q{c.index}", job.caller_claims[c.index - 1], "caller")
         for c in sorted(contract.caller_claims, key=lambda c: c.index)
     ]
 
@@ -197,14 +195,4 @@ def build_analysis(
 
 
 def _sentences(full: PreparedArticle) -> list[Fields]:
-    utf16 = full.utf16
-    return [
-        {
-            "number": s.number,
-            "start": s.start,
-            "end": s.end,
-            "start_utf16": utf16(s.start),
-            "end_utf16": utf16(s.end),
-        }
-        for s in full.sentences
-    ]
+    return [{"number": s.number, **_offsets(full, s.start, s.end)} for s in full.sentences]
