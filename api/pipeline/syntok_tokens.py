@@ -41,10 +41,12 @@ _CASE_TURN = re.compile(r"[a-z][A-Z]")
 
 def analyze(document: str) -> Iterator[Iterator[list[Token]]]:
     """syntok's `segmenter.analyze(document)`, on these tokens: paragraphs of sentences."""
-    if document.count("\n") < 2:  # syntok's paragraph break needs two: one paragraph
-        yield segmenter.segment(iter(tokenize(document)))
-        return
-    for offset, paragraph in segmenter.preprocess_with_offsets(document):
+    paragraphs = (
+        [(0, document)]  # syntok's paragraph break needs two newlines: skip its search
+        if document.count("\n") < 2
+        else segmenter.preprocess_with_offsets(document)
+    )
+    for offset, paragraph in paragraphs:
         yield segmenter.segment(iter(tokenize(paragraph, offset)))
 
 
