@@ -14,6 +14,12 @@ and sent back as the Client does; the jar is only consulted when an answer has a
 Set-Cookie header, which is the only case its extraction did anything (RFC 2965's
 Set-Cookie2 is off in the jar's default policy). The Client's "HTTP Request" INFO log line is
 not written (the service keeps httpx's logger at WARNING anyway, api/llm/client.py).
+
+The body is encoded by pydantic-core's serializer: the bytes httpx's `json=` writes
+(compact separators, UTF-8, no ASCII escapes; checked on every benchmark request), at a
+quarter of the stdlib encoder's time (~22 -> ~6 us for a median article's request). The two
+differ only where httpx refuses anyway: a NaN (settings bound every float the body holds)
+and a lone surrogate (refused with a 422 where it enters, api/json_body.py).
 """
 
 from __future__ import annotations
@@ -21,12 +27,15 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pydantic_core
 
 
 def sent_headers(client: httpx.AsyncClient, headers: dict[str, str]) -> httpx.Headers:
-    """The client's default headers, then these, as `AsyncClient.build_request` merges them."""
+    """The client's default headers, then these, as `AsyncClient.build_request` merges them;
+    a JSON Content-Type at the end where none was given (where httpx's `json=` puts it)."""
     merged = httpx.Headers(client.headers)
     merged.update(headers)
+    merged.setdefault("Content-Type", "application/json")
     return merged
 
 
@@ -42,7 +51,7 @@ async def post_json(
         url,
         headers=headers,
         cookies=client.cookies or None,
-        json=body,
+        content=pydantic_core.to_json(body),
         extensions={"timeout": client.timeout.as_dict()},
     )
     transport = client._transport_for_url(url)  # the pool, or the proxy the env names

@@ -65,6 +65,21 @@ async def test_the_same_request_as_the_clients_post(cookie: str | None) -> None:
         assert after.is_closed and after.request.url == before.request.url
 
 
+async def test_a_route_without_content_type_still_sends_json() -> None:
+    """The body's bytes are the ones `json=` writes; the JSON Content-Type is added."""
+    old: Seen = []
+    new: Seen = []
+    bare = {"Authorization": "Bearer sk-test"}
+    await make(recorder(old)).post(URL, headers=bare, json=BODY)
+    await post_json(
+        make(recorder(new)), httpx.URL(URL), sent_headers(make(recorder([])), bare), BODY
+    )
+
+    assert new[0][3] == old[0][3]  # body bytes: compact, UTF-8, no ASCII escapes
+    assert sorted(new[0][2]) == sorted(old[0][2])  # the same headers (Content-Type moved)
+    assert (b"Content-Type", b"application/json") in new[0][2]
+
+
 async def test_the_transport_the_client_would_pick() -> None:
     """A mounted transport (as an environment proxy is mounted) takes the request."""
     mounted: Seen = []
