@@ -127,8 +127,18 @@ def clean_sentence(text: str) -> str:
     # of them): the per-character pass is only needed for the rest.
     if not text.isprintable():
         text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
-    collapsed = _SPACES.sub(" ", _EDITORIAL_LETTER.sub(r"\1", text)).strip()
+    if "[" in text:  # what every editorial letter has (most sentences do not)
+        text = _EDITORIAL_LETTER.sub(r"\1", text)
+    collapsed = _collapsed(text)
     return _drop_unbalanced_brackets(collapsed)
+
+
+def _collapsed(text: str) -> str:
+    """Every run of whitespace one space, none at the ends: `_SPACES.sub(" ", text).strip()`
+    (str.split's whitespace is re's \\s, code point for code point; a test checks them all),
+    without a new string for every space between two words (~60 us of an article's ~105 us
+    of clean_sentence, issue 18)."""
+    return " ".join(text.split())
 
 
 def _drop_unbalanced_brackets(text: str) -> str:
@@ -147,7 +157,7 @@ def _drop_unbalanced_brackets(text: str) -> str:
             text = "".join(kept)
             if text.count(opening) > text.count(closing):
                 text = text.replace(opening, "", text.count(opening) - text.count(closing))
-            text = _SPACES.sub(" ", text).strip()
+            text = _collapsed(text)
     return text
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from api.pipeline.article import (
     _EDITORIAL_LETTER,
     _SPACES,
+    _collapsed,
     _drop_unbalanced_brackets,
     _one_sentence,
     _pieces,
@@ -117,6 +118,17 @@ def test_cleaning_printable_text_skips_the_per_character_pass_with_the_same_resu
     text: str,
 ) -> None:
     assert clean_sentence(text) == _clean_every_character(text)
+
+
+def test_collapsing_whitespace_is_the_regex_for_every_code_point() -> None:
+    """str.split's whitespace is re's \\s, code point for code point; each such character,
+    alone, doubled and between words, collapses as `_SPACES.sub(" ", text).strip()` does."""
+    chars = [chr(code) for code in range(0x110000)]
+    spaces = [c for c in chars if c.isspace()]
+    assert spaces == [c for c in chars if _SPACES.match(c)]
+    for char in [*spaces, "a", "\x00", "\u200b"]:
+        for text in (char, f"a{char}{char}b", f" {char}a {char}", f"a {char} b"):
+            assert _collapsed(text) == _SPACES.sub(" ", text).strip(), hex(ord(char))
 
 
 # table-header as it was: the repeated-word search first, on every sentence (~12 us each).
