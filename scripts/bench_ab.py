@@ -3,9 +3,12 @@
 The HTTP benchmark (scripts/bench_http.py) measures each app in its own phase, minutes
 apart; on a shared machine whose speed drifts that much, a 5 % change does not show. Here
 every app runs at once (idle but for its own phase) and the phases alternate round after
-round, so each round compares the apps within seconds. Per phase: requests/s and the CPU
-time the app's process spent per answer (/proc). Loopback only; every phase is bounded in
-time and requests.
+round, so each round compares the apps within seconds; the order of the phases turns by
+one every round, so no app always goes first. Per phase: requests/s and the CPU time the
+app's process spent per answer (/proc). Each app is then compared with the bare forwarder
+(or, without one, the first app) round by round: the geometric mean of the per-round
+ratios, with a 95 % bootstrap interval over the rounds, and how many rounds it won.
+Loopback only; every phase is bounded in time and requests.
 
 An app is NAME=WHAT[:VAR=VALUE,...], WHAT being:
 - a `stancewire` executable (`stancewire serve`, the benchmark's settings, cross-check off
@@ -23,6 +26,7 @@ STANCEWIRE_BENCH_DATA).
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import subprocess
 import sys
@@ -46,6 +50,7 @@ from benchmarks.articles import data_dir, load_articles, write_bodies  # noqa: E
 FORWARDER = "litellm"
 PHASE_REQUESTS = 1500  # per phase, besides its time bound
 WARM_REQUESTS = 60
+RESAMPLES = 10_000  # of the rounds, for the interval of a ratio
 
 
 @dataclass
@@ -118,7 +123,8 @@ def main() -> None:
                 load.run_phase(warm, bodies)
             for number in range(args.rounds):
                 offset = (number * PHASE_REQUESTS) % len(articles)
-                for app in apps:
+                turn = number % len(apps)
+                for app in apps[turn:] + apps[:turn]:
                     phase(app, bodies, args.connections, args.seconds, offset)
                 line = ", ".join(
                     f"{a.name} {a.phases[-1][0]:.0f} req/s {a.phases[-1][1]:.2f} ms" for a in apps
@@ -133,6 +139,36 @@ def main() -> None:
             f"{app.name}: median {statistics.median(rates):.0f} req/s, "
             f"{statistics.median(cpu):.2f} CPU ms per answer"
         )
+    base = next((a for a in apps if a.server.launch.target == FORWARDER), apps[0])
+    for app in apps:
+        if app is not base:
+            print(paired(app, base))
+
+
+def paired(app: App, base: App) -> str:
+    """`app` against `base`, round by round: requests/s ratio and CPU ratio (base / app,
+    so above 1 is better for `app` in both)."""
+    rounds = list(zip(app.phases, base.phases, strict=True))
+    rate = [mine[0] / theirs[0] for mine, theirs in rounds]
+    cpu = [theirs[1] / mine[1] for mine, theirs in rounds]
+    return f"{app.name} / {base.name}: requests/s {_ratio(rate)}; CPU per answer {_ratio(cpu)}"
+
+
+def _ratio(ratios: list[float]) -> str:
+    low, high = _interval(ratios)
+    won = sum(r >= 1.0 for r in ratios)
+    mean = statistics.geometric_mean(ratios)
+    return f"{mean:.3f}x (95 % {low:.3f}-{high:.3f}), at least 1.0 in {won} of {len(ratios)}"
+
+
+def _interval(ratios: list[float]) -> tuple[float, float]:
+    """The percentile bootstrap of the geometric mean: the rounds resampled with a fixed
+    seed, so the same phases give the same interval."""
+    draw = random.Random(0)
+    means = sorted(
+        statistics.geometric_mean(draw.choices(ratios, k=len(ratios))) for _ in range(RESAMPLES)
+    )
+    return means[int(0.025 * RESAMPLES)], means[int(0.975 * RESAMPLES) - 1]
 
 
 if __name__ == "__main__":
