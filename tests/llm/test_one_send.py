@@ -52,8 +52,11 @@ class CountingBackend(httpcore.AsyncNetworkBackend):
         await self.backend.sleep(seconds)
 
 
-async def _upstream(requests: list[bytes], close_at_once: bool = False) -> asyncio.Server:
-    """A loopback HTTP/1.1 server answering every request with ANSWER (or hanging up)."""
+async def _upstream(
+    requests: list[bytes], close_at_once: bool = False, close_after_answer: bool = False
+) -> asyncio.Server:
+    """A loopback HTTP/1.1 server answering every request with ANSWER (or hanging up, at
+    once or after its first answer: a keep-alive connection the server ends)."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         if close_at_once:
@@ -71,6 +74,10 @@ async def _upstream(requests: list[bytes], close_at_once: bool = False) -> async
                 b"content-length: %d\r\n\r\n%s" % (len(ANSWER), ANSWER)
             )
             await writer.drain()
+            if close_after_answer:  # once the client has read the answer
+                await asyncio.sleep(0.02)
+                writer.close()
+                break
 
     return await asyncio.start_server(handle, "127.0.0.1", 0)
 
@@ -141,3 +148,29 @@ def test_an_upstream_that_hangs_up_is_still_unavailable_not_a_timeout() -> None:
 
     failure = from_transport(asyncio.run(run()))
     assert failure.kind == "unavailable"
+
+
+def test_a_kept_connection_the_server_closed_is_not_reused() -> None:
+    """The pool asks each idle connection whether its socket is readable (the server's end
+    of stream); the one-send stream answers from the socket it keeps."""
+
+    async def run() -> tuple[list[bytes], list[bool]]:
+        seen: list[bytes] = []
+        server = await _upstream(seen, close_after_answer=True)
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v1/chat/completions"
+        readable = []
+        async with httpx.AsyncClient() as client:
+            coalesce_writes(client)
+            for _ in range(3):
+                assert (await client.post(url, json={"n": 1})).json() == {"ok": True}
+                await asyncio.sleep(0.05)  # the server's FIN arrives
+                for connection in _pool(client).connections:
+                    readable.append(
+                        connection._connection._network_stream.get_extra_info("is_readable")
+                    )
+        server.close()
+        return seen, readable
+
+    seen, readable = asyncio.run(run())
+    assert len(seen) == 3  # each on a new connection: none failed on a closed one
+    assert readable == [True, True, True]
