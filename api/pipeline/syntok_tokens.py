@@ -16,7 +16,8 @@ against syntok's own on every shared-data text and by a property test) as one li
   own code, so its rules are never rewritten here.
 
 Built for `analyze(text)`, the `segmenter.analyze` stancewire uses: tokens that keep
-contractions as written (`replace_not_contraction=False`).
+contractions as written (`replace_not_contraction=False`), segmented by syntok's state
+machine run over the list (api/pipeline/syntok_segment.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from collections.abc import Iterator
 
 from syntok import segmenter
 from syntok.tokenizer import Token, Tokenizer
+
+from api.pipeline import syntok_segment
 
 _TOKENIZER = Tokenizer(replace_not_contraction=False)  # as segmenter.analyze makes it
 # syntok's chunks, `regex`'s `[^\s\u200b]+`, for stdlib re, whose \s also takes \x1c-\x1f:
@@ -39,7 +42,7 @@ _ASCII_NOT_ALNUM = "".join(c for c in map(chr, range(128)) if not c.isalnum())
 _CASE_TURN = re.compile(r"[a-z][A-Z]")
 
 
-def analyze(document: str) -> Iterator[Iterator[list[Token]]]:
+def analyze(document: str) -> Iterator[list[list[Token]]]:
     """syntok's `segmenter.analyze(document)`, on these tokens: paragraphs of sentences."""
     paragraphs = (
         [(0, document)]  # syntok's paragraph break needs two newlines: skip its search
@@ -47,7 +50,7 @@ def analyze(document: str) -> Iterator[Iterator[list[Token]]]:
         else segmenter.preprocess_with_offsets(document)
     )
     for offset, paragraph in paragraphs:
-        yield segmenter.segment(iter(tokenize(paragraph, offset)))
+        yield syntok_segment.segment(tokenize(paragraph, offset))
 
 
 def tokenize(text: str, base_offset: int = 0) -> list[Token]:
