@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from api.pipeline import regex_join
+
 PATTERNS_PATH = Path(__file__).with_name("boilerplate.yaml")
 
 
@@ -123,11 +125,11 @@ def match_line(line: str, *, in_first_person: bool = False) -> BoilerplatePatter
     return _first_match(stripped, _whole_line(in_first_person))
 
 
-def _first_match(
-    stripped: str, candidates: tuple[BoilerplatePattern, ...]
-) -> BoilerplatePattern | None:
+def _first_match(stripped: str, candidates: Candidates) -> BoilerplatePattern | None:
+    if not candidates.may_match(stripped):
+        return None
     folded = _folded(stripped)
-    for pattern in candidates:
+    for pattern in candidates.patterns:
         checked = pattern.needs or pattern.needs_ending is not None
         if checked and not pattern.admits(stripped, folded):
             continue
@@ -136,16 +138,78 @@ def _first_match(
     return None
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """Patterns tried in file order, behind a screen that answers "none of them" for most
+    sentences in a few C calls instead of a Python step per pattern (issue 18).
+
+    The screen holds only where every pattern's regex is false: the start-anchored
+    patterns as one `^(?:...|...)` alternation, each pre-checked pattern's `needs` and
+    `needs_ending` gathered into one check of each kind, and the rest run on their own. If
+    it passes, the ordered loop decides: an alternation would give the leftmost match,
+    not the first pattern in file order."""
+
+    patterns: tuple[BoilerplatePattern, ...]
+    start: re.Pattern[str] | None  # the start-anchored ones without a pre-check
+    alone: tuple[BoilerplatePattern, ...]  # the others without one (groups would renumber)
+    needs_folded: tuple[str, ...]  # the `needs` of ignore-case patterns
+    needs: tuple[str, ...]  # the `needs` of case-sensitive ones
+    ending: re.Pattern[str] | None  # the `needs_ending` of patterns without `needs`
+
+    @classmethod
+    def of(cls, patterns: tuple[BoilerplatePattern, ...]) -> Candidates:
+        gated = [p for p in patterns if p.needs or p.needs_ending is not None]
+        joined = _joined([p for p in patterns if p not in gated])
+        endings = [p.needs_ending.pattern for p in gated if not p.needs and p.needs_ending]
+        return cls(
+            patterns=patterns,
+            start=regex_join.alternation([regex_join.scoped(p.regex) for p in joined], "^"),
+            alone=tuple(p for p in patterns if p not in gated and p not in joined),
+            needs_folded=tuple(n for p in gated if p.ignorecase for n in p.needs),
+            needs=tuple(n for p in gated if not p.ignorecase for n in p.needs),
+            ending=regex_join.alternation([f"(?:{source})" for source in endings]),
+        )
+
+    def may_match(self, stripped: str) -> bool:
+        """False only where no pattern's regex matches `stripped`."""
+        if self.start is not None and self.start.search(stripped):
+            return True
+        ending = self.ending
+        if ending is not None and ending.search(stripped, max(0, len(stripped) - _ENDING_CHARS)):
+            return True
+        if self.needs_folded:
+            folded = _folded(stripped)
+            if folded is None or _contains_any(folded, self.needs_folded):
+                return True
+        if self.needs and _contains_any(stripped, self.needs):
+            return True
+        for pattern in self.alone:  # noqa: SIM110  # a loop: any() over a generator costs more
+            if pattern.regex.search(stripped):
+                return True
+        return False
+
+
+def _joined(ungated: list[BoilerplatePattern]) -> list[BoilerplatePattern]:
+    """The patterns that keep their meaning inside one `^(?:...|...)`: start-anchored, and
+    at most one with groups, put first so that its `\\1` still means its own first group
+    (table-header's repeated word); another one with groups runs alone."""
+    joinable = [p for p in ungated if regex_join.start_anchored(p.regex)]
+    grouped = [p for p in joinable if p.regex.groups]
+    return grouped[:1] + [p for p in joinable if not p.regex.groups]
+
+
 @cache  # asked for every line and every sentence of every article
-def _active(in_first_person: bool) -> tuple[BoilerplatePattern, ...]:
-    return tuple(p for p in patterns() if not (in_first_person and p.kept_in_first_person))
+def _active(in_first_person: bool) -> Candidates:
+    return Candidates.of(
+        tuple(p for p in patterns() if not (in_first_person and p.kept_in_first_person))
+    )
 
 
 @cache
-def _whole_line(in_first_person: bool) -> tuple[BoilerplatePattern, ...]:
-    return tuple(p for p in _active(in_first_person) if p.whole_line)
+def _whole_line(in_first_person: bool) -> Candidates:
+    return Candidates.of(tuple(p for p in _active(in_first_person).patterns if p.whole_line))
 
 
 @cache
-def _not_whole_line(in_first_person: bool) -> tuple[BoilerplatePattern, ...]:
-    return tuple(p for p in _active(in_first_person) if not p.whole_line)
+def _not_whole_line(in_first_person: bool) -> Candidates:
+    return Candidates.of(tuple(p for p in _active(in_first_person).patterns if not p.whole_line))
