@@ -86,12 +86,25 @@ def patterns() -> tuple[BoilerplatePattern, ...]:
 
 
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-_FIRST_PERSON = re.compile(r"\bI\b(?!\.)|\b(?:my|me)\b")
+# "I" (not "I." as in "World War I.") or "my"/"me", as words: `\bI\b(?!\.)|\b(?:my|me)\b`
+# written to start with a letter, so that re looks for that letter in C instead of trying
+# the pattern at every position (~12x faster on an article); the lookbehind is the leading
+# `\b` (no word character before the word).
+_FIRST_PERSON = (re.compile(r"I(?<!\wI)(?![\w.])"), re.compile(r"m[ye](?<!\wm[ye])(?!\w)"))
 
 
 def first_person(text: str) -> bool:
     """The author speaks as "I" outside quotes: an opinion column, not wire copy."""
-    return bool(_FIRST_PERSON.search(_QUOTED.sub(" ", text)))
+    # Removing the quotes cannot make a match: a match in the stripped text is one in
+    # `text` too, since the quote marks and the space put in their place are all non-word
+    # characters and none is "." (all the regexes look at around a word). So `text` is
+    # searched first, and the quotes are stripped only where it has a match (issue 18).
+    return _says_i(text) and _says_i(_QUOTED.sub(" ", text))
+
+
+def _says_i(text: str) -> bool:
+    i, me = _FIRST_PERSON
+    return i.search(text) is not None or me.search(text) is not None
 
 
 # A longer line is prose: it is split into sentences and each one is checked on its own.
