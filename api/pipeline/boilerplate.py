@@ -171,16 +171,19 @@ class Candidates:
 
     @classmethod
     def of(cls, patterns: tuple[BoilerplatePattern, ...]) -> Candidates:
-        gated = [p for p in patterns if p.needs or p.needs_ending is not None]
-        joined = _joined([p for p in patterns if p not in gated])
-        endings = [p.needs_ending.pattern for p in gated if not p.needs and p.needs_ending]
+        by_needs = [p for p in patterns if p.needs]
+        by_ending = [p for p in patterns if not p.needs and _joinable_ending(p)]
+        ungated = [p for p in patterns if p not in by_needs and p not in by_ending]
+        joined = _joined(ungated)
         return cls(
             patterns=patterns,
             start=regex_join.alternation([regex_join.scoped(p.regex) for p in joined], "^"),
-            alone=tuple(p for p in patterns if p not in gated and p not in joined),
-            needs_folded=tuple(n for p in gated if p.ignorecase for n in p.needs),
-            needs=tuple(n for p in gated if not p.ignorecase for n in p.needs),
-            ending=regex_join.alternation([f"(?:{source})" for source in endings]),
+            alone=tuple(p for p in ungated if p not in joined),
+            needs_folded=tuple(n for p in by_needs if p.ignorecase for n in p.needs),
+            needs=tuple(n for p in by_needs if not p.ignorecase for n in p.needs),
+            ending=regex_join.alternation(
+                [regex_join.scoped(p.needs_ending) for p in by_ending if p.needs_ending]
+            ),
         )
 
     def may_match(self, stripped: str) -> bool:
@@ -200,6 +203,11 @@ class Candidates:
             if pattern.regex.search(stripped):
                 return True
         return False
+
+
+def _joinable_ending(pattern: BoilerplatePattern) -> bool:
+    """`needs_ending` can join the others' in one alternation (no group to renumber)."""
+    return pattern.needs_ending is not None and not pattern.needs_ending.groups
 
 
 def _joined(ungated: list[BoilerplatePattern]) -> list[BoilerplatePattern]:

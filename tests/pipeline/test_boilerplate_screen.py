@@ -55,17 +55,21 @@ def test_every_example_matches_through_the_screen(pattern: BoilerplatePattern) -
             assert candidates.may_match(pattern.example.strip()), pattern.name
 
 
-def test_the_start_anchored_patterns_are_joined_and_the_grouped_one_goes_first() -> None:
+def test_every_pattern_of_the_file_is_joined_or_pre_checked() -> None:
+    """One that ran alone would cost a regex call on every sentence: give it `needs`."""
     active = boilerplate._active(False)
+    assert active.alone == ()
     assert active.start is not None
     assert active.start.pattern.startswith("^(?:(?:^(?=(?:[A-Z]")  # table-header: its \1 holds
-    assert active.alone == ()
-    assert active.needs_folded == ("©", "(c)", "copyright", "all rights reserved", "/", "|", "via")
-    assert active.needs == ("(@", "pic.twitter.com/")
+    gathered = set(active.needs_folded) | set(active.needs)
+    assert all(set(p.needs) <= gathered for p in active.patterns)
 
 
-def _pattern(name: str, regex: str, flags: int = 0) -> BoilerplatePattern:
-    return BoilerplatePattern(name, name, re.compile(regex, flags), example="", source="test")
+def _pattern(
+    name: str, regex: str, flags: int = 0, needs_ending: str | None = None
+) -> BoilerplatePattern:
+    ending = re.compile(needs_ending) if needs_ending else None
+    return BoilerplatePattern(name, name, re.compile(regex, flags), "", "test", needs_ending=ending)
 
 
 def test_a_second_pattern_with_groups_and_an_unanchored_one_run_alone() -> None:
@@ -78,6 +82,20 @@ def test_a_second_pattern_with_groups_and_an_unanchored_one_run_alone() -> None:
     assert boilerplate._first_match("ends in y", candidates) is unanchored
     assert boilerplate._first_match("aa", candidates) is first
     assert boilerplate._first_match("ab", candidates) is None
+
+
+def test_endings_with_groups_are_not_joined_their_patterns_run_alone() -> None:
+    """Joined, the second one's \\1 would mean the first one's group."""
+    doubled = _pattern("doubled", r"(\w)\1$", needs_ending=r"(\w)\1$")
+    repeated = _pattern("repeated", r"(\d)-\1$", needs_ending=r"(\d)-\1$")
+    plain = _pattern("plain", r"\s\.$", needs_ending=r"\s\.$")
+    candidates = Candidates.of((plain, doubled, repeated))
+    assert candidates.alone == (doubled, repeated)
+    assert candidates.ending is not None and candidates.ending.pattern == r"(?:(?:\s\.$))"
+    assert boilerplate._first_match("a bb", candidates) is doubled
+    assert boilerplate._first_match("a 1-1", candidates) is repeated
+    assert boilerplate._first_match("a b .", candidates) is plain
+    assert boilerplate._first_match("a 1-2", candidates) is None
 
 
 def test_the_first_pattern_in_file_order_wins_not_the_leftmost_match() -> None:
