@@ -127,7 +127,11 @@ def match(
 
 def is_short_line(stripped: str) -> bool:
     """Short enough for the whole-line patterns (match_line)."""
-    return len(stripped.split()) <= _SHORT_LINE_WORDS
+    # n characters hold at most (n + 1) // 2 words; past that, splitting stops at the first
+    # word too many (a paragraph is not split whole, issue 18)
+    if len(stripped) <= 2 * _SHORT_LINE_WORDS:
+        return True
+    return len(stripped.split(maxsplit=_SHORT_LINE_WORDS)) <= _SHORT_LINE_WORDS
 
 
 def match_line(line: str, *, in_first_person: bool = False) -> BoilerplatePattern | None:
@@ -135,6 +139,11 @@ def match_line(line: str, *, in_first_person: bool = False) -> BoilerplatePatter
     stripped = line.strip()
     if not stripped or not is_short_line(stripped):
         return None
+    return match_short_line(stripped, in_first_person=in_first_person)
+
+
+def match_short_line(stripped: str, *, in_first_person: bool = False) -> BoilerplatePattern | None:
+    """match_line for a line already stripped, not empty and short (is_short_line)."""
     return _first_match(stripped, _whole_line(in_first_person))
 
 

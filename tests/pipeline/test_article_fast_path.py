@@ -22,7 +22,7 @@ from api.pipeline.article import (
     clean_sentence,
     prepare_article,
 )
-from api.pipeline.boilerplate import patterns
+from api.pipeline.boilerplate import _SHORT_LINE_WORDS, is_short_line, patterns
 from tests.pipeline.test_article_properties import ANY_CHAR, PIECES, SETTINGS, TEXTS
 
 LINE_PIECES = st.sampled_from(
@@ -175,3 +175,24 @@ def test_the_section_heading_pattern_checks_its_first_characters_first_with_the_
 ) -> None:
     (heading,) = [p for p in patterns() if p.name == "section-heading"]
     assert bool(heading.regex.search(text)) == bool(_SECTION_BEFORE.search(text))
+
+
+WORDS = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "bb", "x.", "é", "—", "ccc"]),
+        st.sampled_from([" ", "  ", "\t", "\u3000", "\u00a0", "\n", ""]),
+    ).map("".join),
+    min_size=50,
+    max_size=70,
+).map(lambda words: "".join(words).strip())
+
+
+@SETTINGS
+@given(st.one_of(WORDS, LINES))
+@example(" ".join("a" * 60))  # 119 characters, 60 words: short
+@example(" ".join("a" * 61))  # 121 characters, 61 words: long
+@example(" ".join(["a"] * 59 + ["bb"]))  # 120 characters, 60 words
+def test_a_short_line_is_told_by_its_length_or_its_first_words_with_the_same_answer(
+    text: str,
+) -> None:
+    assert is_short_line(text) == (len(text.split()) <= _SHORT_LINE_WORDS)
