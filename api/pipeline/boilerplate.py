@@ -165,11 +165,11 @@ class Candidates:
     """Patterns tried in file order, behind a screen that answers "none of them" for most
     sentences in a few C calls instead of a Python step per pattern (issue 18).
 
-    The screen holds only where every pattern's regex is false: the start-anchored
-    patterns as one `^(?:...|...)` alternation, each pre-checked pattern's `needs` and
-    `needs_ending` gathered into one check of each kind, and the rest run on their own. If
-    it passes, the ordered loop decides: an alternation would give the leftmost match,
-    not the first pattern in file order."""
+    The screen (may_match) is False only where no pattern's regex matches: the
+    start-anchored patterns as one `^(?:...|...)` alternation, the pre-checked patterns'
+    `needs` and `needs_ending` gathered into one check of each kind, the rest run on their
+    own. Where it passes, the ordered loop decides: an alternation would give the leftmost
+    match, not the first pattern in file order."""
 
     patterns: tuple[BoilerplatePattern, ...]
     start: re.Pattern[str] | None  # the start-anchored ones without a pre-check
@@ -215,8 +215,7 @@ class Candidates:
 
 
 def _joinable_ending(pattern: BoilerplatePattern) -> bool:
-    """`needs_ending` can join the others' in one alternation (no group to renumber)."""
-    return pattern.needs_ending is not None and not pattern.needs_ending.groups
+    return pattern.needs_ending is not None and regex_join.joinable(pattern.needs_ending)
 
 
 def _joined(ungated: list[BoilerplatePattern]) -> list[BoilerplatePattern]:

@@ -13,6 +13,17 @@ import re
 _JOINABLE_FLAGS = re.IGNORECASE | re.UNICODE
 
 
+def joinable(regex: re.Pattern[str]) -> bool:
+    """The regex means the same inside an alternation: no groups (others' would renumber
+    its backreferences), no flags but IGNORECASE (see scoped), none set in its text."""
+    flags_ok = not regex.flags & ~_JOINABLE_FLAGS and not _INLINE_FLAGS.match(regex.pattern)
+    return flags_ok and not regex.groups
+
+
+# Flags set at the start of a regex's text, e.g. "(?i)": not allowed inside a group.
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
 def start_anchored(regex: re.Pattern[str]) -> bool:
     """Every top-level branch starts with "^", and "^" means the start of the text (no
     MULTILINE): the regex matches only at the start. False where unsure (VERBOSE text,

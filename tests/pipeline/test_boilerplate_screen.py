@@ -136,3 +136,26 @@ def test_a_scoped_ignorecase_keeps_its_meaning_in_an_alternation() -> None:
     )
     assert joined is not None
     assert [bool(joined.search(t)) for t in ("AB", "c", "C", "xab")] == [True, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("regex", "flags", "expected"),
+    [
+        (r"\s\.$", 0, True),
+        (r"(?i:ab)$", 0, True),
+        (r"ab$", re.IGNORECASE, True),
+        (r"(\w)\1$", 0, False),
+        (r"(?P<x>a)$", 0, False),
+        (r"(?i)ab$", 0, False),  # "(?i)" inside a group is an error
+        (r"ab$", re.MULTILINE, False),
+    ],
+)
+def test_joinable(regex: str, flags: int, expected: bool) -> None:
+    assert regex_join.joinable(re.compile(regex, flags)) is expected
+
+
+def test_an_ending_with_its_own_flags_is_not_joined() -> None:
+    flagged = _pattern("flagged", r"X$", re.IGNORECASE, needs_ending=r"(?i)x$")
+    candidates = Candidates.of((_pattern("plain", r"\s\.$", needs_ending=r"\s\.$"), flagged))
+    assert candidates.alone == (flagged,)
+    assert boilerplate._first_match("a x", candidates) is flagged
