@@ -273,11 +273,11 @@ def prepare_article(text: str, title: str | None = None) -> PreparedArticle:
         stripped = line.strip()
         if not stripped:
             continue
-        if found := boilerplate.match_line(line, in_first_person=column):
+        checked = boilerplate.is_short_line(stripped)  # and, below, no whole-line match
+        if checked and (found := boilerplate.match_short_line(stripped, in_first_person=column)):
             lead = len(line) - len(line.lstrip())
             skip(offset + lead, offset + lead + len(stripped), found.reason)
             continue
-        checked = boilerplate.is_short_line(stripped)  # and match_line found nothing
         for start, end in _sentence_spans(line):
             whole = checked and end - start == len(stripped)  # spans are stripped
             if found := boilerplate.match(

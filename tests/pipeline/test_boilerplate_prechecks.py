@@ -31,12 +31,12 @@ PRECHECK_TEXTS = st.lists(
 ).map("".join)
 
 
-def _first_by_regex(text: str, candidates: tuple[BoilerplatePattern, ...]) -> str | None:
+def _first_by_regex(text: str, candidates: boilerplate.Candidates) -> str | None:
     """The matching as it was: every pattern's regex, in order, no pre-check."""
     stripped = text.strip()
     if not stripped:
         return None
-    return next((p.name for p in candidates if p.regex.search(stripped)), None)
+    return next((p.name for p in candidates.patterns if p.regex.search(stripped)), None)
 
 
 def _name(found: BoilerplatePattern | None) -> str | None:
