@@ -10,12 +10,13 @@ cannot start before the request is complete, so nothing waits longer than before
 The pooled client's connection pools get a network backend whose streams do this
 (`coalesce_writes`); HTTP/2 pools are left alone (their reads and writes interleave).
 
+A write error now surfaces from the read that sends the bytes: the same httpx error
+family, mapped to the same typed failure (api/llm/failures.py `from_transport`).
+
 The same streams answer the pool's "is_readable" question from the socket they keep: the
 pool asks it of every idle connection twice per request (`has_expired`: has the server
 closed it?), and anyio's stream rebuilt its table of six attributes for each answer
 (~1 % of the CPU under load). The answer is httpcore's own, the same poll of the socket.
-A write error now surfaces from the read that sends the bytes: the same httpx error
-family, mapped to the same typed failure (api/llm/failures.py `from_transport`).
 """
 
 from __future__ import annotations
