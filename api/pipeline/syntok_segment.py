@@ -96,7 +96,6 @@ class _Segmenter:
                 state = self._extract_terminal(_INNER)
                 if state != _INNER:
                     return state
-                history = self.history
 
     # -- syntok's State helpers, on the list -------------------------------------------
     def _next(self) -> str | None:
