@@ -8,7 +8,6 @@ article preparation: never analysed, never summarised, reported in coverage with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -195,9 +194,6 @@ class Candidates:
                 [regex_join.scoped(p.needs_ending) for p in by_ending if p.needs_ending]
             ),
         )
-
-    def __iter__(self) -> Iterator[BoilerplatePattern]:
-        return iter(self.patterns)
 
     def may_match(self, stripped: str) -> bool:
         """False only where no pattern's regex matches `stripped`."""
